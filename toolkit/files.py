@@ -1,0 +1,105 @@
+"""Safe file operations: atomic writes, backups of files people edit, lock detection, input limits."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .problems import NastavnikError
+
+BACKUP_DIR = "Резервные копии"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
+MAX_INPUT_BYTES = 50 * 1024 * 1024  # a school workbook is kilobytes; 50 MB is surely not one
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # zip bomb guard for xlsx/ods (they are zip archives)
+MAX_ROWS = 100_000
+MAX_COLUMNS = 500
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files office suites leave beside an open document."""
+    candidates = [
+        path.with_name("~$" + path.name),  # Microsoft Office
+        path.with_name("~$" + path.name[2:]) if len(path.name) > 2 else None,  # Office shortens long names
+        path.with_name(".~lock." + path.name + "#"),  # LibreOffice
+        path.with_name("~" + path.name + ".lock"),  # МойОфис / Р7
+    ]
+    return [c for c in candidates if c is not None and c.exists()]
+
+
+def is_lock_file(path: Path) -> bool:
+    name = path.name
+    return name.startswith("~$") or name.startswith(".~lock.") or (name.startswith("~") and name.endswith(".lock"))
+
+
+def ensure_not_locked(path: Path) -> None:
+    locks = lock_files(path)
+    if locks:
+        raise NastavnikError(
+            f"Файл «{path.name}» открыт в другой программе (найден файл блокировки «{locks[0].name}»). "
+            "Закройте его и повторите команду."
+        )
+
+
+def backup(path: Path, root: Path | None = None) -> Path | None:
+    """Copy a file a person may have edited into «Резервные копии» before it is rewritten."""
+    if not path.exists():
+        return None
+    folder = (root or path.parent) / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+    target = folder / f"{path.stem} {stamp}{path.suffix}"
+    n = 2
+    while target.exists():
+        target = folder / f"{path.stem} {stamp} ({n}){path.suffix}"
+        n += 1
+    shutil.copy2(path, target)
+    return target
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
+
+    A write killed half-way leaves the previous file intact. A target open in another program is
+    refused with a message (the lock file is checked first; on Windows the rename itself fails).
+    """
+    ensure_not_locked(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            raise NastavnikError(
+                f"Не удалось записать «{path.name}»: файл занят другой программой или доступен только для "
+                "чтения. Закройте его и повторите команду."
+            ) from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_atomic(path: Path, produce: Callable[[Path], None]) -> None:
+    with atomic_path(path) as tmp:
+        produce(tmp)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("байт", "КБ", "МБ", "ГБ"):
+        if size < 1024 or unit == "ГБ":
+            return f"{size:.0f} {unit}" if unit == "байт" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024
+    return f"{n} байт"

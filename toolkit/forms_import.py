@@ -1,0 +1,278 @@
+"""Import of applications exported from Yandex Forms or Google Forms (CSV or XLSX) into the registry.
+
+Question headers are matched to registry columns by their header, aliases or form question text.
+A person already in the registry is never added again. The registry is backed up, then rewritten
+atomically with every value people typed kept (invalid ones as typed, unknown columns too).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import files
+from .problems import NastavnikError, Report
+from .reader import open_book, parse_cell
+from .spec import Column, Sheet
+from .values import clean_text, fold, is_blank, person_key
+from .writer import write_workbook
+
+if TYPE_CHECKING:
+    from .program import Program
+
+ROLE_HEADERS = {fold(h) for h in ("Роль", "Кем вы хотите быть в программе?", "Кем вы хотите быть", "Я хочу")}
+FULL_NAME_HEADERS = {fold(h) for h in ("ФИО", "Фамилия, имя, отчество", "Фамилия Имя Отчество", "Ваше ФИО",
+                                        "Фамилия и имя")}
+IGNORED_HEADERS = {fold(h) for h in ("ID", "Номер ответа", "Время изменения", "Адрес электронной почты пользователя",
+                                      "Время прохождения")}
+ROLE_WORDS = {"mentor": ("наставник", "наставником", "mentor", "хочу стать наставником", "хочу помогать"),
+              "mentee": ("наставляемый", "наставляемым", "молодой педагог", "mentee", "нужен наставник",
+                         "хочу найти наставника", "мне нужен наставник", "ученик")}
+
+
+@dataclass
+class ImportResult:
+    added: dict[str, int] = field(default_factory=lambda: {"mentor": 0, "mentee": 0})
+    skipped: int = 0
+    unmapped: list[str] = field(default_factory=list)
+    backup: Path | None = None
+    registry: Path | None = None
+
+
+def questions_text(program: Program) -> str:
+    """The questions to paste into a Yandex / Google form, one list per role."""
+    profile = program.profile
+    registry = next(s for s in program.specs if s.key == "applications")
+    lines = [
+        f"Вопросы для анкеты участников программы наставничества (форма «{profile.name}»).",
+        "Создайте в Яндекс Формах или Google Формах вопросы с такими же названиями: тогда команда",
+        "«nastavnik import ПАПКА ВЫГРУЗКА.csv» сама разнесёт ответы по реестру заявок.",
+        "Можно сделать одну форму для всех с вопросом «Роль» (варианты: Наставник, Наставляемый)",
+        "или две отдельные формы и указывать роль при загрузке: --role наставник / --role наставляемый.",
+        "",
+    ]
+    for sheet in registry.sheets:
+        if not sheet.role:
+            continue
+        lines.append(f"=== {profile.roles_plural[sheet.role]} ===")
+        n = 0
+        for column in sheet.columns:
+            if column.question is None:
+                continue
+            n += 1
+            mark = " (обязательный вопрос)" if column.required else ""
+            lines.append(f"{n}. {column.question}{mark}")
+            if column.type == "choice" and column.choices:
+                lines.append("   Один вариант: " + "; ".join(column.choices))
+            elif column.type == "multichoice" and column.choices:
+                lines.append("   Несколько вариантов: " + "; ".join(column.choices))
+            elif column.type == "bool":
+                lines.append("   Варианты: Да; Нет")
+            elif column.type in ("int", "class"):
+                lines.append("   Короткий ответ: " + ("число" if column.type == "int" else "класс, например 9Б"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def read_export(path: Path) -> list[list[Any]]:
+    """Rows of a forms export: CSV (UTF-8 with or without BOM, or cp1251; «,» or «;») or a spreadsheet."""
+    if not path.exists():
+        raise NastavnikError(f"Файл «{path.name}» не найден.")
+    size = path.stat().st_size
+    if size == 0:
+        raise NastavnikError(f"{path.name}: файл пустой (0 байт). Скачайте выгрузку из формы заново.")
+    if size > files.MAX_INPUT_BYTES:
+        raise NastavnikError(f"{path.name}: файл слишком большой ({files.human_size(size)} при пределе "
+                             f"{files.human_size(files.MAX_INPUT_BYTES)}).")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1251"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - cp1251 decodes almost anything
+            raise NastavnikError(f"{path.name}: " + "не удалось определить кодировку файла.")
+        if "\x00" in text:
+            raise NastavnikError(f"{path.name}: это не текстовая выгрузка CSV. Скачайте выгрузку из формы в CSV или XLSX.")
+        first = text.split("\n", 1)[0]
+        delimiter = max((";", ",", "\t"), key=first.count)
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    report = Report()
+    book = open_book(path, report, path.name)
+    if book is None:
+        raise NastavnikError(f"{path.name}: {report.problems[0].message}")
+    name = next((n for n in book.sheet_names if n not in book.hidden), book.sheet_names[0])
+    rows, _ = book.rows(name)
+    return rows
+
+
+def _split_full_name(text: str) -> tuple[str, str, str]:
+    parts = clean_text(text).split(" ")
+    parts += ["", "", ""]
+    middle = " ".join(p for p in parts[2:] if p)
+    return parts[0], parts[1], middle
+
+
+def _role_of(value: object) -> str | None:
+    text = fold(value)
+    for role in ("mentee", "mentor"):  # «наставляемый» contains «наставник»? no, but check the longer first
+        if any(text.startswith(fold(w)) or text == fold(w) for w in ROLE_WORDS[role]):
+            return role
+    if "наставляем" in text or "нуженнаставник" in text:
+        return "mentee"
+    if "наставник" in text:
+        return "mentor"
+    return None
+
+
+def _column_lookup(sheet: Sheet) -> dict[str, Column]:
+    out: dict[str, Column] = {}
+    for column in sheet.columns:
+        if column.type == "id":
+            continue
+        for key in [column.header, column.question or "", *column.aliases]:
+            if key:
+                out.setdefault(fold(key), column)
+    return out
+
+
+def import_export(program: Program, export: Path, role: str | None, report: Report) -> ImportResult:
+    from .program import Program as _Program  # noqa: F401  (typing only)
+
+    rows = read_export(export)
+    rows = [r for r in rows if any(not is_blank(c) for c in r)]
+    if not rows:
+        raise NastavnikError(f"{export.name}: в файле нет ни одной строки. Скачайте выгрузку из формы заново.")
+    header = [clean_text(h) for h in rows[0]]
+    label = export.name
+    registry_spec = next(s for s in program.specs if s.key == "applications")
+    sheets = {s.role: s for s in registry_spec.sheets if s.role}
+
+    # ---- read the current registry (it must be usable: we will rewrite it)
+    found = program.find_files(registry_spec)
+    if len(found) > 1:
+        raise NastavnikError(f"В папке несколько версий реестра: {', '.join(p.name for p in found)}. Оставьте одну.")
+    target = program.root / (registry_spec.file + ".xlsx")
+    current: dict[str, list[dict[str, Any]]] = {"mentors": [], "mentees": []}
+    existing_keys: dict[str, dict[str, int]] = {"mentor": {}, "mentee": {}}
+    if found:
+        files.ensure_not_locked(found[0])
+        pre = Report()
+        data = program.load(pre)
+        fatal = [p for p in pre.problems if p.file == found[0].name and p.code.startswith(("file-", "sheet-missing", "column-missing"))]
+        if fatal or "applications" not in data.books:
+            first = fatal[0].message if fatal else "книга не прочитана"
+            raise NastavnikError(f"{found[0].name}: {first} Исправьте реестр, затем повторите загрузку.")
+        book = data.books["applications"]
+        for role_key, sheet in sheets.items():
+            table = book.tables[sheet.key]
+            for row in table.rows:
+                current[sheet.key].append(row.kept_values())
+                v = row.values
+                existing_keys[role_key][person_key(v.get("last_name"), v.get("first_name"), v.get("middle_name"))] = row.number
+
+    # ---- map headers
+    role_col = next((i for i, h in enumerate(header) if fold(h) in ROLE_HEADERS), None)
+    name_col = next((i for i, h in enumerate(header) if fold(h) in FULL_NAME_HEADERS), None)
+    if role_col is None and role is None:
+        raise NastavnikError(
+            f"{label}: не понятно, чьи это заявки — в выгрузке нет вопроса «Роль». "
+            "Укажите роль при загрузке: --role наставник или --role наставляемый."
+        )
+    mapping: dict[str, dict[int, Column]] = {}
+    unmapped: set[int] = set(range(len(header))) - {c for c in (role_col, name_col) if c is not None}
+    for role_key, sheet in sheets.items():
+        lookup = _column_lookup(sheet)
+        mapping[role_key] = {}
+        for i, h in enumerate(header):
+            column = lookup.get(fold(h))
+            if column is not None and i not in (role_col, name_col) and column.key not in {
+                c.key for c in mapping[role_key].values()
+            }:
+                mapping[role_key][i] = column
+                unmapped.discard(i)
+    result = ImportResult(registry=target)
+    for i in sorted(unmapped):
+        if header[i] and fold(header[i]) not in IGNORED_HEADERS:
+            report.add("import-unmapped", file=label, cell=_cell(0, i), field=header[i], header=header[i])
+            result.unmapped.append(header[i])
+    roles_present = {role} if role else {"mentor", "mentee"}
+    for role_key in roles_present:
+        mapped = {c.key for c in mapping[role_key].values()} | (
+            {"last_name", "first_name", "middle_name"} if name_col is not None else set())
+        for column in sheets[role_key].columns:
+            if column.required and column.key not in mapped and column.type != "id" and column.key != "applied_on":
+                report.add("import-missing", file=label, field=column.header, header=column.header,
+                           sheet=sheets[role_key].name)
+
+    # ---- rows
+    seen_in_file: dict[str, int] = {}
+    for r, cells in enumerate(rows[1:], start=2):
+        row_role = role
+        if role_col is not None and role_col < len(cells) and not is_blank(cells[role_col]):
+            row_role = _role_of(cells[role_col])
+            if row_role is None:
+                report.add("import-role-unknown", file=label, cell=_cell(r - 1, role_col), row=r,
+                           value=clean_text(cells[role_col]))
+                continue
+        if row_role is None:
+            report.add("import-role-unknown", file=label, row=r, value="")
+            continue
+        values: dict[str, Any] = {}
+        if name_col is not None and name_col < len(cells):
+            values["last_name"], values["first_name"], values["middle_name"] = _split_full_name(str(cells[name_col]))
+        for i, column in mapping[row_role].items():
+            raw = cells[i] if i < len(cells) else ""
+            if is_blank(raw):
+                continue
+            value, problem = parse_cell(column, raw)
+            if problem is not None:
+                from .messages import render
+
+                detail = render(problem.code, **problem.params)
+                report.add("import-bad-value", file=label, cell=_cell(r - 1, i), field=column.header, row=r,
+                           detail=detail)
+                value = clean_text(raw)
+            values[column.key] = value
+        if not values.get("last_name") or not values.get("first_name"):
+            report.add("import-no-name", file=label, row=r)
+            continue
+        key = person_key(values.get("last_name"), values.get("first_name"), values.get("middle_name"))
+        where = None
+        if key in existing_keys[row_role]:
+            where = f"лист «{sheets[row_role].name}», строка {existing_keys[row_role][key]}"
+        elif (row_role + key) in seen_in_file:
+            where = f"строка {seen_in_file[row_role + key]} этого файла"
+        if where:
+            name = " ".join(str(values.get(k) or "") for k in ("last_name", "first_name", "middle_name")).strip()
+            report.add("import-duplicate", file=label, row=r, name=name, where=where)
+            result.skipped += 1
+            continue
+        seen_in_file[row_role + key] = r
+        current[sheets[row_role].key].append(values)
+        result.added[row_role] += 1
+
+    if sum(result.added.values()) == 0:
+        return result
+    # ---- write the registry back: backup first, atomic replace
+    if found:
+        files.ensure_not_locked(found[0])
+        result.backup = files.backup(found[0], program.root)
+    write_workbook(target, registry_spec, program.profile, program.program_id, current)
+    if found and found[0] != target:
+        found[0].unlink()  # an .ods the curator re-saved: it is in the backups, the registry is .xlsx again
+    return result
+
+
+def _cell(row: int, col: int) -> str:
+    from .writer import cell_name
+
+    return cell_name(row, col)
+
+

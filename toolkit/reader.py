@@ -1,0 +1,410 @@
+"""Reading filled workbooks back (xlsx, xlsm, xls, ods) through python-calamine.
+
+Headers are matched by text (order, case, spaces and ё/е do not matter); values are normalised;
+every problem is reported with its file, sheet, cell and field, and reading goes on.
+Formula results are never trusted: the toolkit computes from the inputs.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import files
+from .problems import Report
+from .spec import Column, Sheet, WorkbookSpec
+from .values import (
+    ValueProblem,
+    clean_multiline,
+    clean_text,
+    fold,
+    format_date,
+    is_blank,
+    is_error_value,
+    parse_bool,
+    parse_class,
+    parse_contact,
+    parse_date,
+    parse_int,
+    parse_number,
+    split_multi,
+)
+from .writer import META_SHEET, cell_name
+
+HEADER_SEARCH_ROWS = 10
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DATE_LOW = (1990, 1, 1)
+DATE_HIGH = (2100, 12, 31)
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet shows it (1-based)
+    values: dict[str, Any]
+    cells: dict[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+    bad: set[str] = field(default_factory=set)  # keys whose cell holds an invalid value
+    raw: dict[str, Any] = field(default_factory=dict)  # cell values as typed
+
+    def kept_values(self) -> dict[str, Any]:
+        """Values to write back: valid values normalised, invalid ones exactly as typed (nothing lost)."""
+        out = {k: (self.raw.get(k) if k in self.bad else v) for k, v in self.values.items()}
+        if self.extra:
+            out["__extra__"] = dict(self.extra)
+        return out
+
+    def cell(self, key: str) -> str:
+        return self.cells.get(key, "")
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    name: str
+    rows: list[Row]
+    header_row: int = 1
+    extra_headers: list[str] = field(default_factory=list)
+    present: bool = True
+
+
+@dataclass
+class FormValues:
+    sheet: Sheet
+    values: dict[str, Any]
+    cells: dict[str, str]
+    present: bool = True
+
+
+@dataclass
+class BookData:
+    path: Path
+    label: str
+    spec: WorkbookSpec
+    meta: dict[str, str]
+    tables: dict[str, Table]
+    forms: dict[str, FormValues]
+
+
+class Book:
+    """An opened spreadsheet file: its sheet names and their rows."""
+
+    def __init__(self, path: Path, workbook: Any) -> None:
+        self.path = path
+        self._wb = workbook
+        self.sheet_names: list[str] = list(workbook.sheet_names)
+        self.hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
+
+    def rows(self, name: str, limit: int = files.MAX_ROWS) -> tuple[list[list[Any]], int]:
+        """Rows of a sheet from A1 (absolute positions kept) and the sheet's total height."""
+        sheet = self._wb.get_sheet_by_name(name)
+        total = int(sheet.total_height or 0) + 1  # calamine gives the index of the last row
+        data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
+        return [list(r[: files.MAX_COLUMNS]) for r in data], total
+
+    def meta(self) -> dict[str, str]:
+        if META_SHEET not in self.sheet_names:
+            return {}
+        rows, _ = self.rows(META_SHEET, limit=50)
+        return {clean_text(r[0]): clean_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
+
+
+def open_book(path: Path, report: Report, label: str) -> Book | None:
+    """Open a spreadsheet or report why it cannot be used (and return None)."""
+    from python_calamine import CalamineWorkbook
+
+    if not path.exists():
+        report.add("file-missing", file=label)
+        return None
+    size = path.stat().st_size
+    if size == 0:
+        report.add("file-empty", file=label)
+        return None
+    if size > files.MAX_INPUT_BYTES:
+        report.add("file-too-large", file=label, size=files.human_size(size),
+                   limit=files.human_size(files.MAX_INPUT_BYTES))
+        return None
+    suffix = path.suffix.lower()
+    if suffix not in files.SPREADSHEET_SUFFIXES:
+        report.add("file-format", file=label, suffix=path.suffix or "без расширения")
+        return None
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head == OLE_MAGIC and suffix != ".xls":
+        report.add("file-encrypted", file=label)  # encrypted OOXML is an OLE container
+        return None
+    if head[:2] == b"PK":
+        problem = _zip_problem(path)
+        if problem:
+            report.add(problem[0], file=label, **problem[1])
+            return None
+    elif suffix != ".xls":
+        report.add("file-unreadable", file=label, detail=_sniff(head))
+        return None
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several kinds; any of them means "not usable"
+        name = type(exc).__name__
+        if "Password" in name:
+            report.add("file-encrypted", file=label)
+        else:
+            report.add("file-unreadable", file=label, detail=_short(str(exc)))
+        return None
+    return Book(path, workbook)
+
+
+def _short(text: str) -> str:
+    text = clean_text(text)
+    return text[:120] + ("…" if len(text) > 120 else "")
+
+
+def _sniff(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        return "это PDF-документ"
+    if head[:3] == b"\xef\xbb\xbf" or all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+        return "это текстовый файл"
+    return "неизвестный формат"
+
+
+def _zip_problem(path: Path) -> tuple[str, dict[str, object]] | None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+    except zipfile.BadZipFile:
+        return "file-unreadable", {"detail": "архив повреждён или обрезан"}
+    total = sum(i.file_size for i in infos)
+    if total > files.MAX_UNPACKED_BYTES:
+        return "file-bomb", {"size": files.human_size(total), "limit": files.human_size(files.MAX_UNPACKED_BYTES)}
+    if "word/document.xml" in names:
+        return "file-unreadable", {"detail": "это документ Word, а не таблица"}
+    if "ppt/presentation.xml" in names:
+        return "file-unreadable", {"detail": "это презентация, а не таблица"}
+    if not ({"xl/workbook.xml", "content.xml"} & names or any(n.startswith("xl/workbook") for n in names)):
+        return "file-unreadable", {"detail": "архив не содержит таблицы"}
+    return None
+
+
+# ------------------------------------------------------------------ values
+
+
+def _ref_id(text: str) -> str:
+    """«нк 1», «HK-001» (Latin), «НК001» → «НК-001»."""
+    text = clean_text(text).upper().translate(str.maketrans("HKAEOPCTXMB", "НКАЕОРСТХМВ"))
+    m = re.match(r"^([А-ЯЁ]{1,3})\s*[-–—]?\s*(\d{1,6})$", text)
+    if m:
+        return f"{m.group(1)}-{int(m.group(2)):03d}"
+    return text
+
+
+def parse_cell(column: Column, raw: Any) -> tuple[Any, ValueProblem | None]:
+    """A raw cell value → (normalised value, problem or None). Blank → (None, None)."""
+    if is_error_value(raw):
+        return None, ValueProblem("formula-error", {"value": clean_text(raw)})
+    if is_blank(raw):
+        return None, None
+    t = column.type
+    if t in ("text", "id"):
+        value: Any = clean_text(raw)
+    elif t == "longtext":
+        value = clean_multiline(raw)
+    elif t == "ref":
+        return _ref_id(str(raw) if not isinstance(raw, float) else clean_text(raw)), None
+    elif t == "date":
+        value = parse_date(raw)
+        if not isinstance(value, ValueProblem):
+            if not (DATE_LOW <= (value.year, value.month, value.day) <= DATE_HIGH):
+                return None, ValueProblem("date-out-of-range", {
+                    "value": format_date(value), "low": "01.01.1990", "high": "31.12.2100"})
+    elif t in ("int", "likert"):
+        value = parse_int(raw)
+    elif t == "number":
+        value = parse_number(raw)
+    elif t == "bool":
+        value = parse_bool(raw)
+    elif t == "class":
+        value = parse_class(raw, int(column.min or 1), int(column.max or 11))
+    elif t == "contact":
+        value = parse_contact(raw)
+    elif t == "choice":
+        value = _choice(column, raw)
+    elif t == "multichoice":
+        items = []
+        for part in split_multi(raw):
+            item = _choice(column, part)
+            if isinstance(item, ValueProblem):
+                return None, item
+            if item not in items:
+                items.append(item)
+        value = items
+    else:  # pragma: no cover - the spec model forbids other types
+        value = clean_text(raw)
+    if isinstance(value, ValueProblem):
+        if t == "likert" and value.code == "bad-integer":
+            return None, ValueProblem("likert-out-of-range", {"value": clean_text(raw), "low": int(column.min or 1),
+                                                              "high": int(column.max or 5)})
+        return None, value
+    if t in ("int", "number", "likert") and (
+        (column.min is not None and value < column.min) or (column.max is not None and value > column.max)
+    ):
+        low = _num(column.min)
+        high = _num(column.max)
+        code = "likert-out-of-range" if t == "likert" else "number-out-of-range"
+        return None, ValueProblem(code, {"value": clean_text(raw), "low": low, "high": high})
+    if isinstance(value, str) and len(value) > column.max_length:
+        return None, ValueProblem("text-too-long", {"length": len(value), "limit": column.max_length})
+    return value, None
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "…"
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+def _choice(column: Column, raw: Any) -> Any:
+    wanted = fold(raw)
+    for choice in column.choices or []:
+        if fold(choice) == wanted:
+            return choice
+    allowed = ", ".join(column.choices or [])
+    if len(allowed) > 200:
+        allowed = allowed[:200] + "… (полный список — в выпадающем списке ячейки)"
+    return ValueProblem("bad-choice", {"value": clean_text(raw), "allowed": allowed})
+
+
+# ------------------------------------------------------------------ sheets
+
+
+def _header_keys(column: Column) -> set[str]:
+    return {fold(column.header), *(fold(a) for a in column.aliases)}
+
+
+def match_headers(
+    header_cells: list[Any], columns: list[Column]
+) -> tuple[dict[str, int], list[tuple[int, str]], list[tuple[str, int, int]]]:
+    """Map column keys to positions. Returns (found, unknown [(index, text)], duplicates [(key, first, again)])."""
+    lookup: dict[str, str] = {}
+    for column in columns:
+        for k in _header_keys(column):
+            lookup.setdefault(k, column.key)
+    found: dict[str, int] = {}
+    unknown: list[tuple[int, str]] = []
+    duplicates: list[tuple[str, int, int]] = []
+    for index, cell in enumerate(header_cells):
+        text = clean_text(cell)
+        if not text:
+            continue
+        key = lookup.get(fold(text))
+        if key is None:
+            unknown.append((index, text))
+        elif key in found:
+            duplicates.append((key, found[key], index))
+        else:
+            found[key] = index
+    return found, unknown, duplicates
+
+
+def _find_header_row(rows: list[list[Any]], columns: list[Column]) -> int:
+    best, best_count = 0, -1
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found, _, _ = match_headers(row, columns)
+        if len(found) > best_count:
+            best, best_count = r, len(found)
+    return best
+
+
+def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
+    if sheet.name not in book.sheet_names:
+        alt = next((n for n in book.sheet_names if fold(n) == fold(sheet.name)), None)
+        if alt is None:
+            report.add("sheet-missing", file=label, sheet=sheet.name)
+            return Table(sheet, sheet.name, [], present=False)
+        name = alt
+    else:
+        name = sheet.name
+    rows, total = book.rows(name)
+    if total > files.MAX_ROWS:
+        report.add("too-many-rows", file=label, sheet=name, rows=total, limit=files.MAX_ROWS)
+    columns = sheet.columns
+    h = _find_header_row(rows, columns)
+    header_cells = rows[h] if rows else []
+    found, unknown, duplicates = match_headers(header_cells, columns)
+    for key, first, again in duplicates:
+        column = next(c for c in columns if c.key == key)
+        report.add("column-duplicate", file=label, sheet=name, cell=cell_name(h, again), field=column.header,
+                   header=column.header, other=cell_name(h, first))
+    for column in columns:
+        if column.key not in found:
+            report.add("column-missing", file=label, sheet=name, cell="", field=column.header,
+                       header=column.header, row=h + 1)
+    for index, text in unknown:
+        report.add("column-unknown", file=label, sheet=name, cell=cell_name(h, index), field=text, header=text)
+    input_keys = [c.key for c in columns if not c.locked and c.type != "id"]
+    out: list[Row] = []
+    for r in range(h + 1, len(rows)):
+        cells_raw = rows[r]
+        raw = {key: (cells_raw[i] if i < len(cells_raw) else None) for key, i in found.items()}
+        extra = {text: cells_raw[i] for i, text in unknown if i < len(cells_raw) and not is_blank(cells_raw[i])}
+        if all(is_blank(raw.get(k)) for k in input_keys) and not extra:
+            continue
+        row = Row(number=r + 1, values={}, cells={k: cell_name(r, i) for k, i in found.items()}, extra=extra,
+                  raw=raw)
+        for column in columns:
+            if column.key not in found:
+                continue
+            value, problem = parse_cell(column, raw[column.key])
+            cell = row.cells[column.key]
+            if problem is not None:
+                row.bad.add(column.key)
+                report.add(problem.code, file=label, sheet=name, cell=cell, field=column.header, **problem.params)
+            elif value is None and column.required:
+                report.add("required-missing", file=label, sheet=name, cell=cell, field=column.header)
+            row.values[column.key] = value
+        out.append(row)
+    return Table(sheet, name, out, header_row=h + 1, extra_headers=[t for _, t in unknown])
+
+
+def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValues:
+    if sheet.name not in book.sheet_names:
+        report.add("sheet-missing", file=label, sheet=sheet.name)
+        return FormValues(sheet, {}, {}, present=False)
+    rows, _ = book.rows(sheet.name, limit=500)
+    by_header = {}
+    for r, row in enumerate(rows):
+        if row and not is_blank(row[0]):
+            by_header.setdefault(fold(row[0]), r)
+    values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    for column in sheet.columns:
+        r_found = next((by_header[k] for k in _header_keys(column) if k in by_header), None)
+        if r_found is None:
+            report.add("param-missing", file=label, sheet=sheet.name, field=column.header, header=column.header)
+            continue
+        raw = rows[r_found][1] if len(rows[r_found]) > 1 else None
+        cell = cell_name(r_found, 1)
+        cells[column.key] = cell
+        value, problem = parse_cell(column, raw)
+        if problem is not None:
+            report.add(problem.code, file=label, sheet=sheet.name, cell=cell, field=column.header, **problem.params)
+        elif value is None and column.required:
+            report.add("required-missing", file=label, sheet=sheet.name, cell=cell, field=column.header)
+        values[column.key] = value
+    return FormValues(sheet, values, cells)
+
+
+def read_workbook(book: Book, spec: WorkbookSpec, report: Report, label: str) -> BookData:
+    tables: dict[str, Table] = {}
+    forms: dict[str, FormValues] = {}
+    for sheet in spec.sheets:
+        if sheet.kind == "table":
+            tables[sheet.key] = read_table(book, sheet, report, label)
+        elif sheet.kind == "form":
+            forms[sheet.key] = read_form(book, sheet, report, label)
+    known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, "_lists")}
+    for name in book.sheet_names:
+        if fold(name) not in known and name not in book.hidden:
+            report.add("sheet-unknown", file=label, sheet=name)
+    return BookData(book.path, label, spec, book.meta(), tables, forms)

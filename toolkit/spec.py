@@ -1,0 +1,332 @@
+"""Declarative specs: workbooks (``workbook_templates/*.yaml``) and forms of mentorship
+(``workbook_templates/forms/*.yaml``).
+
+A spec is validated on load; a mistake names its path inside the spec (``sheets[1].columns[3].type``).
+The same resolved spec drives writing, reading, validating and the fields visible to documents.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .problems import NastavnikError
+
+ColumnType = Literal[
+    "text", "longtext", "int", "number", "date", "bool", "choice", "multichoice", "id", "ref",
+    "class", "contact", "likert",
+]
+FORM_KEYS = ("student", "teacher")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(_Strict):
+    key: str
+    header: str
+    type: ColumnType = "text"
+    required: bool = False
+    choices: list[str] | str | None = None  # a list, or "@name" for a list of the form's profile
+    hint: str = ""
+    width: float = 16
+    min: float | None = None
+    max: float | None = None
+    max_length: int = 4000
+    forms: list[Literal["student", "teacher"]] | None = None
+    role: Literal["mentor", "mentee", "any"] | None = None  # for type "ref": whose ID
+    aliases: list[str] = Field(default_factory=list)  # other headers that mean this column
+    question: str | None = None  # the question text for Yandex / Google forms
+    locked: bool = False
+    repeat: Literal["test_items", "training_meetings"] | None = None
+    person: bool = False  # part of the identity of a person (duplicates)
+    name_part: Literal["last", "first", "middle"] | None = None
+    default: str | int | float | None = None  # for settings fields
+
+    @model_validator(mode="after")
+    def _check(self) -> Column:
+        if self.type in ("choice", "multichoice") and not self.choices:
+            raise ValueError(f"у столбца типа {self.type} нужен список choices")
+        if self.type == "ref" and self.role is None:
+            raise ValueError("у столбца типа ref нужна роль role")
+        return self
+
+
+class Sheet(_Strict):
+    key: str
+    name: str
+    kind: Literal["table", "form", "reference"] = "table"
+    description: str = ""
+    forms: list[Literal["student", "teacher"]] | None = None
+    role: Literal["mentor", "mentee"] | None = None  # a registry sheet of participants
+    id_prefix: str | None = None
+    rows: int = 200  # rows prepared for input (IDs pre-filled)
+    prefill: Literal["training_plan", "test_items"] | None = None
+    freeze_columns: int = 0
+    unique: list[list[str]] = Field(default_factory=list)  # keys whose combination is unique
+    columns: list[Column]
+    landscape: bool = True
+
+    @model_validator(mode="after")
+    def _check(self) -> Sheet:
+        keys = [c.key for c in self.columns]
+        dup = {k for k in keys if keys.count(k) > 1}
+        if dup:
+            raise ValueError(f"ключи столбцов повторяются: {', '.join(sorted(dup))}")
+        for group in self.unique:
+            for key in group:
+                if key not in keys:
+                    raise ValueError(f"unique ссылается на неизвестный столбец «{key}»")
+        return self
+
+
+class WorkbookSpec(_Strict):
+    key: str
+    file: str  # file name without extension
+    title: str
+    stage: int
+    forms: list[Literal["student", "teacher"]] | None = None
+    instructions: dict[Literal["all", "student", "teacher"], str] = Field(default_factory=dict)
+    sheets: list[Sheet]
+
+
+class Dimension(_Strict):
+    key: str
+    name: str
+    items: list[tuple[str, bool]]  # (statement, reverse-scored)
+
+    @model_validator(mode="after")
+    def _check(self) -> Dimension:
+        if not 5 <= len(self.items) <= 8:
+            raise ValueError("в измерении теста должно быть от 5 до 8 утверждений")
+        if not any(rev for _, rev in self.items):
+            raise ValueError("в измерении нужно хотя бы одно обратное утверждение")
+        return self
+
+
+class Testing(_Strict):
+    scale_min: int = 1
+    scale_max: int = 5
+    scale_labels: list[str]
+    gap_threshold: float
+    focus_count: int = 2
+    dimensions: list[Dimension]
+
+
+class TrainingMeeting(_Strict):
+    topic: str
+    format: str = ""
+
+
+class Training(_Strict):
+    meetings: int
+    threshold: int
+    plan: list[TrainingMeeting]
+
+    @model_validator(mode="after")
+    def _check(self) -> Training:
+        if len(self.plan) != self.meetings:
+            raise ValueError(f"в плане {len(self.plan)} встреч, а meetings = {self.meetings}")
+        if not 1 <= self.threshold <= self.meetings:
+            raise ValueError("threshold должен быть от 1 до числа встреч")
+        return self
+
+
+class Horizon(_Strict):
+    key: str
+    name: str
+    min_months: int
+    max_months: int
+
+
+class Stage(_Strict):
+    number: int
+    name: str
+    description: str
+
+
+class Profile(_Strict):
+    form: Literal["student", "teacher"]
+    name: str
+    folder: str
+    aliases: list[str]
+    roles: dict[Literal["mentor", "mentee"], str]
+    roles_plural: dict[Literal["mentor", "mentee"], str]
+    minors: bool
+    class_range: tuple[int, int] = (1, 11)
+    stages: list[Stage]
+    workbooks: list[str]
+    lists: dict[str, list[str]]
+    frequency_days: dict[str, int] = Field(default_factory=dict)
+    testing: Testing | None = None
+    training: Training
+    competencies: dict[str, list[str]]
+    sprint_horizons: list[Horizon]
+    pairing: dict[str, Any] = Field(default_factory=dict)
+    awards: list[str]
+
+    def role_name(self, role: str) -> str:
+        return self.roles[role]  # type: ignore[index]
+
+    def list_values(self, name: str) -> list[str]:
+        return self.lists[name]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _package_dir() -> Path:
+    return Path(str(resources.files("workbook_templates")))
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except yaml.YAMLError as exc:
+        raise NastavnikError(f"Шаблон {path.name}: ошибка синтаксиса YAML: {exc}") from exc
+
+
+def _format_validation(path: Path, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ""
+        for part in err["loc"]:
+            if isinstance(part, int):
+                where += f"[{part}]"
+            else:
+                where += ("." if where else "") + str(part)
+        lines.append(f"{where or '(корень)'}: {err['msg']}")
+    return f"Шаблон {path.name} содержит ошибки: " + "; ".join(lines)
+
+
+def load_workbook_spec_file(path: Path) -> WorkbookSpec:
+    data = _load_yaml(path)
+    try:
+        return WorkbookSpec.model_validate(data)
+    except ValidationError as exc:
+        raise NastavnikError(_format_validation(path, exc)) from exc
+
+
+def load_profile_file(path: Path) -> Profile:
+    data = _load_yaml(path)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        raise NastavnikError(_format_validation(path, exc)) from exc
+
+
+@functools.cache
+def profiles() -> dict[str, Profile]:
+    out = {}
+    for path in sorted((_package_dir() / "forms").glob("*.yaml")):
+        profile = load_profile_file(path)
+        out[profile.form] = profile
+    return out
+
+
+@functools.cache
+def workbook_specs() -> dict[str, WorkbookSpec]:
+    out = {}
+    for path in sorted(_package_dir().glob("*.yaml")):
+        spec = load_workbook_spec_file(path)
+        out[spec.key] = spec
+    return out
+
+
+def find_profile(name: str) -> Profile:
+    """A form by its Russian or Latin name: «ученик-ученик», «student-student», «педагог-педагог» …"""
+    from .values import fold
+
+    wanted = fold(name)
+    for profile in profiles().values():
+        if wanted in {fold(a) for a in [profile.form, profile.folder, profile.name, *profile.aliases]}:
+            return profile
+    known = ", ".join(p.folder for p in profiles().values())
+    raise NastavnikError(f"Неизвестная форма наставничества «{name}». Возможные: {known}.")
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _applies(forms: list[str] | None, form: str) -> bool:
+    return forms is None or form in forms
+
+
+def resolve_column(column: Column, profile: Profile) -> list[Column]:
+    """Concrete columns for a form: profile lists substituted, repeated columns expanded."""
+    updates: dict[str, Any] = {}
+    if isinstance(column.choices, str):
+        name = column.choices.lstrip("@")
+        if name not in profile.lists:
+            raise NastavnikError(
+                f"Шаблон столбца «{column.header}» ссылается на список «{name}», которого нет в профиле "
+                f"формы {profile.folder}."
+            )
+        updates["choices"] = list(profile.lists[name])
+    if column.type == "class":
+        updates.setdefault("min", profile.class_range[0])
+        updates.setdefault("max", profile.class_range[1])
+    if column.type == "likert" and profile.testing:
+        updates["min"], updates["max"] = profile.testing.scale_min, profile.testing.scale_max
+    column = column.model_copy(update=updates)
+    if column.repeat == "test_items":
+        assert profile.testing is not None
+        out = []
+        n = 0
+        for dim in profile.testing.dimensions:
+            for text, _reverse in dim.items:
+                n += 1
+                out.append(column.model_copy(update={
+                    "key": f"{column.key}{n}", "header": column.header.format(n=n),
+                    "hint": text[:250], "repeat": None,
+                    "min": profile.testing.scale_min, "max": profile.testing.scale_max}))
+        return out
+    if column.repeat == "training_meetings":
+        return [
+            column.model_copy(update={
+                "key": f"{column.key}{n}", "header": column.header.format(n=n),
+                "hint": f"{column.hint} Тема: {m.topic}"[:250], "repeat": None})
+            for n, m in enumerate(profile.training.plan, start=1)
+        ]
+    return [column]
+
+
+def resolve(spec: WorkbookSpec, profile: Profile) -> WorkbookSpec:
+    """The workbook as it is for one form of mentorship."""
+    sheets = []
+    for sheet in spec.sheets:
+        if not _applies(sheet.forms, profile.form):
+            continue
+        if sheet.kind == "form":
+            sheet = sheet.model_copy(update={"rows": 0})
+        columns: list[Column] = []
+        for column in sheet.columns:
+            if _applies(column.forms, profile.form):
+                columns.extend(resolve_column(column, profile))
+        keys = {c.key for c in columns}
+        unique = [g for g in sheet.unique if all(k in keys for k in g)]
+        sheets.append(sheet.model_copy(update={"columns": columns, "unique": unique}))
+    return spec.model_copy(update={"sheets": sheets})
+
+
+def program_workbooks(profile: Profile) -> list[WorkbookSpec]:
+    specs = workbook_specs()
+    out = []
+    for key in profile.workbooks:
+        if key not in specs:
+            raise NastavnikError(f"Профиль {profile.folder} ссылается на неизвестную книгу «{key}».")
+        if _applies(specs[key].forms, profile.form):
+            out.append(resolve(specs[key], profile))
+    return out
+
+
+def instructions_text(spec: WorkbookSpec, profile: Profile) -> str:
+    parts = [spec.instructions.get("all", ""), spec.instructions.get(profile.form, "")]  # type: ignore[call-overload]
+    return "\n\n".join(p.strip() for p in parts if p and p.strip())

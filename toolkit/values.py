@@ -1,0 +1,203 @@
+"""Normalisation of values typed by people in any office suite.
+
+Everything here is pure: a raw cell value in, a clean Python value (or a ``ValueProblem``) out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NBSP_CHARS = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\ufeff"
+_SPACES = re.compile(r"\s+")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+ERROR_VALUES = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "Err:502", "Err:504", "Err:507", "Err:508", "Err:509", "Err:510", "Err:511", "Err:522", "#ИМЯ?",
+                "#ССЫЛКА!", "#Н/Д", "#ЗНАЧ!", "#ДЕЛ/0!", "#ЧИСЛО!", "#ПУСТО!"}
+YES = {"да", "д", "+", "yes", "y", "true", "истина", "1", "есть", "согласен", "согласна", "v", "✓", "✔", "x", "х"}
+NO = {"нет", "н", "-", "no", "n", "false", "ложь", "0", "не согласен", "не согласна", "–", "—"}
+
+
+@dataclass(frozen=True)
+class ValueProblem:
+    code: str
+    params: dict[str, object]
+
+
+def clean_text(value: object) -> str:
+    """Text as a person meant it: no stray, doubled or non-breaking spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).translate(_ZERO_WIDTH)
+    for ch in NBSP_CHARS:
+        text = text.replace(ch, " ")
+    text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_multiline(value: object) -> str:
+    """Like :func:`clean_text` but keeps line breaks of long answers."""
+    if value is None:
+        return ""
+    lines = [clean_text(line) for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def fold(value: object) -> str:
+    """A comparison key: case, ё/е, spaces and punctuation do not matter."""
+    text = clean_text(value).casefold().replace("ё", "е")
+    return re.sub(r"[\s\.\,\;\:\-–—_\"'«»()\[\]!?*/\\]+", "", text)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and clean_text(value) == "")
+
+
+def is_error_value(value: object) -> bool:
+    return isinstance(value, str) and value.strip() in ERROR_VALUES
+
+
+_DATE_PATTERNS = [
+    (re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{4})(?:\s*г\.?)?$"), "dmy"),
+    (re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{2})$"), "dmy2"),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$"), "ymd"),
+]
+MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                   "октября", "ноября", "декабря"]
+_MONTH_WORDS = {fold(m)[:3]: i + 1 for i, m in enumerate(MONTHS_GENITIVE)}
+_TEXT_DATE = re.compile(r"^(\d{1,2})\s+([а-яё]+)\.?\s+(\d{4})(?:\s*г\.?)?$", re.IGNORECASE)
+
+
+def parse_date(value: object) -> dt.date | ValueProblem:
+    """01.09.2026, 1/9/2026, 2026-09-01, «1 сентября 2026 г.», a real date or an Excel serial number."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return ValueProblem("bad-date", {"value": clean_text(value)})
+    if isinstance(value, (int, float)):
+        if 20000 < value < 80000:  # a date typed as a number in a cell without date format
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return ValueProblem("bad-date", {"value": clean_text(value)})
+    text = clean_text(value)
+    text = re.sub(r"[ T,]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*(GMT|UTC|MSK)?[+\-]?\d{0,2}:?\d{0,2})?$", "", text)
+    for pattern, kind in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        a, b, c = (int(x) for x in m.groups())
+        try:
+            if kind == "dmy":
+                return dt.date(c, b, a)
+            if kind == "dmy2":
+                return dt.date(2000 + c, b, a)
+            return dt.date(a, b, c)
+        except ValueError:
+            return ValueProblem("bad-date", {"value": text})
+    m = _TEXT_DATE.match(text)
+    if m:
+        month = _MONTH_WORDS.get(fold(m.group(2))[:3])
+        if month:
+            try:
+                return dt.date(int(m.group(3)), month, int(m.group(1)))
+            except ValueError:
+                pass
+    return ValueProblem("bad-date", {"value": text})
+
+
+def parse_number(value: object) -> float | ValueProblem:
+    if isinstance(value, bool):
+        return ValueProblem("bad-number", {"value": clean_text(value), "hint": ""})
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = clean_text(value).replace(" ", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return ValueProblem("bad-number", {"value": clean_text(value), "hint": ""})
+
+
+def parse_int(value: object) -> int | ValueProblem:
+    number = parse_number(value)
+    if isinstance(number, ValueProblem):
+        return ValueProblem("bad-integer", {"value": clean_text(value), "hint": ""})
+    if not float(number).is_integer():
+        return ValueProblem("bad-integer", {"value": clean_text(value), "hint": ""})
+    return int(number)
+
+
+def parse_bool(value: object) -> bool | ValueProblem:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = clean_text(value).casefold().rstrip(".!")
+    if key in YES or key.startswith("да"):
+        return True
+    if key in NO or key.startswith("нет"):
+        return False
+    return ValueProblem("bad-bool", {"value": clean_text(value)})
+
+
+_CLASS = re.compile(r"^(\d{1,2})\s*[-–«\"']?\s*([а-яёa-z]?)\s*[»\"']?\s*(?:класс|кл\.?)?$", re.IGNORECASE)
+_LATIN_TO_CYR = str.maketrans("abcehkmoptxy", "авсенкмортху")
+
+
+def parse_class(value: object, low: int = 1, high: int = 11) -> str | ValueProblem:
+    """«9б», «9 Б», «9-Б», «9 «Б» класс» → «9Б»."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        text = str(int(value))
+    else:
+        text = clean_text(value)
+    m = _CLASS.match(text)
+    if not m or not (low <= int(m.group(1)) <= high):
+        return ValueProblem("bad-class", {"value": text, "low": low, "high": high})
+    letter = m.group(2).lower().translate(_LATIN_TO_CYR).upper()
+    return f"{int(m.group(1))}{letter}"
+
+
+def class_number(klass: str) -> int:
+    digits = re.match(r"\d+", klass)
+    return int(digits.group(0)) if digits else 0
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_CHARS = re.compile(r"^[+\d][\d\s()\-–]{5,}$")
+
+
+def parse_contact(value: object) -> str | ValueProblem:
+    """A phone number or an e-mail (either is accepted in one «Контакты» cell)."""
+    text = clean_text(value)
+    if "@" in text:
+        return text if _EMAIL.match(text) else ValueProblem("bad-email", {"value": text})
+    digits = re.sub(r"\D", "", text)
+    if _PHONE_CHARS.match(text) and 6 <= len(digits) <= 15:
+        return text
+    return ValueProblem("bad-phone", {"value": text})
+
+
+def split_multi(value: object) -> list[str]:
+    text = clean_multiline(value)
+    return [clean_text(p) for p in re.split(r"[,;\n]+", text) if clean_text(p)]
+
+
+def format_date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def format_number(value: float) -> str:
+    """1.5 → «1,5»; 2.0 → «2» (Russian decimal comma)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def person_key(last: object, first: object, middle: object = "", extra: object = "") -> str:
+    """Identity of a person for de-duplication: ё/е, case and spaces do not matter."""
+    return "|".join(fold(x) for x in (last, first, middle, extra))
