@@ -1,0 +1,3 @@
+"""Наставник: a toolkit for a school mentorship program (federal target model of mentorship)."""
+
+__version__ = "0.1.0"

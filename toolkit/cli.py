@@ -1,0 +1,285 @@
+"""The command line: parses arguments, calls the core, turns domain errors into one Russian sentence
+and an exit code. The core never imports this module. Heavy libraries are imported lazily so that
+``nastavnik --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .problems import NastavnikError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+# Click's own phrases in Russian (click uses gettext without a Russian catalogue).
+_CLICK_RU = {
+    "Usage:": "Использование:",
+    "Options": "Параметры",
+    "Commands": "Команды",
+    "Show this message and exit.": "Показать эту справку и выйти.",
+    "Show the version and exit.": "Показать версию и выйти.",
+    "%(prog)s, version %(version)s": "%(prog)s, версия %(version)s",
+    "Error: {message}": "Ошибка: {message}",
+    "Try '{command} {option}' for help.": "Справка: «{command} {option}».",
+    "Missing argument": "Не указан аргумент",
+    "Missing option": "Не указан параметр",
+    "Missing parameter": "Не указан параметр",
+    "Missing command.": "Не указана команда.",
+    "No such command {name!r}.": "Нет команды {name!r}.",
+    "No such option {name!r}.": "Нет параметра {name!r}.",
+    "Invalid value for {param_hint}: {message}": "Недопустимое значение {param_hint}: {message}",
+    "Invalid value: {message}": "Недопустимое значение: {message}",
+    "Option {name!r} does not take a value.": "Параметр {name!r} не принимает значения.",
+    "Option {name!r} requires an argument.": "Параметру {name!r} нужно значение.",
+    "Got unexpected extra argument ({args})": "Лишний аргумент: {args}",
+    "Got unexpected extra arguments ({args})": "Лишние аргументы: {args}",
+    "Aborted!": "Прервано.",
+    "{value!r} is not one of {choices}.": "{value!r} — нет среди допустимых: {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} — не число.",
+    "default: {default}": "по умолчанию: {default}",
+    "Missing {param_type}": "Не указан {param_type}",
+}
+
+
+def _ru(message: str) -> str:
+    return _CLICK_RU.get(message, message)
+
+
+def _ru_n(singular: str, plural: str, n: int) -> str:
+    return _ru(singular if n == 1 else plural)
+
+
+for _module_name in ("core", "exceptions", "formatting", "decorators", "parser", "types", "termui"):
+    _module = sys.modules.get(f"click.{_module_name}")
+    if _module is not None:
+        if hasattr(_module, "_"):
+            _module._ = _ru  # type: ignore[attr-defined]
+        if hasattr(_module, "ngettext"):
+            _module.ngettext = _ru_n  # type: ignore[attr-defined]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _fail(message: str, code: int = EXIT_UNUSABLE) -> None:
+    click.echo(f"Ошибка: {message}", err=True)
+    sys.exit(code)
+
+
+def _print_report(report: Any) -> None:
+    by_file: dict[str, list[Any]] = {}
+    for p in report:
+        by_file.setdefault(p.file or "—", []).append(p)
+    for file, problems in by_file.items():
+        click.echo(file)
+        for p in problems:
+            where = ", ".join(x for x in (
+                p.sheet and f"лист «{p.sheet}»", p.cell and f"ячейка {p.cell}",
+                p.field and p.code not in ("column-missing", "param-missing") and f"поле «{p.field}»") if x)
+            mark = "предупреждение" if p.severity == "warning" else "ошибка"
+            click.echo(f"  [{mark}] {where + ': ' if where else ''}{p.message}")
+
+
+def _exit_code(report: Any) -> int:
+    from .messages import FATAL_CODES
+
+    if any(p.code in FATAL_CODES for p in report):
+        return EXIT_UNUSABLE
+    if report.errors:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+@click.group(context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]", subcommand_metavar="КОМАНДА [АРГУМЕНТЫ]...")
+@click.version_option(__version__, "--version", prog_name="nastavnik", message="%(prog)s, версия %(version)s",
+                      help="Показать версию и выйти.")
+def cli() -> None:
+    """Наставник: программа наставничества в школе по целевой модели — через книги Excel и документы Word.
+
+    Формы наставничества: «ученик – ученик» и «педагог – педагог». Начните с
+    «nastavnik demo ПАПКА» (пример на готовых данных) или «nastavnik init ПАПКА --form ученик-ученик».
+    """
+
+
+@cli.command("init", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--form", "form", metavar="ФОРМА", required=True,
+              help="Форма наставничества: ученик-ученик или педагог-педагог (также student-student, teacher-teacher).")
+def init_cmd(folder: Path, form: str) -> None:
+    """Создать папку программы: книгу настроек и пустые книги этапов 1–3.
+
+    Уже существующие файлы не перезаписываются: команду можно запускать повторно.
+    """
+    from .program import Program
+    from .spec import find_profile
+
+    profile = find_profile(form)
+    program, created, kept = Program.create(folder, profile)
+    click.echo(f"Программа «{profile.name}» в папке «{folder}».")
+    for path in created:
+        click.echo(f"  создан: {path.name}")
+    for path in kept:
+        click.echo(f"  уже есть, оставлен без изменений: {path.name}")
+    click.echo("Дальше: заполните «00_Настройки.xlsx», затем книги этапов; проверка — «nastavnik check ПАПКА».")
+
+
+@cli.command("check", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Вывести отчёт в JSON: {\"problems\": [...]}.")
+def check_cmd(folder: Path, as_json: bool) -> None:
+    """Прочитать все книги программы и показать все проблемы сразу: файл, лист, ячейку, что не так и как исправить.
+
+    Код выхода: 0 — ошибок нет, 1 — найдены ошибки, 2 — файл нельзя прочитать (нет файла, не таблица).
+    """
+    from .problems import Report
+    from .program import Program
+
+    program = Program.open(folder)
+    report = Report()
+    program.load(report)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        if len(report) == 0:
+            click.echo(f"Проблем не найдено: все книги программы «{program.profile.name}» заполнены без ошибок.")
+        else:
+            _print_report(report)
+            click.echo(f"Всего: ошибок {len(report.errors)}, предупреждений {len(report.warnings)}.")
+    sys.exit(_exit_code(report))
+
+
+@cli.command("status", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Вывести статус в JSON (одинаковый для одинаковых данных).")
+@click.option("--no-workbook", is_flag=True, help="Не записывать книгу «Статус программы.xlsx».")
+def status_cmd(folder: Path, as_json: bool, no_workbook: bool) -> None:
+    """Показать этап каждого участника и чего не хватает до следующего этапа.
+
+    Также записывает книгу «Статус программы.xlsx»: участники, результаты теста, итоги.
+    """
+    from .messages import FATAL_CODES
+    from .problems import Report
+    from .program import Program
+    from .status import compute_status, print_status, status_path, write_status_workbook
+
+    program = Program.open(folder)
+    report = Report()
+    data = program.load(report)
+    fatal = [p for p in report if p.code in FATAL_CODES and p.file]
+    if any(p.file.startswith("02_Заявки") for p in fatal):
+        _fail(f"{fatal[0].file}: {fatal[0].message}")
+    status = compute_status(data)
+    if as_json:
+        click.echo(json.dumps(status.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print_status(status, _console())
+        if report.errors:
+            click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+    if not no_workbook:
+        path = status_path(data)
+        write_status_workbook(status, path)
+        if not as_json:
+            click.echo(f"Книга статуса: {path}")
+
+
+@cli.command("import", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.argument("export", metavar="ФАЙЛ", type=click.Path(path_type=Path))
+@click.option("--role", "role", metavar="РОЛЬ", default=None,
+              help="Чьи это заявки, если в форме нет вопроса «Роль»: наставник или наставляемый.")
+def import_cmd(folder: Path, export: Path, role: str | None) -> None:
+    """Загрузить заявки из выгрузки Яндекс Форм или Google Форм (CSV или XLSX) в реестр «02_Заявки».
+
+    Вопросы сопоставляются с полями реестра по тексту (список — в «Вопросы для анкеты.txt»).
+    Участник, который уже есть в реестре, повторно не добавляется. Перед записью реестр копируется
+    в папку «Резервные копии».
+    """
+    from .forms_import import import_export
+    from .problems import Report
+    from .program import Program
+
+    role_key = None
+    if role:
+        from .values import fold
+
+        key = fold(role)
+        if key.startswith(("наставляем", "mentee", "молод")):
+            role_key = "mentee"
+        elif key.startswith(("наставник", "mentor")):
+            role_key = "mentor"
+        else:
+            _fail(f"Неизвестная роль «{role}». Укажите: наставник или наставляемый.")
+    program = Program.open(folder)
+    report = Report()
+    result = import_export(program, export, role_key, report)
+    if len(report):
+        _print_report(report)
+    profile = program.profile
+    click.echo(f"Добавлено: {profile.roles_plural['mentor'].lower()} — {result.added['mentor']}, "
+               f"{profile.roles_plural['mentee'].lower()} — {result.added['mentee']}; "
+               f"пропущено повторов: {result.skipped}.")
+    if result.backup:
+        click.echo(f"Резервная копия реестра: {result.backup}")
+    if report.errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("demo", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path), default=Path("Наставник-пример"),
+                required=False)
+def demo_cmd(folder: Path) -> None:
+    """Создать пример: по папке программы на каждую форму, заполненной как это сделал бы куратор.
+
+    Данные вымышленные и всегда одинаковые. По умолчанию папка «Наставник-пример».
+    """
+    from .demo import run_demo
+
+    for line in run_demo(folder):
+        click.echo(line)
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="nastavnik", standalone_mode=False)
+    except NastavnikError as exc:
+        click.echo(f"Ошибка: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Прервано.", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_UNUSABLE)
+    except KeyboardInterrupt:
+        click.echo("Прервано.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug of ours: one sentence, the trace only on request
+        if os.environ.get("NASTAVNIK_DEBUG"):
+            raise
+        click.echo(f"Внутренняя ошибка программы ({type(exc).__name__}). Повторите с переменной окружения "
+                   "NASTAVNIK_DEBUG=1 и сообщите разработчикам текст ошибки.", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
