@@ -253,6 +253,100 @@ def demo_cmd(folder: Path) -> None:
         click.echo(line)
 
 
+@cli.command("match", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--scheme", "scheme", metavar="СХЕМА", required=True,
+              help="Схема формирования пар: предложение, встреча или анкеты (также proposal, meeting, questionnaire).")
+@click.option("--start", "start", metavar="ДАТА", default=None,
+              help="Дата начала новых пар (ДД.ММ.ГГГГ). По умолчанию сегодня, но не раньше начала программы.")
+@click.option("--date", "meeting_date", metavar="ДАТА", default=None,
+              help="Встреча: дата групповой встречи для расписания. По умолчанию сегодня.")
+@click.option("--time", "begin", metavar="ЧЧ:ММ", default="15:00", show_default=True,
+              help="Встреча: время начала первого раунда.")
+@click.option("--minutes", "minutes", metavar="МИНУТ", type=int, default=7, show_default=True,
+              help="Встреча: длительность одного раунда.")
+@click.option("--rounds", "rounds", metavar="N", type=int, default=None,
+              help="Встреча: число раундов (по умолчанию столько, чтобы все встретились со всеми).")
+@click.option("--group-size", "group_size", metavar="N", type=int, default=None,
+              help="Встреча: сколько наставляемых подходят к столу наставника одновременно.")
+@click.option("--reschedule", is_flag=True, help="Встреча: составить расписание заново (прежнее — в резервной копии).")
+def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | None, begin: str, minutes: int,
+              rounds: int | None, group_size: int | None, reschedule: bool) -> None:
+    """Сформировать пары и группы (этап 4) по одной из трёх схем; результат — книга «04_Пары».
+
+    \b
+    предложение — куратор пишет предложения на листе «Предложения»; пара закрепляется
+                  только с согласия обеих сторон (для педагогов — и после личной встречи);
+    встреча     — Mentor Match: первый запуск составляет расписание быстрых встреч и лист
+                  «Пожелания»; после встречи внесите места и запустите снова — пары
+                  сложатся только при совпадении желаний;
+    анкеты      — программа сравнивает анкеты, предлагает пары с наибольшим суммарным баллом
+                  с объяснением и запасными вариантами; решает куратор: отметьте согласия
+                  и запустите снова.
+
+    В подборе участвуют только готовые участники («nastavnik status»). Перед записью книга
+    копируется в «Резервные копии»; введённые значения сохраняются.
+    """
+    from .pairs import MatchOptions, parse_option_date, parse_scheme, run_match
+    from .problems import Report
+    from .program import Program
+
+    options = MatchOptions(
+        scheme=parse_scheme(scheme), start=parse_option_date(start, "--start"),
+        meeting_date=parse_option_date(meeting_date, "--date"), rounds=rounds, group_size=group_size,
+        minutes=minutes, begin=begin, reschedule=reschedule)
+    program = Program.open(folder)
+    report = Report()
+    outcome = run_match(program, options, report)
+    shown = [p for p in report if p.file == outcome.path.name or p.code.startswith("pair-")]
+    others = [p for p in report if p not in shown and p.severity == "error"]
+    if shown:
+        _print_report(shown)
+    for line in outcome.lines:
+        click.echo(line)
+    if outcome.backup:
+        click.echo(f"Прежняя версия книги: {outcome.backup}")
+    click.echo(f"Книга пар: {outcome.path}")
+    if others:
+        click.echo(f"В других книгах программы есть ошибки ({len(others)}): подробности — «nastavnik check {folder}».")
+    if any(p.severity == "error" for p in shown):
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("order", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--number", "number", metavar="НОМЕР", default=None,
+              help="Номер приказа. Без него в приказе останется строка, чтобы вписать номер от руки.")
+@click.option("--date", "date", metavar="ДАТА", default=None,
+              help="Дата приказа (ДД.ММ.ГГГГ). Без неё останется строка для даты.")
+@click.option("--template", "template", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Свой шаблон приказа (.docx с полями {{ … }}) вместо встроенного.")
+@click.option("--pdf", "pdf", is_flag=True, help="Сделать также PDF (нужен LibreOffice).")
+def order_cmd(folder: Path, number: str | None, date: str | None, template: Path | None, pdf: bool) -> None:
+    """Сделать «Приказ о закреплении наставнических пар» (Word) по листу «Пары» книги «04_Пары».
+
+    В приказ попадают действующие пары и группы с согласием обеих сторон (для педагогов — и с датой
+    личной встречи): таблица пар, ответственный куратор, строка подписи директора.
+    """
+    from .pairs import parse_option_date
+    from .pairs_order import make_order
+    from .problems import Report
+    from .program import Program
+
+    program = Program.open(folder)
+    report = Report()
+    result = make_order(program, report, number=number, date=parse_option_date(date, "--date"),
+                        template=template, pdf=pdf)
+    click.echo(f"Приказ: {result.path} — пар и групп {result.pairs}, наставляемых {result.mentees}.")
+    if result.left_out:
+        click.echo(f"Не вошли в приказ строк листа «Пары»: {result.left_out} (нет согласия обеих сторон или даты "
+                   f"личной встречи): «nastavnik check {folder}».")
+    if result.backup:
+        click.echo(f"Прежний приказ: {result.backup}")
+    if result.pdf:
+        click.echo(f"PDF: {result.pdf}")
+
+
 # ---------------------------------------------------------------------------- entry point
 
 

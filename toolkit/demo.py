@@ -252,6 +252,7 @@ def run_demo(folder: Path) -> Iterator[str]:
         profile_folder = {"build_student": "ученик-ученик", "build_teacher": "педагог-педагог"}[build.__name__]
         root = folder / profile_folder
         program = build(root)
+        pairing_lines = run_pairing_demo(program)
         report = Report()
         data = program.load(report)
         status = compute_status(data)
@@ -259,4 +260,13 @@ def run_demo(folder: Path) -> Iterator[str]:
         c = status.counts
         yield (f"«{program.profile.name}»: {root} — наставников {c['mentors']} (готовы к парам: {c['mentors_ready']}), "
                f"наставляемых {c['mentees']}; проблем в книгах: {len(report)}.")
+        for line in pairing_lines:
+            yield "  " + line
     yield f"Готово. Проверка: nastavnik check «{folder / 'ученик-ученик'}»; статус: nastavnik status …"
+
+
+def run_pairing_demo(program: Program) -> list[str]:
+    """Stage 4 on the demo data: the three schemes of forming pairs and the order fixing them."""
+    from .pairs_demo import demo_pairs
+
+    return demo_pairs(program)

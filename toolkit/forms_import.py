@@ -152,7 +152,7 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
     header = [clean_text(h) for h in rows[0]]
     label = export.name
     registry_spec = next(s for s in program.specs if s.key == "applications")
-    sheets = {s.role: s for s in registry_spec.sheets if s.role}
+    sheets: dict[str, Sheet] = {str(s.role): s for s in registry_spec.sheets if s.role}
 
     # ---- read the current registry (it must be usable: we will rewrite it)
     found = program.find_files(registry_spec)

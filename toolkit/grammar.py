@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import pass_context
+from jinja2 import Undefined, pass_context
 from jinja2.runtime import Context
 from pytrovich import Case, Gender, NamePart, PetrovichDeclinationMaker, PetrovichGenderDetector
 
@@ -93,6 +93,8 @@ def _detector() -> PetrovichGenderDetector:
 def _case_of(case: str | Case) -> Case:
     if isinstance(case, Case):
         return case
+    if case in CASES:
+        return CASES[case]
     key = clean_text(case).casefold()
     if key not in CASES:
         raise ValueError(f"unknown case {case!r}; expected one of {sorted(CASES)}")
@@ -113,7 +115,8 @@ class PersonName:
 
     @classmethod
     def parse(cls, full_name: object) -> PersonName:
-        words = clean_text(full_name).split(" ") if clean_text(full_name) else []
+        text = clean_text(full_name)
+        words = text.split(" ") if text else []
         if not words:
             return cls()
         if len(words) == 1:
@@ -273,20 +276,18 @@ def context_gender(context: Context | dict[str, Any]) -> object:
     """The value of the row's «Пол» column seen by a template (or None)."""
     for key in GENDER_CONTEXT_KEYS:
         value = context.get(key)
-        if value is not None and not _is_undefined(value):
+        if value is not None and value != "" and not _is_undefined(value):
             return value
     return None
 
 
 def _is_undefined(value: object) -> bool:
-    from jinja2 import Undefined
-
     return isinstance(value, Undefined)
 
 
 def _text(value: object) -> str:
     # str() of a StrictUndefined raises UndefinedError: a missing field is never silently empty.
-    return clean_text(str(value)) if value is not None else ""
+    return str(value) if value is not None else ""
 
 
 def _gender_for(context: Context, gender: object) -> object:

@@ -7,8 +7,11 @@ Formula results are never trusted: the toolkit computes from the inputs.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,7 @@ from .values import (
     parse_number,
     split_multi,
 )
-from .writer import META_SHEET, cell_name
+from .writer import META_SHEET, cell_name, col_letter
 
 HEADER_SEARCH_ROWS = 10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -40,11 +43,33 @@ DATE_LOW = (1990, 1, 1)
 DATE_HIGH = (2100, 12, 31)
 
 
+class Cells(Mapping[str, str]):
+    """Addresses of a row's cells by column key («C5»), computed on demand."""
+
+    __slots__ = ("_letters", "_number")
+
+    def __init__(self, letters: dict[str, str], number: int) -> None:
+        self._letters = letters
+        self._number = number
+
+    def __getitem__(self, key: str) -> str:
+        return f"{self._letters[key]}{self._number}"
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._letters
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._letters)
+
+    def __len__(self) -> int:
+        return len(self._letters)
+
+
 @dataclass
 class Row:
     number: int  # as the spreadsheet shows it (1-based)
     values: dict[str, Any]
-    cells: dict[str, str]
+    cells: Mapping[str, str]
     extra: dict[str, Any] = field(default_factory=dict)
     bad: set[str] = field(default_factory=set)  # keys whose cell holds an invalid value
     raw: dict[str, Any] = field(default_factory=dict)  # cell values as typed
@@ -163,12 +188,21 @@ def _short(text: str) -> str:
 def _sniff(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "это PDF-документ"
-    if head[:3] == b"\xef\xbb\xbf" or all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+    if head[:3] == b"\xef\xbb\xbf" or _looks_like_text(head):
         return "это текстовый файл"
     return "неизвестный формат"
 
 
-def _zip_problem(path: Path) -> tuple[str, dict[str, object]] | None:
+def _looks_like_text(head: bytes) -> bool:
+    """ASCII, UTF-8 (the last character may be cut) or Windows-1251 Cyrillic letters: a CSV or a text file."""
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        return all(32 <= b < 127 or b in (9, 10, 13) or b >= 0xC0 or b in (0xA8, 0xB8) for b in head)
+    return all(ch.isprintable() or ch in "\t\r\n" for ch in text)
+
+
+def _zip_problem(path: Path) -> tuple[str, dict[str, Any]] | None:
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -264,11 +298,18 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
 
+@functools.lru_cache(maxsize=512)
+def _choice_map(choices: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for choice in choices:
+        out.setdefault(fold(choice), choice)
+    return out
+
+
 def _choice(column: Column, raw: Any) -> Any:
-    wanted = fold(raw)
-    for choice in column.choices or []:
-        if fold(choice) == wanted:
-            return choice
+    found = _choice_map(tuple(column.choices or ())).get(fold(raw))
+    if found is not None:
+        return found
     allowed = ", ".join(column.choices or [])
     if len(allowed) > 200:
         allowed = allowed[:200] + "… (полный список — в выпадающем списке ячейки)"
@@ -342,27 +383,40 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
                        header=column.header, row=h + 1)
     for index, text in unknown:
         report.add("column-unknown", file=label, sheet=name, cell=cell_name(h, index), field=text, header=text)
-    input_keys = [c.key for c in columns if not c.locked and c.type != "id"]
+    input_keys = [c.key for c in columns if not c.locked and c.type != "id" and c.key in found]
+    letters = {k: col_letter(i) for k, i in found.items()}
+    present = [(c, found[c.key], {}) for c in columns if c.key in found]  # (column, index, parse cache)
+    unknown_present = [(i, text) for i, text in unknown]
+    input_idx = [found[k] for k in input_keys]
+    if not any(not c.locked and c.type != "id" for c in columns):
+        input_idx = list(found.values())  # a sheet the program fills: any filled cell makes a row
     out: list[Row] = []
     for r in range(h + 1, len(rows)):
         cells_raw = rows[r]
-        raw = {key: (cells_raw[i] if i < len(cells_raw) else None) for key, i in found.items()}
-        extra = {text: cells_raw[i] for i, text in unknown if i < len(cells_raw) and not is_blank(cells_raw[i])}
-        if all(is_blank(raw.get(k)) for k in input_keys) and not extra:
+        width = len(cells_raw)
+        extra = {text: cells_raw[i] for i, text in unknown_present if i < width and not is_blank(cells_raw[i])}
+        if not extra and all(i >= width or is_blank(cells_raw[i]) for i in input_idx):
             continue
-        row = Row(number=r + 1, values={}, cells={k: cell_name(r, i) for k, i in found.items()}, extra=extra,
-                  raw=raw)
-        for column in columns:
-            if column.key not in found:
-                continue
-            value, problem = parse_cell(column, raw[column.key])
-            cell = row.cells[column.key]
+        raw: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        row = Row(number=r + 1, values=values, cells=Cells(letters, r + 1), extra=extra, raw=raw)
+        for column, i, cache in present:
+            value_raw = cells_raw[i] if i < width else None
+            raw[column.key] = value_raw
+            cache_key = (value_raw.__class__, value_raw)
+            parsed = cache.get(cache_key)
+            if parsed is None:
+                parsed = parse_cell(column, value_raw)
+                if len(cache) < 5000:
+                    cache[cache_key] = parsed
+            value, problem = parsed
             if problem is not None:
                 row.bad.add(column.key)
-                report.add(problem.code, file=label, sheet=name, cell=cell, field=column.header, **problem.params)
+                report.add(problem.code, file=label, sheet=name, cell=row.cell(column.key), field=column.header,
+                           **problem.params)
             elif value is None and column.required:
-                report.add("required-missing", file=label, sheet=name, cell=cell, field=column.header)
-            row.values[column.key] = value
+                report.add("required-missing", file=label, sheet=name, cell=row.cell(column.key), field=column.header)
+            values[column.key] = list(value) if isinstance(value, list) else value
         out.append(row)
     return Table(sheet, name, out, header_row=h + 1, extra_headers=[t for _, t in unknown])
 
@@ -372,7 +426,7 @@ def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValue
         report.add("sheet-missing", file=label, sheet=sheet.name)
         return FormValues(sheet, {}, {}, present=False)
     rows, _ = book.rows(sheet.name, limit=500)
-    by_header = {}
+    by_header: dict[str, int] = {}
     for r, row in enumerate(rows):
         if row and not is_blank(row[0]):
             by_header.setdefault(fold(row[0]), r)

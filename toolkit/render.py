@@ -195,10 +195,13 @@ def _scan_source(env: SandboxedEnvironment, source: str) -> tuple[nodes.Template
         ast = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         return None, [("doc-template-syntax", {"detail": _syntax_detail(exc), "near": _near(source, exc.lineno)})]
+    hidden: list[str] = []
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
-        if isinstance(attr, str) and attr.startswith("_"):
-            problems.append(("doc-template-unsafe", {"detail": f"обращение к «{attr}»"}))
+        if isinstance(attr, str) and attr.startswith("_") and attr not in hidden:
+            hidden.append(attr)
+    if hidden:
+        problems.append(("doc-template-unsafe", {"detail": "обращение к " + ", ".join(f"«{a}»" for a in hidden)}))
     known_filters = sorted(f for f in grammar.jinja_filters())
     seen: set[str] = set()
     for filt in ast.find_all(nodes.Filter):
@@ -231,6 +234,7 @@ class _Part:
     name: str  # zip entry name, e.g. word/document.xml
     source: str  # patched Jinja source
     template: jinja2.Template
+    table_tags: bool = False  # {%tc %}, colspan, hm, vm: docxtpl's fix_tables is needed after rendering
 
 
 @dataclass
@@ -320,7 +324,7 @@ class PreparedTemplate:
     def render_body(self, context: Mapping[str, object], row: int | None) -> str:
         """The rendered ``<w:body>…</w:body>`` (without namespace declarations)."""
         body = self.render_part(self.main, context, row)
-        if "<w:tbl" in body:
+        if self.main.table_tags:
             body = etree.tostring(_DOCXTPL.fix_tables(body), encoding="unicode")
         return _BODY_OPEN.sub("<w:body>", body, count=1)
 
@@ -432,7 +436,9 @@ def _compile_part(env: SandboxedEnvironment, name: str, xml: str, trees: list[no
         template = env.from_string(source)
     except jinja2.TemplateSyntaxError as exc:
         raise DocumentError("doc-template-syntax", detail=_syntax_detail(exc), near=_near(source, exc.lineno)) from exc
-    return _Part(name=name, source=source, template=template)
+    text = re.sub(r"<[^>]+>", "", xml)
+    table_tags = bool(re.search(r"\{%-?\s*(?:tc|colspan|cellbg|hm|vm)\b", text))
+    return _Part(name=name, source=source, template=template, table_tags=table_tags)
 
 
 def _split_body(body: str) -> tuple[str, str]:
@@ -458,13 +464,17 @@ def _prepared(path: str, mtime_ns: int, size: int) -> PreparedTemplate:
     return PreparedTemplate.load(path)
 
 
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as exc:
+        raise DocumentError("doc-template-unreadable", detail=f"файл «{path.name}» не найден") from exc
+
+
 def prepare(template_path: str | os.PathLike[str]) -> PreparedTemplate:
     """A loaded and compiled template, cached while the file does not change."""
     path = Path(template_path)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise DocumentError("doc-template-unreadable", detail=f"файл «{path.name}» не найден") from exc
+    stat = _stat(path)
     return _prepared(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
@@ -494,7 +504,14 @@ def _has_jinja_tags(template_path: str | os.PathLike[str]) -> bool:
 
 def is_mergefield_template(template_path: str | os.PathLike[str]) -> bool:
     """A template made with Word's mail merge: MERGEFIELD fields and no ``{{ }}`` tags."""
-    return bool(mergefields(template_path)) and not _has_jinja_tags(template_path)
+    path = Path(template_path)
+    stat = _stat(path)
+    return _is_mergefield(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _is_mergefield(path: str, mtime_ns: int, size: int) -> bool:
+    return bool(mergefields(path)) and not _has_jinja_tags(path)
 
 
 def computed_fields(columns: Iterable[str]) -> list[str]:
@@ -656,8 +673,8 @@ def check_merge(template_path: str | os.PathLike[str], rows: Sequence[Mapping[st
     file = data_file_name
     template = Path(template_path)
     try:
-        merge_fields = mergefields(template)
-        is_merge = bool(merge_fields) and not _has_jinja_tags(template)
+        is_merge = is_mergefield_template(template)
+        merge_fields = mergefields(template) if is_merge else set()
     except DocumentError as exc:
         report.add(exc.code, file=template.name, **exc.params)
         return report
@@ -788,6 +805,7 @@ def safe_filename(value: object, used: set[str]) -> str:
     ``used`` holds the case-folded names already taken and is updated.
     """
     text = unicodedata.normalize("NFC", str(value) if value is not None else "")
+    text = re.sub(r"\s", " ", text)  # tabs and line breaks separate words
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
     text = _BAD_CHARS.sub(" ", text)
     text = re.sub(r"\.{2,}", ".", text)

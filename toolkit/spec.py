@@ -8,6 +8,7 @@ The same resolved spec drives writing, reading, validating and the fields visibl
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -224,7 +225,7 @@ def load_profile_file(path: Path) -> Profile:
 
 @functools.cache
 def profiles() -> dict[str, Profile]:
-    out = {}
+    out: dict[str, Profile] = {}
     for path in sorted((_package_dir() / "forms").glob("*.yaml")):
         profile = load_profile_file(path)
         out[profile.form] = profile
@@ -255,7 +256,7 @@ def find_profile(name: str) -> Profile:
 # --------------------------------------------------------------------------- resolution
 
 
-def _applies(forms: list[str] | None, form: str) -> bool:
+def _applies(forms: Sequence[str] | None, form: str) -> bool:
     return forms is None or form in forms
 
 

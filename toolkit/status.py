@@ -169,11 +169,11 @@ def print_status(status: ProgramStatus, console: Any) -> None:
     console.print(table)
     c = status.counts
     console.print(f"Наставников: {c['mentors']}, готовы к формированию пар: {c['mentors_ready']}. "
-                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.")
+                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=True)
     if status.invited_without_application:
-        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.")
+        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=True)
     if status.testing and status.testing["focus"]:
-        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".")
+        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=True)
 
 
 def write_status_workbook(status: ProgramStatus, path: Path) -> None:

@@ -38,6 +38,7 @@ def validate_program(data: ProgramData, report: Report) -> None:
             check_refs(data, book, table, report)
     check_settings(data, report)
     check_training(data, report)
+    check_pairs(data, report)
 
 
 def check_unique(book: BookData, table: Table, report: Report) -> None:
@@ -152,3 +153,12 @@ def check_training(data: ProgramData, report: Report) -> None:
         if isinstance(n, int) and n > count:
             report.add("meeting-out-of-plan", file=book.label, sheet=table.name, cell=row.cell("meeting"),
                        field="№ встречи", value=n, count=count)
+
+
+def check_pairs(data: ProgramData, report: Report) -> None:
+    """The pairs workbook (stage 4): consents, capacities, readiness, hard rules of the form, wishes."""
+    if "pairs" not in data.books:
+        return
+    from .pairs import validate_pairs
+
+    validate_pairs(data, report)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 NBSP_CHARS = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\ufeff"
 _SPACES = re.compile(r"\s+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 ERROR_VALUES = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                 "Err:502", "Err:504", "Err:507", "Err:508", "Err:509", "Err:510", "Err:511", "Err:522", "#ИМЯ?",
@@ -28,16 +29,24 @@ class ValueProblem:
 
 
 def clean_text(value: object) -> str:
-    """Text as a person meant it: no stray, doubled or non-breaking spaces."""
+    """Text as a person meant it: no stray, doubled or non-breaking spaces, no zero-width characters."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).translate(_ZERO_WIDTH)
-    for ch in NBSP_CHARS:
-        text = text.replace(ch, " ")
-    text = unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", text).strip()
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    if text.isprintable() and "  " not in text and unicodedata.is_normalized("NFC", text):
+        return text.strip()
+    if _ZERO_WIDTH_RE.search(text):
+        text = _ZERO_WIDTH_RE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _ODD_SPACE.search(text):  # \s covers non-breaking and other Unicode spaces
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def clean_multiline(value: object) -> str:
@@ -55,11 +64,15 @@ def fold(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and clean_text(value) == "")
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip() or (len(value) < 8 and clean_text(value) == "")
+    return False
 
 
 def is_error_value(value: object) -> bool:
-    return isinstance(value, str) and value.strip() in ERROR_VALUES
+    return isinstance(value, str) and value[:1] in ("#", "E", " ") and value.strip() in ERROR_VALUES
 
 
 _DATE_PATTERNS = [

@@ -28,7 +28,7 @@ INSTRUCTION_SHEET = "Инструкция"
 SPEC_VERSION = "1"
 INLINE_LIST_LIMIT = 255
 VALIDATION_ROWS = 5000  # validations and formats reach this far below the header
-EXTRA_ROWS = 50  # empty rows with IDs prepared below the filled ones
+EXTRA_ROWS = 30  # empty rows with IDs prepared below the filled ones
 
 HEADER_BG = "#DDEBF7"
 LOCKED_BG = "#EDEDED"
@@ -319,8 +319,15 @@ class _Writer:
             ws.set_column(c, c, 18, self.fmt["input"])
             ws.write_string(0, c, header, self.fmt["header"])
         for r, row in enumerate(rows, start=1):
+            lines = 1
             for c, column in enumerate(columns):
-                self._write_value(ws, r, c, column, row.get(column.key), locked=column.locked)
+                value = row.get(column.key)
+                self._write_value(ws, r, c, column, value, locked=column.locked)
+                if isinstance(value, (str, list)) and value:
+                    text = str(display_value(column, value))
+                    lines = max(lines, text.count("\n") + 1 + int(len(text) / max(column.width * 1.15, 1)))
+            if lines > 1:
+                ws.set_row(r, 15 * min(lines, 8))  # office suites do not grow wrapped rows on load
             for i, header in enumerate(extras):
                 value = row.get("__extra__", {}).get(header)
                 c = len(columns) + i
@@ -345,6 +352,7 @@ class _Writer:
                     })
         ws.freeze_panes(1, sheet.freeze_columns)
         ws.autofilter(0, 0, max(nrows, 1), max(ncols - 1, 0))
+        ws.print_area(0, 0, max(nrows, 1), max(ncols - 1, 0))
         ws.repeat_rows(0)
         self._print_setup(ws, sheet.name, landscape=sheet.landscape)
         self._protect(ws)

@@ -1,0 +1,175 @@
+"""Замер скорости документов: письма в один файл, отдельные файлы и PDF.
+
+Сравнивается с «наивным» способом docxtpl: для каждого получателя заново загрузить шаблон,
+заполнить и сохранить (DocxTemplate(...).render(...).save(...)).
+
+    python scripts/bench_documents.py              # 1000 писем, PDF пакетом из 100 файлов
+    python scripts/bench_documents.py --n 200 --pdf-batch 50 --pdf-single 5
+
+PDF: пакетный вызов LibreOffice замеряется на --pdf-batch файлах (один вызов soffice на все),
+поштучный — на --pdf-single файлах (отдельный вызов soffice на каждый); стоимость одного файла
+пересчитывается на один документ, и сравниваются секунды на документ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from docx import Document  # noqa: E402
+from docxtpl import DocxTemplate  # noqa: E402
+
+from toolkit import render  # noqa: E402
+
+GOALS = {"single": 20.0, "separate": 3.0, "pdf": 5.0}
+
+MEN = [("Иванов", "Иван", "Петрович"), ("Шевченко", "Тарас", "Григорьевич"), ("Королёв", "Артём", "Сергеевич"),
+       ("Римский-Корсаков", "Николай", "Андреевич"), ("Толстой", "Лев", "Николаевич"), ("Шмидт", "Карл", ""),
+       ("Мамедов", "Эльдар", "Рашид оглы"), ("Седых", "Павел", "Ильич"), ("Михалков", "Никита", "")]
+WOMEN = [("Петрова-Водкина", "Анна", "Сергеевна"), ("Соловьёва", "Любовь", ""), ("Толстая", "Софья", "Андреевна"),
+         ("Шмидт", "Анна", ""), ("Черных", "Мария", "Ивановна"), ("Бондаренко", "Ольга", "Петровна")]
+
+
+def make_template(path: Path) -> Path:
+    """A one-page letter of the kind a school sends: header, greeting, several paragraphs, a table."""
+    document = Document()
+    document.sections[0].header.paragraphs[0].text = "МБОУ «Школа № {{ Школа }}» · программа наставничества"
+    document.add_paragraph("{{ ФИО|уважаемый }}")
+    paragraph = document.add_paragraph("Направляем ")
+    paragraph.add_run("{{ ФИО|дательный }}").bold = True
+    paragraph.add_run(" приглашение на встречу участников программы наставничества {{ Дата|дата }}")
+    for i in range(6):
+        document.add_paragraph(
+            f"Абзац {i + 1}. Встреча пройдёт в актовом зале; просим подтвердить участие у классного "
+            "руководителя {{ Класс }} класса. Организатор: {{ Организация }}."
+        )
+    document.add_paragraph("Ваш наставник — {{ Наставник }}; при встрече передайте ему привет.")
+    document.add_paragraph("Благодарим {{ ФИО|родительный }} за участие и желаем успехов!")
+    table = document.add_table(rows=3, cols=2)
+    for r, (label, field) in enumerate([("Получатель", "ФИО"), ("Класс", "Класс"), ("Наставник", "Наставник")]):
+        table.cell(r, 0).text = label
+        table.cell(r, 1).text = "{{ " + field + " }}"
+    document.add_paragraph("Директор ____________ {{ Директор|инициалы }}")
+    document.save(str(path))
+    return path
+
+
+def make_rows(n: int) -> list[dict[str, object]]:
+    rng = random.Random(7)
+    rows: list[dict[str, object]] = []
+    for i in range(n):
+        female = i % 2 == 1
+        surname, first, patronymic = rng.choice(WOMEN if female else MEN)
+        full_name = " ".join(p for p in (surname, first, patronymic) if p)
+        rows.append({
+            "Файл": f"{i + 1:04d} {full_name}",
+            "ФИО": full_name,
+            "Пол": "ж" if female else "м",
+            "Школа": 17,
+            "Дата": "22.11.2026",
+            "Класс": f"{5 + i % 7}{'АБВ'[i % 3]}",
+            "Организация": "ООО «Ромашка» & Co",
+            "Наставник": "Сидоров Илья Ильич",
+            "Директор": "Кузнецова Наталья Викторовна",
+        })
+    return rows
+
+
+def naive(template: Path, rows: list[dict[str, object]], out_dir: Path) -> float:
+    """docxtpl as its documentation shows it: load, render, save for every recipient."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = render.make_env()
+    start = time.perf_counter()
+    for i, row in enumerate(rows):
+        document = DocxTemplate(str(template))
+        document.render(render.row_context(row), env)
+        document.save(str(out_dir / f"{i}.docx"))
+    return time.perf_counter() - start
+
+
+def timed(func, *args) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    func(*args)
+    return time.perf_counter() - start
+
+
+def soffice_one_by_one(paths: list[Path], out_dir: Path) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        render.convert_to_pdf([path], out_dir)
+    return time.perf_counter() - start
+
+
+def line(name: str, fast: float, slow: float, goal: float, unit: str = "с") -> None:
+    ratio = slow / fast if fast else float("inf")
+    verdict = "цель достигнута" if ratio >= goal else "НИЖЕ ЦЕЛИ"
+    print(f"  {name}: быстро {fast:.3f} {unit}, наивно {slow:.3f} {unit} → в {ratio:.1f} раза быстрее "
+          f"(цель ≥{goal:.0f}×, {verdict})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="число писем (по умолчанию 1000)")
+    parser.add_argument("--pdf-batch", type=int, default=100, help="файлов в пакетном вызове LibreOffice")
+    parser.add_argument("--pdf-single", type=int, default=10, help="файлов для поштучных вызовов LibreOffice")
+    parser.add_argument("--no-pdf", action="store_true", help="не замерять PDF")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="nastavnik-bench-"))
+    try:
+        template = make_template(work / "письмо.docx")
+        rows = make_rows(args.n)
+        print(f"Замер документов: {args.n} писем, шаблон — одна страница с колонтитулом и таблицей.")
+
+        render._prepared.cache_clear()  # the fast path pays for loading the template too
+        t_single = timed(render.render_many_single, template, rows, work / "все.docx")
+        render._prepared.cache_clear()
+        t_separate = timed(render.render_many_separate, template, rows, work / "отдельно", "Файл")
+        t_naive = naive(template, rows, work / "наивно")
+
+        print("\n(а) Один файл для печати с разрывами страниц против наивного цикла:")
+        line("один файл", t_single, t_naive, GOALS["single"])
+        print(f"      ({args.n / t_single:,.0f} писем в секунду; наивно {args.n / t_naive:,.0f})".replace(",", " "))
+        print("\n(б) Отдельные файлы против наивного цикла:")
+        line("отдельные файлы", t_separate, t_naive, GOALS["separate"])
+        print(f"      ({args.n / t_separate:,.0f} файлов в секунду)".replace(",", " "))
+
+        if args.no_pdf:
+            return 0
+        if render.find_soffice() is None:
+            print("\n(в) PDF: LibreOffice не найден, замер пропущен.")
+            return 0
+        sources = sorted((work / "отдельно").glob("*.docx"))
+        batch = sources[: args.pdf_batch]
+        single = sources[: args.pdf_single]
+        t_batch = timed(render.convert_to_pdf, batch, work / "pdf-пакет")
+        t_single_calls = soffice_one_by_one(single, work / "pdf-поштучно")
+        per_batch = t_batch / len(batch)
+        per_single = t_single_calls / len(single)
+        print(f"\n(в) PDF: один вызов LibreOffice на {len(batch)} файлов против отдельного вызова на каждый")
+        print(f"    (поштучно замерено на {len(single)} файлах, стоимость пересчитана на один документ):")
+        line("секунд на документ", per_batch, per_single, GOALS["pdf"])
+        print(f"      пакет {len(batch)} файлов: {t_batch:.1f} с; поштучно {len(single)} файлов: {t_single_calls:.1f} с; "
+              f"{args.n} писем поштучно заняли бы ≈{per_single * args.n / 60:.0f} мин, пакетом ≈"
+              f"{per_batch * args.n / 60:.1f} мин")
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext:
+            first = sorted((work / "pdf-пакет").glob("*.pdf"))[0]
+            text = subprocess.run([pdftotext, str(first), "-"], capture_output=True, check=False).stdout.decode()
+            print(f"    проверка: в «{first.name}» есть «Уважаем…/Дорог…»: "
+                  f"{'да' if ('Уважаем' in text or 'Дорог' in text) else 'нет'}")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""`pip install .` into a fresh venv, run from outside the repo, works: the specs ship inside the wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_ships_templates_and_runs_from_outside_the_repo(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(dist), str(ROOT)], check=True, capture_output=True)
+    wheel = next(dist.glob("nastavnik-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("workbook_templates/applications.yaml", "workbook_templates/forms/student.yaml",
+                 "workbook_templates/forms/teacher.yaml", "toolkit/cli.py"):
+        assert name in names
+    venv = tmp_path / "venv"
+    # the venv sees the already installed dependencies; the package itself comes only from the wheel
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+                   check=True, capture_output=True)
+    outside = tmp_path / "где-то"
+    outside.mkdir()
+    located = subprocess.run([str(python), "-c", "import workbook_templates, toolkit; print(toolkit.__file__)"],
+                             cwd=outside, check=True, capture_output=True, text=True).stdout
+    assert str(venv) in located
+    result = subprocess.run([str(venv / "bin" / "nastavnik"), "demo", "пример"], cwd=outside,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (outside / "пример" / "ученик-ученик" / "02_Заявки.xlsx").exists()
+    check = subprocess.run([str(venv / "bin" / "nastavnik"), "check", "пример/педагог-педагог"], cwd=outside,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
