@@ -284,7 +284,8 @@ def test_round_trip_every_workbook(form: str, key: str, tmp_path_factory: pytest
             elif sheet.kind == "table":
                 table = book.tables[sheet.key]
                 got = [(r.number, r.values, r.extra) for r in table.rows]
-                want = [(n, e, {}) for n, e in enumerate(expected[sheet.key], start=2)]
+                want: list[tuple[int, dict[str, Any], dict[str, Any]]] = [
+                    (n, e, {}) for n, e in enumerate(expected[sheet.key], start=2)]
                 assert got == want, sheet.name
 
     check()
@@ -439,3 +440,44 @@ def test_long_list_goes_through_hidden_lists_sheet(tmp_path: Path) -> None:
         assert not dv.formula1.startswith('"')
         assert dv.formula1 in xl.defined_names
         assert _list_items(xl, dv) == subjects
+
+
+def test_invisible_characters_are_dropped(tmp_path: Path) -> None:
+    """Zero-width spaces, soft hyphens and control characters pasted from elsewhere: invisible, so dropped
+    (they would make equal names differ and break the XML of documents)."""
+    profile, wb = book_spec("student", "applications")
+    typed = ["Ива\u200bнова", "Ив\x01анова", "Ива\u00adнова", "\ufeffИванова", "Иван\x7fова", "Иванова\x1b"]
+    mentors = [{"id": format_id("НК-", i), "last_name": t, "first_name": f"Анна{t[-1]}", "note": t}
+               for i, t in enumerate(typed, start=1)]
+    path = tmp_path / "02_Заявки.xlsx"
+    write_workbook(path, wb, profile, PROGRAM_ID, {"mentors": mentors})
+    book, _ = read_back(path, wb)
+    assert [(r.values["last_name"], r.values["note"]) for r in book.tables["mentors"].rows] == [
+        ("Иванова", "Иванова")] * len(typed)
+
+
+def test_kept_values_write_back_loses_nothing(tmp_path: Path) -> None:
+    """Read → write the kept values → read: the same values, and invalid cells still hold what was typed."""
+    profile, wb = book_spec("student", "applications")
+    path = tmp_path / "02_Заявки.xlsx"
+    mentors = [
+        {"id": "НК-001", "last_name": "Ёлкина", "first_name": "Алёна", "gender": "ж", "class": "10 а",
+         "applied_on": "31.02.2026", "capacity": "два", "areas": "Математика; физика", "days": "пн, вс",
+         "frequency": "раз в НЕДЕЛЮ", "note": "=1+1", "motivation": "Хочу\nпомогать"},
+        {"id": "НК-002", "last_name": "Петров", "first_name": "Пётр", "class": 9, "capacity": 9},
+    ]
+    write_workbook(path, wb, profile, PROGRAM_ID, {"mentors": mentors})
+    first, report1 = read_back(path, wb)
+    rows = {key: [r.kept_values() for r in t.rows] for key, t in first.tables.items()}
+    write_workbook(path, wb, profile, PROGRAM_ID, rows)
+    second, report2 = read_back(path, wb)
+    assert [(p.sheet, p.cell, p.code) for p in report2] == [(p.sheet, p.cell, p.code) for p in report1]
+    assert [(p.cell, p.code) for p in report1 if p.code != "required-missing"] == [
+        ("H2", "bad-date"), ("M2", "bad-integer"), ("N2", "bad-choice"), ("M3", "number-out-of-range")]
+    for a, b in zip(first.tables["mentors"].rows, second.tables["mentors"].rows, strict=True):
+        assert (a.values, a.bad) == (b.values, b.bad)
+        assert {k: a.raw[k] for k in a.bad} == {k: b.raw[k] for k in b.bad}  # invalid: exactly as typed
+    row = second.tables["mentors"].rows[0]
+    assert row.values["class"] == "10А" and row.values["frequency"] == "Раз в неделю"
+    assert row.values["areas"] == ["Математика", "Физика"] and row.values["note"] == "=1+1"
+    assert (row.raw["applied_on"], row.raw["capacity"], row.raw["days"]) == ("31.02.2026", "два", "пн, вс")

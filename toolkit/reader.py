@@ -385,7 +385,9 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
         report.add("column-unknown", file=label, sheet=name, cell=cell_name(h, index), field=text, header=text)
     input_keys = [c.key for c in columns if not c.locked and c.type != "id" and c.key in found]
     letters = {k: col_letter(i) for k, i in found.items()}
-    present = [(c, found[c.key], {}) for c in columns if c.key in found]  # (column, index, parse cache)
+    # (column, index, parse cache): the same typed value parses once per column
+    present: list[tuple[Column, int, dict[tuple[type, Any], tuple[Any, ValueProblem | None]]]] = [
+        (c, found[c.key], {}) for c in columns if c.key in found]
     unknown_present = [(i, text) for i, text in unknown]
     input_idx = [found[k] for k in input_keys]
     if not any(not c.locked and c.type != "id" for c in columns):

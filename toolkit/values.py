@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 NBSP_CHARS = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\ufeff"
 _SPACES = re.compile(r"\s+")
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# zero-width and soft hyphen, and control characters that are not spaces: invisible, impossible to type,
+# invalid in XML (they would break documents) and they make equal names differ
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 ERROR_VALUES = {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
