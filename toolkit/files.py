@@ -18,6 +18,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024  # a school workbook is kilobytes; 50 MB is s
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # zip bomb guard for xlsx/ods (they are zip archives)
 MAX_ROWS = 100_000
 MAX_COLUMNS = 500
+MAX_CELLS = 5_000_000  # rows × columns of one sheet read into memory
 
 
 def lock_files(path: Path) -> list[Path]:

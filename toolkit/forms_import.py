@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import files
 from .problems import NastavnikError, Report
-from .reader import open_book, parse_cell
+from .reader import SheetTooLarge, open_book, parse_cell
 from .spec import Column, Sheet
 from .values import clean_text, fold, is_blank, person_key
 from .writer import write_workbook
@@ -108,7 +108,12 @@ def read_export(path: Path) -> list[list[Any]]:
     if book is None:
         raise NastavnikError(f"{path.name}: {report.problems[0].message}")
     name = next((n for n in book.sheet_names if n not in book.hidden), book.sheet_names[0])
-    rows, _ = book.rows(name)
+    try:
+        rows, _ = book.rows(name)
+    except SheetTooLarge as exc:
+        report = Report()
+        exc.report(report, path.name)
+        raise NastavnikError(f"{path.name}: {report.problems[0].message}") from exc
     return rows
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import files, spec
 from .problems import NastavnikError, Report
-from .reader import Book, BookData, Row, open_book, read_workbook
+from .reader import Book, BookData, Row, SheetTooLarge, open_book, read_workbook
 from .spec import Profile, WorkbookSpec
 from .values import clean_text, fold
 from .writer import write_workbook
@@ -189,7 +189,10 @@ def _form_from_settings(book: Book) -> str:
     sheet = spec.workbook_specs()["settings"].sheets[0]
     if sheet.name not in book.sheet_names:
         return ""
-    rows, _ = book.rows(sheet.name, limit=100)
+    try:
+        rows, _ = book.rows(sheet.name, limit=100)
+    except SheetTooLarge:
+        return ""
     for row in rows:
         if len(row) > 1 and fold(row[0]) == fold("Форма наставничества"):
             return clean_text(row[1])

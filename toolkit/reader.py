@@ -113,17 +113,37 @@ class BookData:
     forms: dict[str, FormValues]
 
 
+class SheetTooLarge(Exception):
+    """A sheet whose filled cells reach too far to be read safely."""
+
+    def __init__(self, name: str, rows: int, cols: int) -> None:
+        super().__init__(name)
+        self.name, self.rows, self.cols = name, rows, cols
+
+    def report(self, report: Report, label: str) -> None:
+        report.add("sheet-too-large", file=label, sheet=self.name, cell=f"{col_letter(self.cols - 1)}{self.rows}",
+                   far=f"{col_letter(self.cols - 1)}{self.rows}", rows=self.rows, cols=self.cols,
+                   max_rows=files.MAX_ROWS, max_cols=files.MAX_COLUMNS)
+
+
 class Book:
     """An opened spreadsheet file: its sheet names and their rows."""
 
-    def __init__(self, path: Path, workbook: Any) -> None:
+    def __init__(self, path: Path, workbook: Any, extents: dict[str, tuple[int, int]] | None = None) -> None:
         self.path = path
         self._wb = workbook
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
+        self.extents = extents or {}
 
     def rows(self, name: str, limit: int = files.MAX_ROWS) -> tuple[list[list[Any]], int]:
-        """Rows of a sheet from A1 (absolute positions kept) and the sheet's total height."""
+        """Rows of a sheet from A1 (absolute positions kept) and the sheet's total height.
+
+        Raises :class:`SheetTooLarge` before calamine is asked for a grid it cannot hold.
+        """
+        rows_used, cols_used = self.extents.get(name, (0, 0))
+        if rows_used > files.MAX_ROWS or cols_used > files.MAX_COLUMNS or rows_used * cols_used > files.MAX_CELLS:
+            raise SheetTooLarge(name, rows_used, cols_used)
         sheet = self._wb.get_sheet_by_name(name)
         total = int(sheet.total_height or 0) + 1  # calamine gives the index of the last row
         data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
@@ -132,7 +152,10 @@ class Book:
     def meta(self) -> dict[str, str]:
         if META_SHEET not in self.sheet_names:
             return {}
-        rows, _ = self.rows(META_SHEET, limit=50)
+        try:
+            rows, _ = self.rows(META_SHEET, limit=50)
+        except SheetTooLarge:
+            return {}
         return {clean_text(r[0]): clean_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
 
 
@@ -177,7 +200,9 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
         else:
             report.add("file-unreadable", file=label, detail=_short(str(exc)))
         return None
-    return Book(path, workbook)
+    from .extent import sheet_extents
+
+    return Book(path, workbook, sheet_extents(path) if head[:2] == b"PK" else None)
 
 
 def _short(text: str) -> str:
@@ -366,7 +391,11 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
         name = alt
     else:
         name = sheet.name
-    rows, total = book.rows(name)
+    try:
+        rows, total = book.rows(name)
+    except SheetTooLarge as exc:
+        exc.report(report, label)
+        return Table(sheet, name, [], present=False)
     if total > files.MAX_ROWS:
         report.add("too-many-rows", file=label, sheet=name, rows=total, limit=files.MAX_ROWS)
     columns = sheet.columns
@@ -427,7 +456,11 @@ def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValue
     if sheet.name not in book.sheet_names:
         report.add("sheet-missing", file=label, sheet=sheet.name)
         return FormValues(sheet, {}, {}, present=False)
-    rows, _ = book.rows(sheet.name, limit=500)
+    try:
+        rows, _ = book.rows(sheet.name, limit=500)
+    except SheetTooLarge as exc:
+        exc.report(report, label)
+        return FormValues(sheet, {}, {}, present=False)
     by_header: dict[str, int] = {}
     for r, row in enumerate(rows):
         if row and not is_blank(row[0]):

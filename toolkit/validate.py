@@ -88,7 +88,9 @@ def check_refs(data: ProgramData, book: BookData, table: Table, report: Report) 
                 continue
             participant = data.participants.get(pid)
             if participant is None:
-                if "applications" in data.books:
+                registry = data.books.get("applications")
+                # an unreadable registry sheet is reported once, not as one unknown code per row elsewhere
+                if registry and all(t.present for t in registry.tables.values()):
                     report.add("unknown-participant", file=book.label, sheet=table.name, cell=row.cell(column.key),
                                field=column.header, value=pid, where=registry_file)
                 continue
