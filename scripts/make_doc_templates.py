@@ -26,6 +26,18 @@ from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Times New Roman"
+# Elements that follow a given one in the OOXML schema sequences (Word rejects children out of order).
+RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                     "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                     "w:specVanish", "w:oMath")
+RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+PPR_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                    "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                       "w:tblPrChange")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -50,7 +62,7 @@ def _base_document(title: str) -> Document:  # type: ignore[valid-type]
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "ru-RU")
     lang.set(qn("w:eastAsia"), "ru-RU")
-    rpr.append(lang)
+    rpr.insert_element_before(lang, *RPR_AFTER_LANG)  # Word wants the children of rPr in schema order
     fmt = normal.paragraph_format
     fmt.space_before, fmt.space_after = Pt(0), Pt(0)
     fmt.line_spacing = 1.0
@@ -73,7 +85,7 @@ def _para(doc: object, text: str = "", *, bold: bool = False, align: WD_ALIGN_PA
             rpr = run._r.get_or_add_rPr()
             sp = OxmlElement("w:spacing")
             sp.set(qn("w:val"), str(int(spacing * 20)))
-            rpr.append(sp)
+            rpr.insert_element_before(sp, *RPR_AFTER_SPACING)
     if align is not None:
         p.alignment = align
     if indent:
@@ -102,7 +114,7 @@ def _borders(table: Table) -> None:
         el.set(qn("w:space"), "0")
         el.set(qn("w:color"), "000000")
         borders.append(el)
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
 
 
 def _repeat_header(row: object) -> None:
@@ -166,7 +178,7 @@ def order_pairs(path: Path) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     bdr.append(bottom)
-    p_pr.append(bdr)
+    p_pr.insert_element_before(bdr, *PPR_AFTER_BORDER)
     _para(doc, "ПРИКАЗ", bold=True, align=center, size=16, spacing=3, after=12)
     _tab_line(doc, "{{ дата_приказа }}", "№ {{ номер_приказа }}", after=0)
     _para(doc, "{{ город }}", align=center, size=12, after=18)

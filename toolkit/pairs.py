@@ -37,14 +37,6 @@ from .pair_scoring import (
     planned_end,
     score_pair,
 )
-from .pairing import (
-    REASON_TEXT,
-    all_alternatives,
-    best_assignment,
-    rotation_schedule,
-    stable_assignment,
-    unmatched_reasons,
-)
 from .problems import NastavnikError, Report
 from .program import Participant, Program, ProgramData
 from .reader import BookData, Row, Table
@@ -450,6 +442,7 @@ class MatchOptions:
     begin: str = DEFAULT_BEGIN
     reschedule: bool = False
     today: dt.date | None = None
+    backup: bool = True  # copy the previous workbook to «Резервные копии» (the demo's own steps skip it)
 
 
 @dataclass
@@ -661,6 +654,8 @@ def _clock(minutes: int) -> str:
 
 
 def _make_schedule(ctx: Context, state: _State, options: MatchOptions) -> list[str]:
+    from .pairing import rotation_schedule
+
     paired = state.paired_mentees()
     mentors = sorted(p for p, person in ctx.people.items()
                      if person.role == "mentor" and ctx.ready.get(p) and state.remaining(p) > 0)
@@ -714,6 +709,8 @@ def _make_schedule(ctx: Context, state: _State, options: MatchOptions) -> list[s
 
 
 def _run_meeting(ctx: Context, state: _State, options: MatchOptions, start: dt.date) -> tuple[list[str], dict[str, str]]:
+    from .pairing import REASON_TEXT, stable_assignment, unmatched_reasons
+
     reasons: dict[str, str] = {}
     wishes = state.rows["wishes"]
     has_ranks = any(isinstance(v.get("mentor_rank"), int) or isinstance(v.get("mentee_rank"), int) for v in wishes)
@@ -770,6 +767,8 @@ def _run_meeting(ctx: Context, state: _State, options: MatchOptions, start: dt.d
                        meeting_date=day if ctx.rules.personal_meeting_required and isinstance(day, dt.date) else None)
             formed += 1
     for pid, code in why.items():
+        if pid in reasons:  # not ready: that is the reason
+            continue
         if pid in blocked_mutual and code == "no-mutual-wish":
             reasons[pid] = f"Взаимный выбор был, но пара невозможна: {blocked_mutual[pid]}."
         elif ctx.people[pid].role == "mentor" and capacity.get(pid, 0) == 0 and ctx.ready.get(pid):
@@ -790,6 +789,8 @@ def _alternatives_text(ctx: Context, options: list[tuple[str, float]]) -> str:
 
 def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Report,
                        label: str) -> tuple[list[str], dict[str, str]]:
+    from .pairing import all_alternatives, best_assignment
+
     reasons: dict[str, str] = {}
     declined = declined_pairs(ctx.data)
     kept: list[dict[str, Any]] = []
@@ -960,7 +961,7 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     state.refresh(start)
     unmatched = _unmatched(ctx, state, scheme, reasons)
     state.rows["unmatched"] = unmatched
-    backup = files.backup(found[0], program.root) if found else None
+    backup = files.backup(found[0], program.root) if found and options.backup else None
     write_workbook(target, spec, program.profile, program.program_id, state.rows)
     for old in found:
         if old != target:

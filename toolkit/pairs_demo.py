@@ -36,7 +36,8 @@ def _edit(program: Program, sheet: str, change: Callable[[list[dict[str, Any]]],
 
 
 def _match(program: Program, scheme: str, dates: dict[str, dt.date], **kw: Any) -> list[str]:
-    options = MatchOptions(scheme, start=dates["start"], meeting_date=dates["meeting"], today=dates["meeting"], **kw)
+    options = MatchOptions(scheme, start=dates["start"], meeting_date=dates["meeting"], today=dates["meeting"],
+                           backup=False, **kw)  # the demo backed up the whole folder before it began
     return run_match(program, options, Report()).lines
 
 
@@ -49,7 +50,7 @@ def _proposals(program: Program, count: int, dates: dict[str, dt.date]) -> list[
     mentees = [p for p in sorted(ctx.people) if ctx.people[p].role == "mentee" and ctx.ready.get(p)
                and ctx.people[p].request_kind == (allowed_kinds[0] if allowed_kinds else "")]
     used: set[str] = set()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for mentee in mentees:
         options = [(score_pair(ctx.people[m], ctx.people[mentee], ctx.rules).score, m) for m in mentors
                    if m not in used and hard_rule(ctx.people[m], ctx.people[mentee], ctx.rules) is None]
