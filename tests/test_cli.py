@@ -195,7 +195,11 @@ def test_status_json_is_deterministic_and_names_what_is_missing(tmp_path: Path,
     assert by_id["НЯ-007"]["missing"] == [
         "нет согласия на обработку персональных данных (для несовершеннолетнего — от родителя или законного "
         "представителя)"]
-    assert by_id["НК-001"]["ready"] and by_id["НК-001"]["stage_name"] == "Готов к формированию пар"
+    # the demo also forms pairs: a mentor of a fixed pair has passed stage 4
+    assert by_id["НК-001"]["ready"] and by_id["НК-001"]["stage"] == 5
+    assert by_id["НК-001"]["stage_name"] == f"Анализ компетенций, цели и спринты (пара {by_id['НК-001']['pair']})"
+    assert by_id["НК-001"]["pair"].startswith("П-")
+    assert status["counts"]["pairs"] == len({p["pair"] for p in status["participants"] if p["pair"]})
     assert (folder / "Статус программы.xlsx").exists()
 
 

@@ -26,6 +26,7 @@ class ParticipantStatus:
     missing: list[str] = field(default_factory=list)
     training: str = ""
     test_gaps: list[str] = field(default_factory=list)
+    pair: str = ""  # the pair or group fixed for this participant (stage 4 done)
 
 
 @dataclass
@@ -111,6 +112,7 @@ def compute_status(data: ProgramData) -> ProgramStatus:
             stage_name = READY_MENTOR if p.role == "mentor" else READY_MENTEE
         out.append(ParticipantStatus(pid, p.role, profile.roles[p.role], p.name, stage, stage_name,  # type: ignore[index]
                                      ready, missing, training, gaps))
+    _mark_paired(data, out, stages)
     invited = _invited_without_application(data)
     testing_json = None
     if group is not None:
@@ -129,8 +131,27 @@ def compute_status(data: ProgramData) -> ProgramStatus:
         "mentors_ready": sum(1 for s in out if s.role == "mentor" and s.ready),
         "mentees_ready": sum(1 for s in out if s.role == "mentee" and s.ready),
         "invited_without_application": len(invited),
+        "pairs": len({s.pair for s in out if s.pair}),
     }
     return ProgramStatus(profile.form, profile.name, threshold, meetings, out, invited, testing_json, counts)
+
+
+def _mark_paired(data: ProgramData, statuses: list[ParticipantStatus], stages: dict[int, str]) -> None:
+    """Participants of a fixed pair or group have passed stage 4."""
+    if "pairs" not in data.books:
+        return
+    from .pairs import fixed_pairs
+
+    pair_of: dict[str, str] = {}
+    for pair in fixed_pairs(data):
+        pair_of.setdefault(pair.mentor, pair.pair_id)
+        for mentee in pair.mentees:
+            pair_of.setdefault(mentee, pair.pair_id)
+    for s in statuses:
+        if s.id in pair_of and s.ready:
+            s.pair = pair_of[s.id]
+            s.stage = 5
+            s.stage_name = f"{stages.get(5, '')} (пара {s.pair})"
 
 
 def _invited_without_application(data: ProgramData) -> list[dict[str, str]]:
