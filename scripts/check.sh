@@ -2,6 +2,7 @@
 # All checks in one command: lint, types, tests (the same command CI runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python -m ruff check toolkit tests scripts
-python -m mypy
-python -m pytest -q "$@"
+PY="${PYTHON:-$(command -v python || command -v python3)}"
+"$PY" -m ruff check toolkit tests scripts
+"$PY" -m mypy
+"$PY" -m pytest -q "$@"
