@@ -45,6 +45,7 @@ _CLICK_RU = {
     "{value!r} is not a valid {number_type}.": "{value!r} — не число.",
     "default: {default}": "по умолчанию: {default}",
     "Missing {param_type}": "Не указан {param_type}",
+    "required": "обязательный",
 }
 
 
@@ -121,7 +122,7 @@ def cli() -> None:
 @click.option("--form", "form", metavar="ФОРМА", required=True,
               help="Форма наставничества: ученик-ученик или педагог-педагог (также student-student, teacher-teacher).")
 def init_cmd(folder: Path, form: str) -> None:
-    """Создать папку программы: книгу настроек и пустые книги этапов 1–3.
+    """Создать папку программы: книгу настроек и пустые книги этапов 1–4.
 
     Уже существующие файлы не перезаписываются: команду можно запускать повторно.
     """
@@ -345,6 +346,79 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
         click.echo(f"Прежний приказ: {result.backup}")
     if result.pdf:
         click.echo(f"PDF: {result.pdf}")
+
+
+@cli.command("merge", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("template", metavar="ШАБЛОН.docx", type=click.Path(path_type=Path))
+@click.argument("data", metavar="ДАННЫЕ", type=click.Path(path_type=Path))
+@click.option("--out", "out", metavar="ПАПКА", type=click.Path(path_type=Path), default=None,
+              help="Папка для готовых документов (обязательно; создаётся, если её нет).")
+@click.option("--single", is_flag=True,
+              help="Один файл для печати: все документы подряд, каждый с новой страницы.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Сделать также PDF (нужен LibreOffice; файлы конвертируются пакетом, а не по одному).")
+@click.option("--name-column", "name_column", metavar="СТОЛБЕЦ", default=None,
+              help="Столбец, по которому называются файлы. По умолчанию «ФИО», «Фамилия Имя Отчество» "
+                   "или «Получатель», а если их нет — номер строки.")
+def merge_cmd(template: Path, data: Path, out: Path | None, single: bool, pdf: bool,
+              name_column: str | None) -> None:
+    """Слияние: документ Word по каждой строке таблицы (.xlsx, .ods или .csv) — письма, грамоты, приглашения.
+
+    Поля шаблона называются как столбцы таблицы: {{ ФИО }}, {{ Класс }}; пробелы в названии столбца
+    заменяются на «_» ({{ За_что }}). Фильтры склоняют ФИО с учётом столбца «Пол» (м/ж):
+    {{ ФИО|дательный }}, {{ ФИО|родительный }}, {{ ФИО|творительный }}, {{ ФИО|уважаемый }}
+    («Уважаемая Анна Сергеевна!»), {{ ФИО|инициалы }} («И. И. Иванов»), {{ Дата|дата }} («1 сентября
+    2026 г.»). Подходит и шаблон из «Рассылок» Word (поля MERGEFIELD) с дополнительными полями
+    ФИО_дательный, ФИО_родительный, ФИО_творительный, ФИО_уважаемый, ФИО_инициалы.
+
+    Сначала проверяется всё сразу (поля без столбцов, неизвестные фильтры, пустые ФИО — с номерами
+    строк), и только потом пишутся файлы. Код выхода: 0 — готово, 1 — ошибки в данных или шаблоне
+    (ничего не записано), 2 — файл нельзя использовать (нет файла, не .docx, не таблица).
+    """
+    import contextlib
+
+    from .merge import is_unusable, plan_merge, run_merge
+
+    if out is None:
+        _fail("Не указана папка для документов: добавьте --out ПАПКА.")
+        return
+    plan = plan_merge(template, data, name_column=name_column)
+    if len(plan.report):
+        _print_report(plan.report)
+    if plan.report.errors:
+        click.echo(f"Всего: ошибок {len(plan.report.errors)}, предупреждений {len(plan.report.warnings)}. "
+                   "Документы не созданы: исправьте ошибки и запустите команду снова.")
+        sys.exit(EXIT_UNUSABLE if is_unusable(plan.report) else EXIT_PROBLEMS)
+    recipients = len(plan.data.records())
+    with contextlib.ExitStack() as stack:
+        progress: Any = None
+        if recipients > 50 and sys.stdout.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                               TimeElapsedColumn(), console=_console(), transient=True))
+            task = bar.add_task("Заполнение", total=recipients)
+
+            def advance(stage: str, done: int, total: int | None) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            progress = advance
+
+        result = run_merge(plan, out, single=single, pdf=pdf, progress=progress)
+    if result.report.errors:
+        _print_report(result.report)
+        click.echo(f"Всего: ошибок {len(result.report.errors)}. Документы не созданы: исправьте ошибки и "
+                   "запустите команду снова.")
+        sys.exit(EXIT_PROBLEMS)
+    if single:
+        click.echo(f"Готово: документов {recipients} в одном файле «{out / result.documents[0].name}».")
+    else:
+        click.echo(f"Готово: документов {recipients} в папке «{out}».")
+    if result.pdfs:
+        where = f"«{out / result.pdfs[0].name}»" if single else f"в папке «{out}»"
+        click.echo(f"PDF: {len(result.pdfs)} {where}.")
+    if plan.report.warnings:
+        click.echo(f"Предупреждений: {len(plan.report.warnings)} (см. выше) — проверьте эти документы.")
 
 
 # ---------------------------------------------------------------------------- entry point

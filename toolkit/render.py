@@ -847,6 +847,9 @@ def find_soffice() -> str | None:
     return next((str(p) for p in candidates if p.is_file()), None)
 
 
+PDF_BATCH = 200
+
+
 def convert_to_pdf(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
                    timeout: float | None = None) -> list[Path]:
     """PDF copies of documents made by ONE headless LibreOffice run for all files.
@@ -871,14 +874,15 @@ def convert_to_pdf(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.Pa
     limit = timeout if timeout is not None else 60 + 2 * len(files)
     with tempfile.TemporaryDirectory(prefix="nastavnik-lo-") as profile, \
             tempfile.TemporaryDirectory(prefix=".pdf-", dir=directory) as staging:
-        command = [
+        base = [
             soffice,
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
             "--convert-to", "pdf", "--outdir", staging,
-            *(str(f) for f in files),
         ]
-        _run_soffice(command, limit)
+        # LibreOffice 7.4 silently stops after about 250 file arguments: one run per PDF_BATCH files
+        for start in range(0, len(files), PDF_BATCH):
+            _run_soffice([*base, *(str(f) for f in files[start:start + PDF_BATCH])], limit)
         made = [Path(staging) / (f.stem + ".pdf") for f in files]
         missing = [p.name for p in made if not p.is_file() or p.stat().st_size == 0]
         if missing:

@@ -219,7 +219,7 @@ class _Writer:
         row = 3
         for paragraph in _paragraphs(instructions_text(self.spec, self.profile)):
             ws.merge_range(row, 0, row, 1, paragraph, self.fmt["wrap"])
-            ws.set_row(row, 15 * (len(paragraph) // 105 + 1))  # merged cells do not grow by themselves
+            ws.set_row(row, 15 * (len(paragraph) // 120 + 1))  # merged cells do not grow by themselves
             row += 1
         row += 1
         ws.write_string(row, 0, "Листы и столбцы книги", self.fmt["subtitle"])
@@ -237,8 +237,12 @@ class _Writer:
                 if column.repeat is None and column.key.startswith("q") and column.type == "likert":
                     continue
                 mark = " (обязательно)" if column.required else ""
-                ws.write_string(row, 0, column.header + mark, self.fmt["wrap"])
-                ws.write_string(row, 1, column.hint or _type_hint(column), self.fmt["hint"])
+                left, right = column.header + mark, column.hint or _type_hint(column)
+                ws.write_string(row, 0, left, self.fmt["wrap"])
+                ws.write_string(row, 1, right, self.fmt["hint"])
+                lines = max(len(left) // 30 + 1, len(right) // 95 + 1)
+                if lines > 1:
+                    ws.set_row(row, 15 * lines)
                 row += 1
             if sheet.columns and sheet.columns[0].type == "likert":
                 pass
