@@ -88,6 +88,8 @@ def test_init_creates_blank_program_and_rerun_keeps_files(tmp_path: Path, capsys
         "  создан: 02_Тестирование.xlsx",
         "  создан: 03_Обучение.xlsx",
         *[line for line in out.splitlines() if line.startswith("  создан: 04")],
+        "  создан: 05_Работа пар.xlsx",
+        *[line for line in out.splitlines() if line.startswith(("  создан: 06", "  создан: 07"))],  # later stages
         "  создан: Вопросы для анкеты.txt",
         "Дальше: заполните «00_Настройки.xlsx», затем книги этапов; проверка — «nastavnik check ПАПКА».",
     ]

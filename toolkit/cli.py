@@ -168,10 +168,15 @@ def check_cmd(folder: Path, as_json: bool) -> None:
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Вывести статус в JSON (одинаковый для одинаковых данных).")
 @click.option("--no-workbook", is_flag=True, help="Не записывать книгу «Статус программы.xlsx».")
-def status_cmd(folder: Path, as_json: bool, no_workbook: bool) -> None:
+@click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
+              help="День, на который оценивается работа пар (регулярность встреч, просроченные спринты). "
+                   "По умолчанию сегодня.")
+def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None) -> None:
     """Показать этап каждого участника и чего не хватает до следующего этапа.
 
-    Также записывает книгу «Статус программы.xlsx»: участники, результаты теста, итоги.
+    С этапа 6 — пары и группы, которым нужно внимание куратора, с причинами: встречи реже обещанного
+    в заявке или ни одной, низкие или падающие оценки, просроченные спринты, нет обратной связи; и
+    групповая встреча для пар с общей проблемой. Также записывает книгу «Статус программы.xlsx».
     """
     from .messages import FATAL_CODES
     from .problems import Report
@@ -184,7 +189,9 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool) -> None:
     fatal = [p for p in report if p.code in FATAL_CODES and p.file]
     if any(p.file.startswith("02_Заявки") for p in fatal):
         _fail(f"{fatal[0].file}: {fatal[0].message}")
-    status = compute_status(data)
+    from .pairs import parse_option_date
+
+    status = compute_status(data, parse_option_date(date, "--date"))
     if as_json:
         click.echo(json.dumps(status.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
@@ -419,6 +426,223 @@ def merge_cmd(template: Path, data: Path, out: Path | None, single: bool, pdf: b
         click.echo(f"PDF: {len(result.pdfs)} {where}.")
     if plan.report.warnings:
         click.echo(f"Предупреждений: {len(plan.report.warnings)} (см. выше) — проверьте эти документы.")
+
+
+@cli.command("distribute", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--out", "out", metavar="ВЫХОД", type=click.Path(path_type=Path), required=True,
+              help="Папка для книг пар (создаётся, если её нет).")
+def distribute_cmd(folder: Path, out: Path) -> None:
+    """Раздать парам рабочие книги (этапы 5–6): по книге на каждую действующую пару или группу.
+
+    В книге уже заполнены и защищены имена, коды, список компетенций, номера целей и встреч; пара
+    заполняет анализ компетенций, цели и спринты, журнал встреч с оценками и рефлексией, дневник
+    (педагоги — ещё программу адаптации и промежуточные итоги). Код пары и код программы хранятся
+    в самой книге: файл можно переименовать. То, что уже собрано от пары, переносится в новую книгу.
+    """
+    from .program import Program
+    from .work_files import distribute
+
+    program = Program.open(folder)
+    done = distribute(program, out)
+    click.echo(f"Книги пар: {len(done)} в папке «{out}».")
+    for item in done:
+        click.echo(f"  {item.pair_id}: {item.path.name}")
+        if item.backup:
+            click.echo(f"    прежняя книга — в резервной копии: {item.backup.name}")
+    click.echo(f"Отправьте книги парам; присланные обратно сложите в одну папку и запустите "
+               f"«nastavnik collect {folder} ПАПКА».")
+
+
+@cli.command("collect", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.argument("inbox", metavar="ВХОДЯЩИЕ", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Принять файл, даже если он старее собранного или строки пары правились в книге программы "
+                   "(прежняя книга — в резервной копии).")
+def collect_cmd(folder: Path, inbox: Path, force: bool) -> None:
+    """Собрать присланные книги пар в «05_Работа пар».
+
+    Читаются все файлы папки (любые имена, .xlsx или .ods из любой программы): пара узнаётся по коду
+    внутри файла. Данные проверяются и переносятся без дублей; повторный сбор тех же файлов ничего не
+    меняет. Конфликты — две разные версии одной пары, изменённые защищённые ячейки, файл другой
+    программы, более старая копия, правки в книге программы после сбора — не перезаписывают данные:
+    программа о них сообщает. Перед записью книга копируется в «Резервные копии».
+    Код выхода: 0 — всё принято или без изменений, 1 — есть непринятые файлы, 2 — папку нельзя использовать.
+    """
+    from .problems import Report
+    from .program import Program
+    from .work_files import collect
+
+    program = Program.open(folder)
+    report = Report()
+    result = collect(program, inbox, report, force=force)
+    if len(report):
+        _print_report(report)
+    for pair, name, summary in result.accepted:
+        click.echo(f"Принято: {pair} из «{name}» — {summary}.")
+    for pair, name in result.unchanged:
+        click.echo(f"Без изменений: {pair} («{name}»).")
+    for pair, name, same in result.duplicates:
+        click.echo(f"Повтор: «{name}» совпадает с «{same}» ({pair}).")
+    for line in result.lines:
+        click.echo(line)
+    if result.written:
+        if result.backup:
+            click.echo(f"Прежняя версия книги: {result.backup}")
+        click.echo(f"Книга работы пар: {result.path}")
+    else:
+        click.echo(f"Книга «{result.path.name}» не изменилась.")
+    if result.refused:
+        click.echo(f"Не принято файлов: {len(result.refused)} (причины — выше).")
+    if report.errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command("monitor", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
+              help="День, на который делается мониторинг. По умолчанию сегодня.")
+@click.option("--pdf", "pdf", is_flag=True, help="Сделать также PDF (нужен LibreOffice).")
+def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
+    """Книга мониторинга для куратора и директора: «Мониторинг.xlsx».
+
+    Сводка и пары, которым нужно внимание; диаграммы — встречи по месяцам, оценки встреч по месяцам,
+    компетенции наставляемых на старте и сейчас, пары по состоянию; таблица пар; база наставников и
+    база наставляемых целевой модели. Книга пересоздаётся при каждом запуске.
+    """
+    import datetime as dt
+
+    from .monitor import build_monitor, monitor_path, write_monitor_workbook
+    from .pairs import parse_option_date
+    from .problems import Report
+    from .program import Program
+
+    program = Program.open(folder)
+    report = Report()
+    data = program.load(report)
+    if "pairs" not in data.books:
+        _fail("книга пар «04_Пары» не прочитана: сначала сформируйте пары («nastavnik match») и проверьте книги "
+              f"(«nastavnik check {folder}»).")
+    day = parse_option_date(date, "--date") or dt.date.today()
+    monitor = build_monitor(data, day)
+    path = monitor_path(data)
+    write_monitor_workbook(monitor, path)
+    click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
+    for label, value in monitor.totals:
+        click.echo(f"  {label}: {value}")
+    if report.errors:
+        click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+    if pdf:
+        from .render import convert_to_pdf
+
+        (made,) = convert_to_pdf([path], path.parent)
+        click.echo(f"PDF: {made}")
+
+
+@cli.command("results", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
+              help="День, до которого считается регулярность встреч (не позже последней встречи в журнале и "
+                   "окончания программы). По умолчанию сегодня.")
+def results_cmd(folder: Path, date: str | None) -> None:
+    """Итоги (этап 7): книга «06_Итоги» и рейтинг лучших наставников.
+
+    Добавляет строки для каждой пары и группы на листы «Результаты», «Компетенции», «Обратная связь»
+    (педагогам — «Взаимная оценка»), переносит оценки компетенций на старте из «05_Работа пар» и
+    составляет лист «Рейтинг наставников» по обратной связи куратора и наставляемых: каждый компонент
+    в своём столбце, веса — в профиле формы, расчёт и равенство баллов объяснены в строке. Регулярность
+    встреч и достигнутые цели — второстепенные компоненты (нет журнала встреч — не учитываются, это
+    написано). Выбранные куратором поощрения и всё введённое сохраняются; прежняя книга — в
+    «Резервные копии». Письма и грамоты по выбранным поощрениям: «nastavnik docs».
+    """
+    from .pairs import parse_option_date
+    from .problems import Report
+    from .program import Program
+    from .results import run_results
+
+    program = Program.open(folder)
+    report = Report()
+    outcome = run_results(program, report, today=parse_option_date(date, "--date"))
+    for line in outcome.lines:
+        click.echo(line)
+    if outcome.backup:
+        click.echo(f"Прежняя версия книги: {outcome.backup}")
+    click.echo(f"Книга итогов: {outcome.path}")
+    if report.errors:
+        click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+
+
+@cli.command("docs", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--kind", "kind", metavar="ВИД", required=True,
+              help="Что сделать: письма, грамоты, приказ, прогресс, отчёт, практика, сайт, приглашения "
+                   "(также letters, certificates, order, progress, report, practice, site, invitations).")
+@click.option("--single", is_flag=True, help="Один файл для печати: все документы подряд, каждый с новой страницы.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Сделать также PDF (нужен LibreOffice; файлы конвертируются пакетом, а не по одному).")
+@click.option("--out", "out", metavar="ПАПКА", type=click.Path(path_type=Path), default=None,
+              help="Куда положить документы. По умолчанию папка «Документы» в папке программы.")
+@click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
+              help="Дата в документах (и день, до которого считается регулярность встреч в отчётах). По "
+                   "умолчанию: в письмах и грамотах — дата итогового мероприятия (лист «Итоговое мероприятие»), "
+                   "в остальных — сегодня.")
+def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None, date: str | None) -> None:
+    """Документы программы по шаблонам из doc_templates/ (Word; сайт — HTML).
+
+    \b
+    письма      — благодарственные письма наставникам, которым в рейтинге выбрано письмо;
+                  подписывающий и его организация — из книги настроек;
+    грамоты     — грамоты школы наставникам, которым выбрана грамота (подпись директора);
+    приказ      — приказ о закреплении наставнических пар;
+    прогресс    — отчёт о прогрессе каждой пары или группы: цели и спринты, встречи и оценки,
+                  компетенции в начале и в конце (диаграмма), результаты, обратная связь;
+    отчёт       — отчёт о программе для директора и педсовета: участники по этапам,
+                  мониторинг, лучшие наставники, лучшие практики;
+    практика    — описание лучшей практики на конкурс (городской, краевой, всероссийский уровень);
+    сайт        — страница лучших практик для сайта школы (один HTML-файл без внешних ссылок);
+    приглашения — приглашения партнёрам на итоговое мероприятие.
+
+    По файлу на человека (или пару, практику, партнёра); --single — один файл для печати. ФИО
+    склоняются по столбцу «Пол»: «выражает благодарность Иванову Ивану Ивановичу», «Уважаемая
+    Анна Сергеевна!». Прежние файлы с теми же именами уходят в «Резервные копии».
+    """
+    import contextlib
+
+    from .documents import DocsOptions, make_documents, parse_kind
+    from .pairs import parse_option_date
+    from .problems import Report
+    from .program import Program
+
+    day = parse_option_date(date, "--date")
+    options = DocsOptions(parse_kind(kind), out=out, single=single, pdf=pdf, date=day, today=day)
+    program = Program.open(folder)
+    report = Report()
+    with contextlib.ExitStack() as stack:
+        progress: Any = None
+        if sys.stdout.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                               TimeElapsedColumn(), console=_console(), transient=True))
+            task = bar.add_task("Документы", total=None)
+
+            def advance(stage: str, done: int, total: int | None) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            progress = advance
+        outcome = make_documents(program, options, report, progress)
+    for line in outcome.lines:
+        click.echo(line)
+    where = outcome.documents[0].parent if outcome.documents else out
+    click.echo(f"Готово: файлов {len(outcome.documents)} в папке «{where}».")
+    if outcome.pdfs:
+        click.echo(f"PDF: {len(outcome.pdfs)}.")
+    if outcome.backups:
+        click.echo(f"Прежние версии файлов ({outcome.backups}) — в папке «Резервные копии».")
+    if report.errors:
+        click.echo(f"В книгах есть ошибки ({len(report.errors)}): документы сделаны по тому, что удалось прочитать; "
+                   f"подробности — «nastavnik check {folder}».")
 
 
 # ---------------------------------------------------------------------------- entry point

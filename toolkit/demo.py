@@ -252,17 +252,18 @@ def run_demo(folder: Path) -> Iterator[str]:
         profile_folder = {"build_student": "ученик-ученик", "build_teacher": "педагог-педагог"}[build.__name__]
         root = folder / profile_folder
         program = build(root)
-        pairing_lines = run_pairing_demo(program)
+        pairing_lines = run_pairing_demo(program) + run_work_demo(program) + run_results_demo(program)
         report = Report()
         data = program.load(report)
-        status = compute_status(data)
+        status = compute_status(data, work_day())
         write_status_workbook(status, status_path(data))
         c = status.counts
         yield (f"«{program.profile.name}»: {root} — наставников {c['mentors']} (готовы к парам: {c['mentors_ready']}), "
                f"наставляемых {c['mentees']}; проблем в книгах: {len(report)}.")
         for line in pairing_lines:
             yield "  " + line
-    yield f"Готово. Проверка: nastavnik check «{folder / 'ученик-ученик'}»; статус: nastavnik status …"
+    yield (f"Готово. Проверка: nastavnik check «{folder / 'ученик-ученик'}»; статус на день примера: "
+           f"nastavnik status «{folder / 'ученик-ученик'}» --date {work_day():%d.%m.%Y}")
 
 
 def run_pairing_demo(program: Program) -> list[str]:
@@ -270,3 +271,24 @@ def run_pairing_demo(program: Program) -> list[str]:
     from .pairs_demo import demo_pairs
 
     return demo_pairs(program)
+
+
+def run_work_demo(program: Program) -> list[str]:
+    """Stages 5–6 on the demo data: pair workbooks out and back, monitoring with charts (as of the demo day)."""
+    from .work_demo import demo_work
+
+    return demo_work(program)
+
+
+def work_day() -> dt.date:
+    """The day the demo's monitoring and status are made for (the pairs have been working for a while)."""
+    from .work_demo import DEMO_DAY
+
+    return DEMO_DAY
+
+
+def run_results_demo(program: Program) -> list[str]:
+    """Stage 7 on the demo data: results, the ranking of mentors, awards and every kind of document."""
+    from .results_demo import demo_results
+
+    return demo_results(program)

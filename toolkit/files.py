@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +39,45 @@ def is_lock_file(path: Path) -> bool:
     return name.startswith("~$") or name.startswith(".~lock.") or (name.startswith("~") and name.endswith(".lock"))
 
 
+def locked_name(path: Path) -> str:
+    """The document a lock file stands for: «~$Заявки.xlsx» → «Заявки.xlsx»."""
+    name = path.name
+    if name.startswith("~$"):
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock."):-1]
+    if name.startswith("~") and name.endswith(".lock"):
+        return name[1:-len(".lock")]
+    return name
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why the system refused, in Russian."""
+    if isinstance(exc, PermissionError):
+        return "нет прав на запись или файл занят другой программой"
+    return {
+        errno.ENOSPC: "на диске нет места",
+        errno.EROFS: "диск доступен только для чтения",
+        errno.EDQUOT: "превышена квота на диске",
+        errno.ENAMETOOLONG: "слишком длинное имя или путь",
+        errno.EBUSY: "файл занят другой программой",
+    }.get(exc.errno or 0, f"ошибка системы {exc.errno}")
+
+
+def ensure_writable(path: Path) -> None:
+    """Refuse a target marked read-only (the attribute a person sets to protect a file): on Windows the
+    rename would fail, elsewhere it would silently replace the file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode) and not mode & stat.S_IWUSR:
+        raise NastavnikError(
+            f"Файл «{path.name}» доступен только для чтения. Снимите атрибут «Только чтение» (Свойства файла) "
+            "или сохраните копию под другим именем и повторите команду."
+        )
+
+
 def ensure_not_locked(path: Path) -> None:
     locks = lock_files(path)
     if locks:
@@ -51,14 +92,20 @@ def backup(path: Path, root: Path | None = None) -> Path | None:
     if not path.exists():
         return None
     folder = (root or path.parent) / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
     target = folder / f"{path.stem} {stamp}{path.suffix}"
-    n = 2
-    while target.exists():
-        target = folder / f"{path.stem} {stamp} ({n}){path.suffix}"
-        n += 1
-    shutil.copy2(path, target)
+    try:
+        folder.mkdir(exist_ok=True)
+        n = 2
+        while target.exists():
+            target = folder / f"{path.stem} {stamp} ({n}){path.suffix}"
+            n += 1
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise NastavnikError(
+            f"Не удалось сохранить резервную копию «{path.name}» в папку «{folder.name}» ({_os_reason(exc)}): "
+            "файл не перезаписан. Проверьте права на папку и место на диске."
+        ) from exc
     return target
 
 
@@ -70,22 +117,50 @@ def atomic_path(path: Path) -> Iterator[Path]:
     refused with a message (the lock file is checked first; on Windows the rename itself fails).
     """
     ensure_not_locked(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    ensure_writable(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise NastavnikError(
+            f"Не удалось записать «{path.name}» в папку «{path.parent.name}» ({_os_reason(exc)}). "
+            "Проверьте, что папка не только для чтения, и повторите команду."
+        ) from exc
     tmp = Path(tmp_name)
     try:
-        yield tmp
         try:
+            yield tmp
+        except OSError as exc:  # writing the new version failed (disk full …): the old file is untouched
+            raise NastavnikError(
+                f"Не удалось записать «{path.name}» ({_os_reason(exc)}): прежний файл не изменён."
+            ) from exc
+        try:
+            _keep_mode(tmp, path)
             os.replace(tmp, path)
         except PermissionError as exc:
             raise NastavnikError(
                 f"Не удалось записать «{path.name}»: файл занят другой программой или доступен только для "
                 "чтения. Закройте его и повторите команду."
             ) from exc
+        except OSError as exc:
+            raise NastavnikError(
+                f"Не удалось записать «{path.name}» ({_os_reason(exc)}): прежний файл не изменён."
+            ) from exc
     finally:
-        if tmp.exists():
+        with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _keep_mode(tmp: Path, path: Path) -> None:
+    """mkstemp makes owner-only files: give the new version the old one's permissions (or the usual ones)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
 
 
 def write_atomic(path: Path, produce: Callable[[Path], None]) -> None:

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import files
+from .messages import render
 from .problems import NastavnikError, Report
-from .reader import SheetTooLarge, open_book, parse_cell
-from .spec import Column, Sheet
+from .reader import BookData, SheetTooLarge, open_book, parse_cell
+from .spec import Column, Sheet, WorkbookSpec
 from .values import clean_text, fold, is_blank, person_key
-from .writer import write_workbook
+from .writer import LISTS_SHEET, META_SHEET, write_workbook
 
 if TYPE_CHECKING:
     from .program import Program
 
+MAX_CELL_CHARS = 32_767  # what one cell of a workbook holds (Excel's limit, xlsxwriter refuses more)
+# problems in the registry after which rewriting it would lose what people typed
+REWRITE_BLOCKERS = {"sheet-too-large", "sheet-too-many-cells", "sheet-unreadable", "too-many-rows", "column-duplicate"}
 ROLE_HEADERS = {fold(h) for h in ("Роль", "Кем вы хотите быть в программе?", "Кем вы хотите быть", "Я хочу")}
 FULL_NAME_HEADERS = {fold(h) for h in ("ФИО", "Фамилия, имя, отчество", "Фамилия Имя Отчество", "Ваше ФИО",
                                         "Фамилия и имя")}
@@ -86,23 +91,29 @@ def read_export(path: Path) -> list[list[Any]]:
         raise NastavnikError(f"{path.name}: файл пустой (0 байт). Скачайте выгрузку из формы заново.")
     if size > files.MAX_INPUT_BYTES:
         raise NastavnikError(f"{path.name}: файл слишком большой ({files.human_size(size)} при пределе "
-                             f"{files.human_size(files.MAX_INPUT_BYTES)}).")
+                             f"{files.human_size(files.MAX_INPUT_BYTES)}): выгрузка анкет весит килобайты, а файл "
+                             "читается в память целиком. Проверьте, тот ли это файл.")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise NastavnikError(f"{path.name}: файл не удаётся прочитать (нет прав на чтение или это папка).") from exc
+        # Excel's «Текст Юникод» is UTF-16 with a byte order mark; forms give UTF-8 (with or without BOM) or cp1251
+        encodings = ("utf-16",) if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1251")
+        for encoding in encodings:
             try:
                 text = raw.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
-        else:  # pragma: no cover - cp1251 decodes almost anything
-            raise NastavnikError(f"{path.name}: " + "не удалось определить кодировку файла.")
+        else:
+            raise NastavnikError(f"{path.name}: " + render("import-encoding"))
         if "\x00" in text:
             raise NastavnikError(f"{path.name}: это не текстовая выгрузка CSV. Скачайте выгрузку из формы в CSV или XLSX.")
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return _limited(path, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     report = Report()
     book = open_book(path, report, path.name)
     if book is None:
@@ -114,6 +125,26 @@ def read_export(path: Path) -> list[list[Any]]:
         report = Report()
         exc.report(report, path.name)
         raise NastavnikError(f"{path.name}: {report.problems[0].message}") from exc
+    return rows
+
+
+def _limited(path: Path, reader: Iterator[list[str]]) -> list[list[Any]]:
+    """Rows of a CSV within the limits a sheet has (rows, columns): a bigger file is no forms export."""
+    rows: list[list[Any]] = []
+    try:
+        for row in reader:
+            if len(row) > files.MAX_COLUMNS:
+                raise NastavnikError(
+                    f"{path.name}: в строке {len(rows) + 1} столбцов {len(row)}, допускается не более "
+                    f"{files.MAX_COLUMNS} — это не выгрузка анкеты. Проверьте файл и разделитель столбцов.")
+            if len(rows) >= files.MAX_ROWS + 1:  # the header and MAX_ROWS answers
+                raise NastavnikError(
+                    f"{path.name}: в файле больше {files.MAX_ROWS} строк ответов — столько заявок в одной школе "
+                    "не бывает. Проверьте, тот ли это файл, или разделите выгрузку на части.")
+            rows.append(row)
+    except csv.Error as exc:
+        raise NastavnikError(f"{path.name}: файл не разбирается как CSV (строка {len(rows) + 1}). "
+                             "Скачайте выгрузку из формы заново.") from exc
     return rows
 
 
@@ -168,13 +199,20 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
     existing_keys: dict[str, dict[str, int]] = {"mentor": {}, "mentee": {}}
     if found:
         files.ensure_not_locked(found[0])
+        files.ensure_writable(found[0])
         pre = Report()
         data = program.load(pre)
-        fatal = [p for p in pre.problems if p.file == found[0].name and p.code.startswith(("file-", "sheet-missing", "column-missing"))]
+        fatal = [p for p in pre.problems if p.file == found[0].name and (
+            p.code.startswith(("file-", "sheet-missing", "column-missing")) or p.code in REWRITE_BLOCKERS)
+            and p.code != "file-open-elsewhere"]
         if fatal or "applications" not in data.books:
-            first = fatal[0].message if fatal else "книга не прочитана"
-            raise NastavnikError(f"{found[0].name}: {first} Исправьте реестр, затем повторите загрузку.")
+            first = fatal[0] if fatal else None
+            place = ", ".join(x for x in (first and first.sheet and f"лист «{first.sheet}»",
+                                          first and first.cell and f"ячейка {first.cell}") if x)
+            text = (f"{place}: " if place else "") + (first.message if first else "книга не прочитана.")
+            raise NastavnikError(f"{found[0].name}: {text} Исправьте реестр, затем повторите загрузку.")
         book = data.books["applications"]
+        _ensure_nothing_lost(book, registry_spec)
         for role_key, sheet in sheets.items():
             table = book.tables[sheet.key]
             for row in table.rows:
@@ -232,6 +270,12 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
         values: dict[str, Any] = {}
         if name_col is not None and name_col < len(cells):
             values["last_name"], values["first_name"], values["middle_name"] = _split_full_name(str(cells[name_col]))
+        too_long = next(((i, c) for i, c in mapping[row_role].items()
+                         if i < len(cells) and isinstance(cells[i], str) and len(cells[i]) > MAX_CELL_CHARS), None)
+        if too_long is not None:
+            report.add("import-too-long", file=label, cell=_cell(r - 1, too_long[0]), field=too_long[1].header, row=r,
+                       length=len(cells[too_long[0]]))
+            continue
         for i, column in mapping[row_role].items():
             raw = cells[i] if i < len(cells) else ""
             if is_blank(raw):
@@ -249,7 +293,7 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
             report.add("import-no-name", file=label, row=r)
             continue
         key = person_key(values.get("last_name"), values.get("first_name"), values.get("middle_name"))
-        where = None
+        where: str | None = None
         if key in existing_keys[row_role]:
             where = f"лист «{sheets[row_role].name}», строка {existing_keys[row_role][key]}"
         elif (row_role + key) in seen_in_file:
@@ -273,6 +317,29 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
     if found and found[0] != target:
         found[0].unlink()  # an .ods the curator re-saved: it is in the backups, the registry is .xlsx again
     return result
+
+
+def _ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
+    """The registry is rewritten from what was read: refuse when something typed in it would not survive."""
+    known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, LISTS_SHEET)}
+    other = [n for n in book.sheet_names if fold(n) not in known]
+    if other:
+        raise NastavnikError(
+            f"{book.label}: в реестре есть лист «{other[0]}», которого нет в шаблоне: при перезаписи он бы пропал. "
+            "Перенесите его в другую книгу (или удалите) и повторите загрузку.")
+    for table in book.tables.values():
+        if table.preamble:
+            cell, value = table.preamble[0]
+            raise NastavnikError(
+                f"{book.label}: лист «{table.name}», ячейка {cell}: над строкой заголовков есть запись "
+                f"«{clean_text(value)[:60]}»: при перезаписи она бы пропала. Перенесите её ниже или в другую книгу "
+                "и повторите загрузку.")
+        for row in table.rows:
+            for key, value in {**row.raw, **row.extra}.items():
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    cell = row.cell(key) or f"строка {row.number}"
+                    raise NastavnikError(f"{book.label}: лист «{table.name}», ячейка {cell}: "
+                                         + render("cell-too-long", length=len(value)))
 
 
 def _cell(row: int, col: int) -> str:

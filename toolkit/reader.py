@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import files
+from .extent import SheetScan
 from .problems import Report
 from .spec import Column, Sheet, WorkbookSpec
 from .values import (
@@ -93,6 +94,7 @@ class Table:
     header_row: int = 1
     extra_headers: list[str] = field(default_factory=list)
     present: bool = True
+    preamble: list[tuple[str, Any]] = field(default_factory=list)  # filled cells above the header row
 
 
 @dataclass
@@ -111,43 +113,86 @@ class BookData:
     meta: dict[str, str]
     tables: dict[str, Table]
     forms: dict[str, FormValues]
+    sheet_names: list[str] = field(default_factory=list)  # every sheet of the file, hidden ones too
 
 
 class SheetTooLarge(Exception):
-    """A sheet whose filled cells reach too far to be read safely."""
+    """A sheet whose filled cells reach too far to be read safely.
+
+    The base of the sheet problems :meth:`Book.rows` raises: callers catch this one class and report it.
+    """
 
     def __init__(self, name: str, rows: int, cols: int) -> None:
         super().__init__(name)
         self.name, self.rows, self.cols = name, rows, cols
 
     def report(self, report: Report, label: str) -> None:
-        report.add("sheet-too-large", file=label, sheet=self.name, cell=f"{col_letter(self.cols - 1)}{self.rows}",
-                   far=f"{col_letter(self.cols - 1)}{self.rows}", rows=self.rows, cols=self.cols,
+        far = f"{col_letter(self.cols - 1)}{self.rows}"
+        if self.rows <= files.MAX_ROWS and self.cols <= files.MAX_COLUMNS:  # only the cells limit is exceeded
+            report.add("sheet-too-many-cells", file=label, sheet=self.name, cell=far, far=far, rows=self.rows,
+                       cols=self.cols, cells=self.rows * self.cols, max_cells=files.MAX_CELLS)
+            return
+        report.add("sheet-too-large", file=label, sheet=self.name, cell=far, far=far, rows=self.rows, cols=self.cols,
                    max_rows=files.MAX_ROWS, max_cols=files.MAX_COLUMNS)
+
+
+class SheetUnreadable(SheetTooLarge):
+    """A sheet python-calamine could not read (a damaged part of the file)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, 0, 0)
+
+    def report(self, report: Report, label: str) -> None:
+        report.add("sheet-unreadable", file=label, sheet=self.name)
+
+
+def too_large(rows: int, cols: int) -> bool:
+    return rows > files.MAX_ROWS or cols > files.MAX_COLUMNS or rows * cols > files.MAX_CELLS
 
 
 class Book:
     """An opened spreadsheet file: its sheet names and their rows."""
 
-    def __init__(self, path: Path, workbook: Any, extents: dict[str, tuple[int, int]] | None = None) -> None:
+    def __init__(self, path: Path, workbook: Any, scans: dict[str, SheetScan] | None = None) -> None:
         self.path = path
         self._wb = workbook
         self.sheet_names: list[str] = list(workbook.sheet_names)
         self.hidden = {m.name for m in workbook.sheets_metadata if str(m.visible).endswith("Hidden")}
-        self.extents = extents or {}
+        self.scans = scans or {}
+        self.extents = {name: (s.rows, s.cols) for name, s in self.scans.items()}
+        self.merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
 
     def rows(self, name: str, limit: int = files.MAX_ROWS) -> tuple[list[list[Any]], int]:
         """Rows of a sheet from A1 (absolute positions kept) and the sheet's total height.
 
-        Raises :class:`SheetTooLarge` before calamine is asked for a grid it cannot hold.
+        Raises :class:`SheetTooLarge` before calamine is asked for a grid it cannot hold, and
+        :class:`SheetUnreadable` (a subclass) when calamine cannot read the sheet at all.
         """
         rows_used, cols_used = self.extents.get(name, (0, 0))
-        if rows_used > files.MAX_ROWS or cols_used > files.MAX_COLUMNS or rows_used * cols_used > files.MAX_CELLS:
+        if too_large(rows_used, cols_used):
             raise SheetTooLarge(name, rows_used, cols_used)
-        sheet = self._wb.get_sheet_by_name(name)
-        total = int(sheet.total_height or 0) + 1  # calamine gives the index of the last row
-        data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
+        try:
+            sheet = self._wb.get_sheet_by_name(name)
+            if name not in self.extents:  # .xls: no scan of the file, but its grid (≤ 65536 × 256) is known now
+                end = sheet.end
+                if end is not None and too_large(end[0] + 1, end[1] + 1):
+                    raise SheetTooLarge(name, end[0] + 1, end[1] + 1)
+            total = int(sheet.total_height or 0) + 1  # calamine gives the index of the last row
+            data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
+            self.merged[name] = list(sheet.merged_cell_ranges or [])
+        except SheetTooLarge:
+            raise
+        except Exception as exc:  # calamine raises several kinds; any of them means "not readable"
+            raise SheetUnreadable(name) from exc
         return [list(r[: files.MAX_COLUMNS]) for r in data], total
+
+    def formulas(self, name: str) -> set[tuple[int, int]]:
+        scan = self.scans.get(name)
+        return scan.formulas if scan else set()
+
+    def errors(self, name: str) -> dict[tuple[int, int], str]:
+        scan = self.scans.get(name)
+        return scan.errors if scan else {}
 
     def meta(self) -> dict[str, str]:
         if META_SHEET not in self.sheet_names:
@@ -163,8 +208,16 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
     """Open a spreadsheet or report why it cannot be used (and return None)."""
     from python_calamine import CalamineWorkbook
 
+    from .extent import BrokenArchive, scan
+
     if not path.exists():
         report.add("file-missing", file=label)
+        return None
+    if not path.is_file():
+        report.add("file-unreadable", file=label, detail="это папка, а не файл")
+        return None
+    if files.is_lock_file(path):
+        report.add("file-lock", file=label, book=files.locked_name(path))
         return None
     size = path.stat().st_size
     if size == 0:
@@ -178,16 +231,39 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
     if suffix not in files.SPREADSHEET_SUFFIXES:
         report.add("file-format", file=label, suffix=path.suffix or "без расширения")
         return None
-    with path.open("rb") as f:
-        head = f.read(8)
-    if head == OLE_MAGIC and suffix != ".xls":
-        report.add("file-encrypted", file=label)  # encrypted OOXML is an OLE container
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        report.add("file-unreadable", file=label, detail="нет прав на чтение файла")
         return None
+    if head == OLE_MAGIC:
+        kind = _ole_kind(path)
+        if kind == "encrypted":
+            report.add("file-encrypted", file=label)  # encrypted OOXML is an OLE container
+            return None
+        if suffix != ".xls":
+            detail = {"xls": f"это книга Excel 97–2003 (.xls) с расширением «{path.suffix}»",
+                      "doc": "это документ Word 97–2003, а не таблица"}.get(kind, "неизвестный формат")
+            report.add("file-unreadable", file=label, detail=detail)
+            return None
+    scans = None
     if head[:2] == b"PK":
         problem = _zip_problem(path)
         if problem:
             report.add(problem[0], file=label, **problem[1])
             return None
+        try:
+            scans = scan(path)
+        except BrokenArchive:
+            report.add("file-unreadable", file=label, detail="архив повреждён или обрезан")
+            return None
+        if "content.xml" in _zip_names(path):  # calamine reads every sheet of an .ods at once
+            large = [(name, s) for name, s in scans.items() if too_large(s.rows, s.cols)]
+            for name, s in large:
+                SheetTooLarge(name, s.rows, s.cols).report(report, label)
+            if large:
+                return None
     elif suffix != ".xls":
         report.add("file-unreadable", file=label, detail=_sniff(head))
         return None
@@ -195,14 +271,41 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several kinds; any of them means "not usable"
         name = type(exc).__name__
-        if "Password" in name:
+        if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             report.add("file-encrypted", file=label)
         else:
-            report.add("file-unreadable", file=label, detail=_short(str(exc)))
+            report.add("file-unreadable", file=label, detail=_calamine_detail(exc))
         return None
-    from .extent import sheet_extents
+    if files.lock_files(path):
+        report.add("file-open-elsewhere", file=label, lock=files.lock_files(path)[0].name)
+    return Book(path, workbook, scans)
 
-    return Book(path, workbook, sheet_extents(path) if head[:2] == b"PK" else None)
+
+def _zip_names(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as z:
+        return set(z.namelist())
+
+
+def _ole_kind(path: Path) -> str:
+    """What an OLE compound file holds, by the stream names in its directory (UTF-16 in the file)."""
+    with path.open("rb") as f:
+        data = f.read(files.MAX_INPUT_BYTES)
+    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+        return "encrypted"
+    if "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data:
+        return "xls"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "doc"
+    return ""
+
+
+def _calamine_detail(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "declared" in text or "crc" in text or "zip" in text or "eof" in text:
+        return "архив повреждён или обрезан"
+    if "cell limit" in text:
+        return "заполненная область листа слишком велика"
+    return "файл повреждён или сохранён в неизвестном формате"
 
 
 def _short(text: str) -> str:
@@ -235,6 +338,9 @@ def _zip_problem(path: Path) -> tuple[str, dict[str, Any]] | None:
     except zipfile.BadZipFile:
         return "file-unreadable", {"detail": "архив повреждён или обрезан"}
     total = sum(i.file_size for i in infos)
+    if any(i.compress_size > i.file_size * 1.01 + 1024 for i in infos):
+        # deflate never grows data by more than a fraction of a percent: the stated sizes are false
+        return "file-unreadable", {"detail": "архив повреждён: размеры частей указаны неверно"}
     if total > files.MAX_UNPACKED_BYTES:
         return "file-bomb", {"size": files.human_size(total), "limit": files.human_size(files.MAX_UNPACKED_BYTES)}
     if "word/document.xml" in names:
@@ -412,12 +518,30 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
                        header=column.header, row=h + 1)
     for index, text in unknown:
         report.add("column-unknown", file=label, sheet=name, cell=cell_name(h, index), field=text, header=text)
+    # values under no header: kept with the row (a rewrite must not lose them) and reported once per column
+    taken = set(found.values()) | {i for i, _ in unknown} | {again for _, _, again in duplicates}
+    headerless: list[tuple[int, str]] = []
+    for i in range(len(header_cells)):
+        if i in taken or not is_blank(header_cells[i]):
+            continue
+        below = next((r for r in range(h + 1, len(rows)) if i < len(rows[r]) and not is_blank(rows[r][i])), None)
+        if below is not None:
+            headerless.append((i, f"Столбец {col_letter(i)}"))
+            report.add("column-no-header", file=label, sheet=name, cell=cell_name(below, i), letter=col_letter(i),
+                       row=h + 1)
+    preamble = [(cell_name(r, i), v) for r in range(h) for i, v in enumerate(rows[r]) if not is_blank(v)]
+    for (r0, c0), (r1, c1) in book.merged.get(name, []):
+        if r1 >= h and (r1 > r0 or c1 > c0):
+            report.add("merged-cells", file=label, sheet=name, cell=cell_name(max(r0, h), c0),
+                       range=f"{cell_name(r0, c0)}:{cell_name(r1, c1)}", first=cell_name(r0, c0))
+    errors = book.errors(name)
+    formulas = book.formulas(name)
     input_keys = [c.key for c in columns if not c.locked and c.type != "id" and c.key in found]
     letters = {k: col_letter(i) for k, i in found.items()}
     # (column, index, parse cache): the same typed value parses once per column
     present: list[tuple[Column, int, dict[tuple[type, Any], tuple[Any, ValueProblem | None]]]] = [
         (c, found[c.key], {}) for c in columns if c.key in found]
-    unknown_present = [(i, text) for i, text in unknown]
+    unknown_present = [(i, text) for i, text in unknown] + headerless
     input_idx = [found[k] for k in input_keys]
     if not any(not c.locked and c.type != "id" for c in columns):
         input_idx = list(found.values())  # a sheet the program fills: any filled cell makes a row
@@ -426,7 +550,8 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
         cells_raw = rows[r]
         width = len(cells_raw)
         extra = {text: cells_raw[i] for i, text in unknown_present if i < width and not is_blank(cells_raw[i])}
-        if not extra and all(i >= width or is_blank(cells_raw[i]) for i in input_idx):
+        if not extra and all(i >= width or is_blank(cells_raw[i]) for i in input_idx) and not (
+                errors and any((r, i) in errors for i in input_idx)):
             continue
         raw: dict[str, Any] = {}
         values: dict[str, Any] = {}
@@ -441,6 +566,11 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
                 if len(cache) < 5000:
                     cache[cache_key] = parsed
             value, problem = parsed
+            if errors and (r, i) in errors:  # calamine reads a formula's error as an empty cell
+                value, problem = None, ValueProblem("formula-error", {"value": errors[(r, i)]})
+            elif formulas and (r, i) in formulas:
+                report.add("formula-in-input", file=label, sheet=name, cell=row.cell(column.key), field=column.header,
+                           value=_shown(value_raw))
             if problem is not None:
                 row.bad.add(column.key)
                 report.add(problem.code, file=label, sheet=name, cell=row.cell(column.key), field=column.header,
@@ -449,7 +579,15 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
                 report.add("required-missing", file=label, sheet=name, cell=row.cell(column.key), field=column.header)
             values[column.key] = list(value) if isinstance(value, list) else value
         out.append(row)
-    return Table(sheet, name, out, header_row=h + 1, extra_headers=[t for _, t in unknown])
+    return Table(sheet, name, out, header_row=h + 1, extra_headers=[t for _, t in unknown_present],
+                 preamble=preamble)
+
+
+def _shown(value: Any) -> str:
+    text = clean_text(value)
+    if not text:
+        return "пусто"
+    return text[:60] + ("…" if len(text) > 60 else "")
 
 
 def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValues:
@@ -476,6 +614,11 @@ def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValue
         cell = cell_name(r_found, 1)
         cells[column.key] = cell
         value, problem = parse_cell(column, raw)
+        if (r_found, 1) in book.errors(sheet.name):
+            value, problem = None, ValueProblem("formula-error", {"value": book.errors(sheet.name)[(r_found, 1)]})
+        elif (r_found, 1) in book.formulas(sheet.name):
+            report.add("formula-in-input", file=label, sheet=sheet.name, cell=cell, field=column.header,
+                       value=_shown(raw))
         if problem is not None:
             report.add(problem.code, file=label, sheet=sheet.name, cell=cell, field=column.header, **problem.params)
         elif value is None and column.required:
@@ -496,4 +639,4 @@ def read_workbook(book: Book, spec: WorkbookSpec, report: Report, label: str) ->
     for name in book.sheet_names:
         if fold(name) not in known and name not in book.hidden:
             report.add("sheet-unknown", file=label, sheet=name)
-    return BookData(book.path, label, spec, book.meta(), tables, forms)
+    return BookData(book.path, label, spec, book.meta(), tables, forms, list(book.sheet_names))

@@ -171,6 +171,7 @@ class Profile(_Strict):
     sprint_horizons: list[Horizon]
     pairing: dict[str, Any] = Field(default_factory=dict)
     awards: list[str]
+    ranking: dict[str, Any] = Field(default_factory=dict)  # the method of ranking mentors: toolkit.ranking
 
     def role_name(self, role: str) -> str:
         return self.roles[role]  # type: ignore[index]
@@ -260,17 +261,24 @@ def _applies(forms: Sequence[str] | None, form: str) -> bool:
     return forms is None or form in forms
 
 
+def derived_lists(profile: Profile) -> dict[str, list[str]]:
+    """Lists a spec can name with «@…» besides ``profile.lists``: the awards and every competency."""
+    return {"awards": list(profile.awards),
+            "competencies": [c for group in profile.competencies.values() for c in group]}
+
+
 def resolve_column(column: Column, profile: Profile) -> list[Column]:
     """Concrete columns for a form: profile lists substituted, repeated columns expanded."""
     updates: dict[str, Any] = {}
     if isinstance(column.choices, str):
         name = column.choices.lstrip("@")
-        if name not in profile.lists:
+        lists = {**derived_lists(profile), **profile.lists}
+        if name not in lists:
             raise NastavnikError(
                 f"Шаблон столбца «{column.header}» ссылается на список «{name}», которого нет в профиле "
                 f"формы {profile.folder}."
             )
-        updates["choices"] = list(profile.lists[name])
+        updates["choices"] = list(lists[name])
     if column.type == "class":
         updates.setdefault("min", profile.class_range[0])
         updates.setdefault("max", profile.class_range[1])

@@ -1,7 +1,9 @@
-"""Each participant's stage and what is missing before the next one (stages 1–3 and readiness for pairs)."""
+"""Each participant's stage and what is missing before the next one (stages 1–3 and readiness for pairs);
+from stage 6 on, the pairs that need the curator's attention as of a day (:mod:`toolkit.attention`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,9 @@ class ProgramStatus:
     invited_without_application: list[dict[str, str]]
     testing: dict[str, Any] | None
     counts: dict[str, int]
+    date: str = ""  # the day the attention list is computed for (ISO)
+    attention: list[dict[str, Any]] = field(default_factory=list)  # [{"pair", "reasons", ...}]
+    group_meetings: list[dict[str, Any]] = field(default_factory=list)  # [{"topic", "pairs"}]
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -72,7 +77,8 @@ def attendance(data: ProgramData) -> dict[str, int]:
     return out
 
 
-def compute_status(data: ProgramData) -> ProgramStatus:
+def compute_status(data: ProgramData, today: dt.date | None = None) -> ProgramStatus:
+    """Stages of participants; pairs needing attention as of ``today`` (default: the current day)."""
     profile = data.program.profile
     stages = {s.number: s.name for s in profile.stages}
     threshold = data.training_threshold()
@@ -133,7 +139,14 @@ def compute_status(data: ProgramData) -> ProgramStatus:
         "invited_without_application": len(invited),
         "pairs": len({s.pair for s in out if s.pair}),
     }
-    return ProgramStatus(profile.form, profile.name, threshold, meetings, out, invited, testing_json, counts)
+    day = today or dt.date.today()
+    from .attention import attention_list, group_meetings, pair_states
+
+    states = pair_states(data, day)
+    attention = attention_list(states)
+    counts["pairs_attention"] = len(attention)
+    return ProgramStatus(profile.form, profile.name, threshold, meetings, out, invited, testing_json, counts,
+                         day.isoformat(), attention, group_meetings(states))
 
 
 def _mark_paired(data: ProgramData, statuses: list[ParticipantStatus], stages: dict[int, str]) -> None:
@@ -195,6 +208,22 @@ def print_status(status: ProgramStatus, console: Any) -> None:
         console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=True)
     if status.testing and status.testing["focus"]:
         console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=True)
+    print_attention(status, console)
+
+
+def print_attention(status: ProgramStatus, console: Any) -> None:
+    """Pairs needing attention and suggested group meetings (nothing when all is well)."""
+    if not status.attention:
+        return
+    from .values import format_date
+
+    day = format_date(dt.date.fromisoformat(status.date)) if status.date else ""
+    console.print(f"Пары и группы, которым нужно внимание куратора (на {day}): {len(status.attention)}.", soft_wrap=True)
+    for item in status.attention:
+        console.print(f"  {item['pair']}: " + "; ".join(item["reasons"]) + ".", soft_wrap=True, markup=False)
+    for meeting in status.group_meetings:
+        console.print(f"Предлагается групповая встреча «{meeting['topic']}»: " + ", ".join(meeting["pairs"]) + ".",
+                      soft_wrap=True, markup=False)
 
 
 def write_status_workbook(status: ProgramStatus, path: Path) -> None:
@@ -271,6 +300,13 @@ def write_status_workbook(status: ProgramStatus, path: Path) -> None:
                          ", ".join(status.testing["focus"])])
             sheet("Тестирование", [("Код", 9), ("ФИО", 30), *[(d, 16) for d in dims], ("Ответов", 10),
                                    ("Пробелы (восполнить на обучении)", 40)], rows)
+        if status.attention:
+            names = {s.id: s.name for s in status.participants}
+            sheet("Внимание", [("Пара / группа", 11), ("Наставник", 30), ("Наставляемые", 40), ("Состояние", 18),
+                               ("Почему нужно внимание", 90)],
+                  [[a["pair"], names.get(a["mentor"], a["mentor"]), ", ".join(names.get(m, m) for m in a["mentees"]),
+                    a["state"], "; ".join(a["reasons"])] for a in status.attention]
+                  + [["", "Групповая встреча", ", ".join(g["pairs"]), "", g["topic"]] for g in status.group_meetings])
         if status.invited_without_application:
             sheet("Без заявки", [("ФИО", 34), ("Строка в книге «01_Встреча»", 14), ("Что дальше", 60)],
                   [[i["name"], i["row"], i["note"]] for i in status.invited_without_application])

@@ -39,6 +39,8 @@ def validate_program(data: ProgramData, report: Report) -> None:
     check_settings(data, report)
     check_training(data, report)
     check_pairs(data, report)
+    check_work(data, report)
+    check_results(data, report)
 
 
 def check_unique(book: BookData, table: Table, report: Report) -> None:
@@ -164,3 +166,21 @@ def check_pairs(data: ProgramData, report: Report) -> None:
     from .pairs import validate_pairs
 
     validate_pairs(data, report)
+
+
+def check_work(data: ProgramData, report: Report) -> None:
+    """The work of pairs (stages 5–6): goals and sprints, dates within the program, the plan before meetings."""
+    if "work" not in data.books:
+        return
+    from .work import validate_work
+
+    validate_work(data, report)
+
+
+def check_results(data: ProgramData, report: Report) -> None:
+    """Stage 7: the results workbook (pairs, awards, points, a ranking older than the feedback)."""
+    if "results" not in data.books:
+        return
+    from .results import validate_results
+
+    validate_results(data, report)

@@ -6,6 +6,7 @@ Everything here is pure: a raw cell value in, a clean Python value (or a ``Value
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -80,7 +81,7 @@ def is_error_value(value: object) -> bool:
 _DATE_PATTERNS = [
     (re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{4})(?:\s*г\.?)?$"), "dmy"),
     (re.compile(r"^(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{2})$"), "dmy2"),
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$"), "ymd"),
+    (re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[T ][\d:.]+)?$"), "ymd"),
 ]
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                    "октября", "ноября", "декабря"]
@@ -101,7 +102,9 @@ def parse_date(value: object) -> dt.date | ValueProblem:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         return ValueProblem("bad-date", {"value": clean_text(value)})
     text = clean_text(value)
-    text = re.sub(r"[ T,]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*(GMT|UTC|MSK)?[+\-]?\d{0,2}:?\d{0,2})?$", "", text)
+    # the time of day after a date, as forms export it: «10:15:00», «10:15:00 AM GMT+3», «T10:15:00Z»
+    text = re.sub(r"[ T,]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(\s*[AaPp]\.?[Mm]\.?)?"
+                  r"(\s*(GMT|UTC|MSK|Z)?[+\-]?\d{0,2}:?\d{0,2})?$", "", text)
     for pattern, kind in _DATE_PATTERNS:
         m = pattern.match(text)
         if not m:
@@ -127,23 +130,30 @@ def parse_date(value: object) -> dt.date | ValueProblem:
 
 
 def parse_number(value: object) -> float | ValueProblem:
+    """A finite number: «nan», «inf» and numbers beyond a float's range are not numbers a person means."""
     if isinstance(value, bool):
         return ValueProblem("bad-number", {"value": clean_text(value), "hint": ""})
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = clean_text(value).replace(" ", "").replace(",", ".")
     try:
-        return float(text)
-    except ValueError:
-        return ValueProblem("bad-number", {"value": clean_text(value), "hint": ""})
+        if isinstance(value, (int, float)):
+            number = float(value)
+        else:
+            number = float(clean_text(value).replace(" ", "").replace(",", "."))
+    except (ValueError, OverflowError):
+        return ValueProblem("bad-number", {"value": _shown(value), "hint": ""})
+    if not math.isfinite(number):
+        return ValueProblem("bad-number", {"value": _shown(value), "hint": ""})
+    return number
+
+
+def _shown(value: object) -> str:
+    text = clean_text(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def parse_int(value: object) -> int | ValueProblem:
     number = parse_number(value)
-    if isinstance(number, ValueProblem):
-        return ValueProblem("bad-integer", {"value": clean_text(value), "hint": ""})
-    if not float(number).is_integer():
-        return ValueProblem("bad-integer", {"value": clean_text(value), "hint": ""})
+    if isinstance(number, ValueProblem) or not float(number).is_integer():
+        return ValueProblem("bad-integer", {"value": _shown(value), "hint": ""})
     return int(number)
 
 
@@ -166,7 +176,9 @@ _LATIN_TO_CYR = str.maketrans("abcehkmoptxy", "авсенкмортху")
 
 def parse_class(value: object, low: int = 1, high: int = 11) -> str | ValueProblem:
     """«9б», «9 Б», «9-Б», «9 «Б» класс» → «9Б»."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, float) and value.is_integer():
         text = str(int(value))
     else:
         text = clean_text(value)

@@ -80,7 +80,8 @@ class _Writer:
         self.program_id = program_id
         self.wb = xlsxwriter.Workbook(
             str(path),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+             "in_memory": True},  # no temporary file per part: several times faster on slow disks
         )
         self.wb.set_properties({"title": spec.title, "author": "Наставник", "comments": "Создано программой «Наставник»"})
         self.lists_sheet: Any = None
@@ -387,10 +388,11 @@ class _Writer:
             return rows
         return rows
 
-    def meta_sheet(self) -> None:
+    def meta_sheet(self, extra: dict[str, str] | None = None) -> None:
         ws = self.wb.add_worksheet(META_SHEET)
         items = [("program_id", self.program_id), ("workbook", self.spec.key), ("form", self.profile.form),
                  ("spec_version", SPEC_VERSION), ("title", self.spec.title)]
+        items += [(k, v) for k, v in (extra or {}).items() if k not in dict(items)]  # e.g. a pair's code
         for r, (key, value) in enumerate(items):
             ws.write_string(r, 0, key)
             ws.write_string(r, 1, value)
@@ -437,8 +439,10 @@ def write_workbook(
     profile: Profile,
     program_id: str,
     data: dict[str, Any] | None = None,
+    meta: dict[str, str] | None = None,
 ) -> None:
-    """Write a workbook atomically. ``data`` maps sheet keys to rows (tables) or to a dict (forms)."""
+    """Write a workbook atomically. ``data`` maps sheet keys to rows (tables) or to a dict (forms);
+    ``meta`` adds items to the very hidden «_meta» sheet (the standard ones cannot be overridden)."""
     data = data or {}
 
     def produce(tmp: Path) -> None:
@@ -453,7 +457,7 @@ def write_workbook(
                     writer.reference_sheet(sheet)
                 else:
                     writer.table_sheet(sheet, list(data.get(sheet.key) or []))
-            writer.meta_sheet()
+            writer.meta_sheet(meta)
             writer.close()
         if caught:
             raise RuntimeError("xlsxwriter warnings: " + "; ".join(str(w.message) for w in caught))

@@ -1,0 +1,54 @@
+"""Shared by tests/test_results*.py and tests/test_docs*.py: the demo folders of both forms, stages 1–7, built
+once per test run (the demo takes seconds) and copied by the tests that change them."""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+FORMS = {"student": "ученик-ученик", "teacher": "педагог-педагог"}
+
+
+@functools.cache
+def demo_folders() -> dict[str, Path]:
+    from toolkit.demo import run_demo
+
+    base = Path(tempfile.mkdtemp(prefix="nastavnik-results-"))
+    atexit.register(shutil.rmtree, base, True)
+    for _ in run_demo(base):
+        pass
+    return {form: base / folder for form, folder in FORMS.items()}
+
+
+def copy_demo(form: str, target: Path) -> Path:
+    shutil.copytree(demo_folders()[form], target)
+    return target
+
+
+def sheet_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """Rows of a sheet as {header: value} (the header is the first row)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    headers = [c.value for c in ws[1]]
+    return [{h: c.value for h, c in zip(headers, row, strict=False) if h} for row in ws.iter_rows(min_row=2)
+            if any(c.value not in (None, "") for c in row)]
+
+
+def edit_rows(path: Path, sheet: str, change: dict[tuple[str, object], dict[str, object]]) -> None:
+    """Set cells of the rows whose column ``key`` holds ``value``: {(key, value): {header: new value}}."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    headers = {c.value: c.column for c in ws[1] if c.value}
+    for (key, value), updates in change.items():
+        rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, headers[key]).value == value]
+        assert rows, (sheet, key, value)
+        for r in rows:
+            for header, new in updates.items():
+                ws.cell(r, headers[header]).value = new
+    wb.save(path)

@@ -1,0 +1,133 @@
+"""The adversarial corpus through the real command line: no traceback, a Russian message naming the file
+and the place, the right exit code, and not one byte of the inputs changed.
+
+The corpus is built once per session by ``tests/corpus/make_corpus.py`` (its cases are listed without
+building anything, so every case is its own test with a readable id). Most cases run the command in this
+process (``toolkit.cli.main``); the ones marked ``isolate`` — a value in the far corner of a sheet, which
+python-calamine would turn into an abort if the guard failed — run in a child process, and one zip bomb
+there proves the memory bound.
+
+LibreOffice makes the .ods and .xls cases; without ``soffice`` the corpus fails to build (CI installs it),
+unless ``NASTAVNIK_SKIP_LIBREOFFICE=1``, which leaves those cases out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from toolkit.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "corpus" / "make_corpus.py")
+assert _spec is not None and _spec.loader is not None
+make_corpus: Any = importlib.util.module_from_spec(_spec)
+sys.modules["make_corpus"] = make_corpus
+_spec.loader.exec_module(make_corpus)
+
+LIBREOFFICE = os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") != "1"
+CASES = make_corpus.cases(LIBREOFFICE)
+CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("корпус") / "Корпус Наставника"
+    built = make_corpus.build(root, libreoffice=LIBREOFFICE)
+    assert [c.id for c in built] == [c.id for c in CASES]
+    return root
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 150
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h = hashlib.sha256()
+            with path.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            out[path.relative_to(folder).as_posix()] = h.hexdigest()
+    return out
+
+
+def _run_here(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(args)
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    code = exit_info.value.code
+    return (code if isinstance(code, int) else (0 if code is None else 2)), out + err
+
+
+def _run_child(args: list[str]) -> tuple[int, str, int]:
+    """Run in a child process; also return the child's peak memory (MiB)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("NASTAVNIK_DEBUG", None)
+    code = (
+        "import resource, sys\n"
+        "from toolkit.cli import main\n"
+        "try:\n    main(sys.argv[1:])\n"
+        "finally:\n"
+        "    sys.stderr.write('\\n@peak=%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, encoding="utf-8",
+                            env=env, cwd=ROOT, timeout=60, check=False)
+    err, _, peak = result.stderr.rpartition("\n@peak=")
+    peak_kib = int(peak) if peak.isdigit() else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return result.returncode, result.stdout + err, peak_kib // 1024
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_corpus_case(corpus: Path, case: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = corpus / case.id
+    args = [a.replace("{case}", str(folder)) for a in case.args]
+    before = _hashes(folder)
+    started = time.monotonic()
+    if case.isolate:
+        code, output, peak_mib = _run_child(args)
+        # bounded: an .xls grid is at most 65536 × 256 cells, which calamine holds before any check (~1.1 GB)
+        assert peak_mib < 1536, f"память {peak_mib} МБ"
+    else:
+        code, output = _run_here(args, capsys)
+    assert time.monotonic() - started < 30, "слишком долго"
+
+    assert "Traceback" not in output and "Внутренняя ошибка" not in output, output
+    assert code == case.code, output
+    assert CYRILLIC & set(output.lower()), output
+    if case.file:
+        assert case.file in output, output
+    for phrase in case.phrases:
+        assert phrase in output, f"нет «{phrase}»:\n{output}"
+    for place in case.place:
+        assert place in output, f"нет «{place}»:\n{output}"
+
+    after = _hashes(folder)
+    changed = sorted(p for p, h in before.items() if after.get(p) != h and p not in case.may_change)
+    assert not changed, f"изменены входные файлы: {changed}"
+
+
+def test_zip_bomb_is_refused_fast_with_bounded_memory(corpus: Path) -> None:
+    """A 2 MB file unpacking to 2 GiB: refused within seconds, the child process stays small."""
+    case = next(c for c in CASES if c.id == "02_Заявки-бомба-2-ГБ")
+    folder = corpus / case.id
+    assert (folder / make_corpus.PROGRAM / "02_Заявки.xlsx").stat().st_size < 3 * 1024 * 1024
+    started = time.monotonic()
+    code, output, peak_mib = _run_child([a.replace("{case}", str(folder)) for a in case.args])
+    assert time.monotonic() - started < 10
+    assert code == 2 and "распаковывается в 2,0 ГБ" in output, output
+    assert peak_mib < 300, f"память {peak_mib} МБ"
