@@ -212,7 +212,7 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
             text = (f"{place}: " if place else "") + (first.message if first else "книга не прочитана.")
             raise NastavnikError(f"{found[0].name}: {text} Исправьте реестр, затем повторите загрузку.")
         book = data.books["applications"]
-        _ensure_nothing_lost(book, registry_spec)
+        ensure_nothing_lost(book, registry_spec)
         for role_key, sheet in sheets.items():
             table = book.tables[sheet.key]
             for row in table.rows:
@@ -319,8 +319,10 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
     return result
 
 
-def _ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
-    """The registry is rewritten from what was read: refuse when something typed in it would not survive."""
+def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
+    """A workbook is rewritten from what was read: refuse when something typed in it would not survive
+    (a sheet not in the spec, a note above the headers, a text longer than a cell holds). Any command that
+    rewrites a workbook people edit can call it on the :class:`BookData` it read."""
     known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, LISTS_SHEET)}
     other = [n for n in book.sheet_names if fold(n) not in known]
     if other:

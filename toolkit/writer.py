@@ -178,11 +178,13 @@ class _Writer:
             fmt = f["locked"] if locked else (f["input_date"] if column.type == "date" else f["input"])
             self._check(ws.write_blank(row, col, None, fmt), "blank")
             return
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.date):  # a datetime keeps its time: an invalid value is written back as read
             fmt = f["locked_date"] if locked else f["input_date"]
-            self._check(ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt), "date")
+            moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+            self._check(ws.write_datetime(row, col, moment, fmt), "date")
+        elif isinstance(value, dt.time) and column.type == "date":  # 0 typed in a date cell reads as 00:00
+            fraction = (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
+            self._check(ws.write_number(row, col, fraction, f["locked_date"] if locked else f["input_date"]), "time")
         elif isinstance(value, bool):
             self._check(ws.write_string(row, col, "да" if value else "нет", f["locked"] if locked else f["input"]), "bool")
         elif isinstance(value, (int, float)):
