@@ -327,15 +327,15 @@ def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
     other = [n for n in book.sheet_names if fold(n) not in known]
     if other:
         raise NastavnikError(
-            f"{book.label}: в реестре есть лист «{other[0]}», которого нет в шаблоне: при перезаписи он бы пропал. "
-            "Перенесите его в другую книгу (или удалите) и повторите загрузку.")
+            f"{book.label}: в книге есть лист «{other[0]}», которого нет в шаблоне: при перезаписи он бы пропал. "
+            "Перенесите его в другую книгу (или удалите) и повторите команду.")
     for table in book.tables.values():
         if table.preamble:
             cell, value = table.preamble[0]
             raise NastavnikError(
                 f"{book.label}: лист «{table.name}», ячейка {cell}: над строкой заголовков есть запись "
                 f"«{clean_text(value)[:60]}»: при перезаписи она бы пропала. Перенесите её ниже или в другую книгу "
-                "и повторите загрузку.")
+                "и повторите команду.")
         for row in table.rows:
             for key, value in {**row.raw, **row.extra}.items():
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:

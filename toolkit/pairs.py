@@ -942,6 +942,13 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
         problem = next((p for p in before if p.file == found[0].name and p.code in FATAL_CODES), None)
         raise NastavnikError(f"Книга «{found[0].name}» не прочитана" + (f": {problem.message}" if problem else ".")
                              + " Она не перезаписана: исправьте файл или уберите его из папки.")
+    if found and BOOK in data.books:
+        from .forms_import import REWRITE_BLOCKERS, ensure_nothing_lost
+
+        blocker = next((p for p in before if p.file == found[0].name and p.code in REWRITE_BLOCKERS), None)
+        if blocker is not None:
+            raise NastavnikError(f"{found[0].name}: {blocker.message} Книга не перезаписана, чтобы ничего не пропало.")
+        ensure_nothing_lost(data.books[BOOK], spec)  # a sheet or a note that a rewrite would drop: refuse
     ctx = build_context(data)
     state = _State(ctx, spec)
     start = _start_date(ctx, options)
