@@ -32,6 +32,7 @@ from . import files
 from .messages import FATAL_CODES
 from .problems import NastavnikError, Problem, Report
 from .values import clean_text, fold, is_blank
+from .writer import col_letter
 
 if TYPE_CHECKING:
     from jinja2 import nodes
@@ -108,15 +109,6 @@ def _cell_value(value: object) -> object:
     return value  # dates stay dates, numbers stay numbers: the renderer prints them the Russian way
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def read_data(path: Path) -> MergeData:
     """Read the first visible sheet of a spreadsheet, or a CSV (UTF-8 or Windows-1251, «,» or «;»).
 
@@ -148,7 +140,7 @@ def read_data(path: Path) -> MergeData:
     header_number = header_index + 1
     for j, value in enumerate(header):
         name = clean_text(value)
-        cell = f"{_column_letter(j)}{header_number}"
+        cell = f"{col_letter(j)}{header_number}"
         if name in letters:
             first = f"{letters[name]}{header_number}"
             problems.append(("doc-merge-header-duplicate", {"name": name, "first": first, "cell": cell}))
@@ -156,7 +148,7 @@ def read_data(path: Path) -> MergeData:
         if not name:
             keys.append(f"{_UNNAMED}{j + 1}{_UNNAMED}")
             continue
-        letters[name] = _column_letter(j)
+        letters[name] = col_letter(j)
         keys.append(name)
 
     rows: list[dict[str, object]] = []

@@ -45,6 +45,8 @@ if str(ROOT) not in sys.path:
 import openpyxl  # noqa: E402
 from openpyxl.workbook.workbook import Workbook  # noqa: E402
 
+from toolkit.writer import col_letter  # noqa: E402
+
 PROGRAM = "Наставничество 2026 (школа № 5)"
 MANIFEST = "manifest.json"
 MERGE_TEMPLATE = "Благодарность.docx"
@@ -314,21 +316,12 @@ def quick_set(path: Path, sheet: str, values: dict[str, Any]) -> None:
         row = int(m.group(2))
         if callable(value):  # a change of what is there: «Анна» → «Анна\u00a0»
             value = value(grid[row - 1][col])
-        refs[f"{_letter(col)}{row}"] = value
+        refs[f"{col_letter(col)}{row}"] = value
     xml = {ref: _cell_xml(v) for ref, v in refs.items()}
     if all(x is not None for x in xml.values()) and patch_cells(path, sheet, {k: str(v) for k, v in xml.items()},
                                                                   keep_style=True):
         return
     edit_book(path, set_cells(sheet, refs))
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def set_meta(path: Path, key: str, value: str) -> None:
