@@ -645,6 +645,51 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
                    f"подробности — «nastavnik check {folder}».")
 
 
+@cli.command("export", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("--anonymize", is_flag=True,
+              help="Обезличить (обязательно: другой выгрузки нет — персональные данные детей не покидают школу).")
+@click.option("--out", "out", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Куда записать книгу. По умолчанию «Выгрузка для муниципалитета (обезличенная).xlsx» в папке "
+                   "программы.")
+@click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
+              help="День, на который оценивается состояние пар. По умолчанию сегодня.")
+def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None) -> None:
+    """Обезличенная сводная выгрузка для муниципалитета (152-ФЗ): книга Excel без ФИО, контактов и ответов.
+
+    Листы: «Сводка» (школа, форма, учебный год, участники по этапам, пары, встречи и средние оценки),
+    «Участники» (псевдонимы «Наставник 1», «Наставляемый 2» по порядку кодов участников, роль, класс
+    диапазоном или стаж диапазоном, пол, этап, готовность к паре), «Пары» (псевдонимы, схема, состояние).
+    Свободные ответы анкет не выгружаются: в них могут быть имена. Запускается только с --anonymize.
+    """
+    import datetime as dt
+
+    if not anonymize:
+        _fail("выгрузка бывает только обезличенной: персональные данные несовершеннолетних не покидают школу. "
+              f"Запустите «nastavnik export {folder} --anonymize».")
+    from .export import build_export, export_path, write_export_workbook
+    from .messages import FATAL_CODES
+    from .pairs import parse_option_date
+    from .problems import Report
+    from .program import Program
+
+    day = parse_option_date(date, "--date") or dt.date.today()
+    program = Program.open(folder)
+    report = Report()
+    data = program.load(report)
+    fatal = [p for p in report if p.code in FATAL_CODES and p.file]
+    if any(p.file.startswith("02_Заявки") for p in fatal):
+        _fail(f"{fatal[0].file}: {fatal[0].message}")
+    export = build_export(data, day)
+    path = out or export_path(data)
+    write_export_workbook(export, path)
+    click.echo(f"Обезличенная выгрузка на {day:%d.%m.%Y}: {path}")
+    click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
+               "ответов анкет в ней нет.")
+    if report.errors:
+        click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+
+
 # ---------------------------------------------------------------------------- entry point
 
 

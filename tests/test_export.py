@@ -1,0 +1,201 @@
+"""`nastavnik export --anonymize`: the copy for the municipality has no names, contacts or free-text answers,
+stable pseudonyms, the counts of `status`, no formulas; nothing personal goes to the logs of any command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from results_helpers import FORMS, copy_demo, demo_folders, edit_rows
+
+from toolkit.cli import main
+from toolkit.problems import Report
+from toolkit.program import Program
+from toolkit.status import compute_status
+from toolkit.values import clean_text, fold
+
+DAY = "15.02.2027"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+        raise SystemExit(0)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def personal(folder: Path) -> tuple[set[str], set[str]]:
+    """(name parts, contacts and free-text answers) of every book of the program, as read by the toolkit."""
+    data = Program.open(folder).load(Report())
+    names: set[str] = set()
+    texts: set[str] = set()
+    for book in data.books.values():
+        for table in book.tables.values():
+            columns = {c.key: c for c in table.sheet.columns}
+            for row in table.rows:
+                for key, value in row.values.items():
+                    column = columns.get(key)
+                    if column is None or not isinstance(value, str) or not clean_text(value):
+                        continue
+                    if column.name_part:
+                        names.update(fold(part) for part in clean_text(value).split() if fold(part))
+                    elif column.type in ("contact", "longtext") or key == "note":
+                        texts.add(clean_text(value))
+    for p in data.participants.values():
+        names.update(fold(part) for part in p.name.split() if fold(part))
+    return names, texts
+
+
+def cells(path: Path) -> dict[str, list[list[Any]]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+def leaks(strings: list[str], names: set[str], texts: set[str]) -> list[str]:
+    """Strings that contain a name (as a word) or a contact / free-text answer of the program."""
+    found = []
+    for s in strings:
+        words = {fold(w) for w in re.split(r"[\s,;:()«»\"'/]+", s) if fold(w)}
+        hit = sorted(words & names)
+        hit += sorted(t for t in texts if (t in s if len(t) >= 8 else t == s.strip()))
+        if hit:
+            found.append(f"{s!r}: {hit}")
+    return found
+
+
+@pytest.fixture(scope="module", params=list(FORMS))
+def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    form = request.param
+    folder = demo_folders()[form]
+    out = tmp_path_factory.mktemp("export") / "выгрузка.xlsx"
+    main(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY])  # returns: exit code 0
+    return form, folder, out
+
+
+def test_no_names_contacts_or_free_text_in_any_cell(exported: tuple[str, Path, Path]) -> None:
+    _, folder, out = exported
+    names, texts = personal(folder)
+    assert len(names) > 20 and len(texts) > 20  # the demo is rich in personal data: the check means something
+    strings = [str(v) for rows in cells(out).values() for row in rows for v in row if v is not None]
+    assert strings
+    assert leaks(strings, names, texts) == []
+    # and the finder does find them: a registry name or answer in a cell would be caught
+    assert leaks([f"Наставник {sorted(names)[0].capitalize()}"], names, texts)
+    assert leaks([f"«{sorted(texts, key=len)[-1]}»"], names, texts)
+
+
+def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
+    form, folder, out = exported
+    book = cells(out)
+    assert list(book) == ["Сводка", "Участники", "Пары"]
+    data = Program.open(folder).load(Report())
+    labels = [row[0] for row in book["Участники"][1:]]
+    assert len(labels) == len(set(labels)) == len(data.participants)
+    assert all(re.fullmatch(r"[А-ЯЁа-яё ]+ \d+", label) for label in labels)
+    bands = {row[2] for row in book["Участники"][1:]}
+    assert bands <= ({"1–4 кл.", "5–6 кл.", "7–8 кл.", "9–11 кл.", "—"} if form == "student"
+                     else {"до 3 лет", "3–9 лет", "10–19 лет", "20 лет и более", "—"})
+    assert {row[5] for row in book["Участники"][1:]} <= {"да", "нет"}
+    known = set(labels)
+    for row in book["Пары"][1:]:
+        assert row[1] in known
+        assert set(row[2].split(", ")) <= known
+
+
+def test_counts_match_status(exported: tuple[str, Path, Path]) -> None:
+    _, folder, out = exported
+    data = Program.open(folder).load(Report())
+    status = compute_status(data, dt.date(2027, 2, 15))
+    summary = {row[0]: row[1] for row in cells(out)["Сводка"][1:]}
+    c = status.counts
+    assert summary["Наставников в реестре"] == c["mentors"]
+    assert summary["Наставляемых в реестре"] == c["mentees"]
+    assert summary["Из них готовы к формированию пар"] == c["mentors_ready"]
+    assert summary["Из них с полной заявкой и согласиями"] == c["mentees_ready"]
+    assert summary["Закреплено пар и групп"] == c["pairs"] > 0
+    assert summary["Пар и групп, которым нужно внимание"] == c["pairs_attention"]
+    assert summary["Школа"] == "МАОУ СШ № 17" and summary["Учебный год"] == "2026/2027"
+    by_stage = sum(v for k, v in summary.items() if k.startswith("Этап "))
+    assert by_stage == c["mentors"] + c["mentees"]
+    assert summary["Проведено встреч"] > 0
+    rows = cells(out)["Участники"][1:]
+    assert sum(1 for r in rows if r[5] == "да") == c["mentors_ready"] + c["mentees_ready"]
+    assert len(cells(out)["Пары"]) - 1 == c["pairs"]
+
+
+def test_no_formulas_in_sheet_xml(exported: tuple[str, Path, Path]) -> None:
+    _, _, out = exported
+    with zipfile.ZipFile(out) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        assert len(sheets) == 3
+        for name in sheets:
+            assert "<f>" not in z.read(name).decode("utf-8") and "<f " not in z.read(name).decode("utf-8")
+
+
+def test_pseudonyms_stable_and_independent_of_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = copy_demo("student", tmp_path / "программа")
+    first, second, renamed = tmp_path / "1.xlsx", tmp_path / "2.xlsx", tmp_path / "3.xlsx"
+    for out in (first, second):
+        assert run(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY], capsys)[0] == 0
+    assert cells(first) == cells(second)
+    # renaming participants (the order of names changes) changes nothing: pseudonyms come from the IDs
+    program = Program.open(folder)
+    (registry,) = program.find_files(next(s for s in program.specs if s.key == "applications"))
+    data = program.load(Report())
+    ids = sorted(pid for pid, p in data.participants.items() if p.role == "mentor")
+    edit_rows(registry, "Наставники", {("Код", pid): {"Фамилия": f"Яковлев{'а' * (n + 1)}"}
+                                       for n, pid in enumerate(reversed(ids))})
+    assert run(["export", str(folder), "--anonymize", "--out", str(renamed), "--date", DAY], capsys)[0] == 0
+    assert cells(renamed) == cells(first)
+
+
+def test_refuses_without_anonymize(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "выгрузка.xlsx"
+    code, stdout, err = run(["export", str(demo_folders()["student"]), "--out", str(out)], capsys)
+    assert code == 2
+    assert "только обезличенной" in err and "--anonymize" in err and "Traceback" not in err
+    assert not out.exists()
+    code, stdout, _ = run(["export", "--help"], capsys)
+    assert code == 0 and "--anonymize" in stdout and "Обезличенная" in stdout
+
+
+def test_commands_log_no_personal_data(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       caplog: pytest.LogCaptureFixture) -> None:
+    folder = copy_demo("student", tmp_path / "программа")
+    export = tmp_path / "ответы.csv"
+    export.write_text("Отметка времени,Роль,ФИО,Пол,Класс,Телефон или e-mail для связи,"
+                      "С какой проблемой или запросом вы пришли?,К чему относится запрос?,"
+                      "В чём нужна помощь? (можно выбрать несколько),В какие дни вы свободны? (можно выбрать несколько),"
+                      "Согласны ли вы участвовать в программе наставничества?\n"
+                      "25.09.2026 11:00:00,Наставляемый,Зябликова Арина Тимуровна,ж,6б,zyablikova@mail.ru,"
+                      "Трудно с дробями у Зябликовой,Улучшение образовательных результатов,Математика,вт,Да\n",
+                      encoding="utf-8")
+    caplog.set_level(logging.DEBUG)
+    for args in (["check", str(folder)], ["status", str(folder), "--date", DAY], ["import", str(folder), str(export)],
+                 ["status", str(folder), "--json", "--date", DAY],
+                 ["export", str(folder), "--anonymize", "--out", str(tmp_path / "в.xlsx"), "--date", DAY]):
+        code, out, _ = run(args, capsys)
+        assert code in (0, 1), (args, out)
+    names, texts = personal(folder)
+    assert "зябликова" in names and "zyablikova@mail.ru" in texts  # the import landed in the registry
+
+    def logged(records: list[logging.LogRecord]) -> list[str]:
+        out = []
+        for record in records:
+            out.append(record.getMessage())
+            out.append(repr(record.args))
+            if record.exc_text:
+                out.append(record.exc_text)
+        return out
+
+    assert leaks(logged(caplog.records), names, texts) == []
+    # honest: with the same capture, a toolkit module logging a name at DEBUG is caught
+    logging.getLogger("toolkit.export").debug("участник %s", "Зябликова Арина")
+    assert leaks(logged(caplog.records), names, texts)
