@@ -273,16 +273,20 @@ def progress_report(path: Path) -> None:
 
     _heading(doc, "3. Компетенции: в начале и в конце программы")
     _control(doc, "{%p if компетенции %}")
-    _text(doc, "Оценка по шкале от 1 до 5: серая полоса — в начале программы, тёмная — в конце.", indent=False)
+    _text(doc, "Оценка по шкале от 1 до 5: серая полоса — в начале программы, тёмная — сейчас (в конце).",
+          indent=False)
     _control(doc, "{%p for k in компетенции %}")
     _para(doc, "{{ k.имя }}", bold=True, before=6, after=4)
+    _control(doc, "{%p if k.диаграмма %}")
+    _para(doc, "{{ k.диаграмма }}", align=CENTER, after=4)  # the chart image (toolkit/charts.py)
+    _control(doc, "{%p endif %}")
     _bar_table(doc, ["Компетенция", "", "1", "2", "3", "4", "5", "Балл"], ["{{ r.название }}", "{{ r.когда }}"],
                "for r in k.строки", "r.полоса", 5, "{{ r.балл }}", [5.6, 2.2, 1.45, 1.45, 1.45, 1.45, 1.45, 1.4])
     _text(doc, "{{ k.вывод }}", indent=False, italic=True)
     _control(doc, "{%p endfor %}")
     _legend(doc)
     _control(doc, "{%p else %}")
-    _text(doc, "Оценки компетенций не внесены (лист «Компетенции» книги «06_Итоги»).", italic=True)
+    _text(doc, "Оценок компетенций пока нет (лист «Компетенции» книги «06_Итоги»).", italic=True)
     _control(doc, "{%p endif %}")
 
     _heading(doc, "4. Результаты")

@@ -7,7 +7,7 @@ Kinds (Russian names and Latin aliases):
 * ``грамоты`` (certificates) — the school's certificates, signed by the director;
 * ``приказ`` (order) — the order fixing the pairs (:mod:`toolkit.pairs_order`);
 * ``прогресс`` (progress) — a progress report per pair or group: goals and sprints, meetings and evaluations,
-  competencies at the start and at the end as a bar chart, results, feedback;
+  competencies at the start and now as a chart image (:mod:`toolkit.charts`) and as a table, results, feedback;
 * ``отчёт`` (report) — the program report for the director and the pedagogical council;
 * ``практика`` (practice) — a best practice described for a competition (city, regional, national level);
 * ``сайт`` (site) — one self-contained HTML page of best practices for the school web site;
@@ -17,8 +17,11 @@ Every document is rendered in memory first (an error leaves no file behind), the
 that is already there goes to «Резервные копии». ``single`` joins the documents of a kind into one printable
 file, each from a new page. ``pdf`` converts everything written in one LibreOffice run per 200 files.
 
-The charts are tables whose cells are shaded by the data (see ``scripts/make_report_templates.py``): no
-image library is needed, the chart stays editable in Word and prints exactly.
+The charts of the program report are tables whose cells are shaded by the data (see
+``scripts/make_report_templates.py``): they stay editable in Word and print exactly. The progress report adds a
+real chart image of the competencies (matplotlib) above the same shaded table, which stays for readers who
+need text (screen readers, search, copying); it is rendered through docxtpl's standard render with the
+sandboxed environment, since the fast prepared path cannot add image parts.
 """
 
 from __future__ import annotations
@@ -320,11 +323,20 @@ def _rows_by(data: ProgramData, sheet: str, key: str) -> dict[str, list[dict[str
     return out
 
 
+def _rating(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _competency_charts(data: ProgramData, pair: ResultPair) -> list[dict[str, Any]]:
+    """Per mentee with ratings: the table rows, the conclusion and ``диаграмма`` — the chart's PNG bytes
+    (turned into an image by :func:`_render_with_images`)."""
+    from .charts import competency_chart
+
     by_mentee = _rows_by(data, "competencies", "mentee_id")
     charts = []
     for mentee in pair.mentees:
         lines: list[dict[str, Any]] = []
+        ratings: list[tuple[str, float | None, float | None]] = []
         grew: list[str] = []
         same: list[str] = []
         for v in by_mentee.get(mentee, []):
@@ -332,6 +344,7 @@ def _competency_charts(data: ProgramData, pair: ResultPair) -> list[dict[str, An
             if start is None and end is None:
                 continue
             name = clean_text(v.get("competency"))
+            ratings.append((name, _rating(start), _rating(end)))
             for n, (when, value, color) in enumerate((("в начале", start, START_BG), ("в конце", end, END_BG))):
                 lines.append({"название": name if n == 0 else "", "когда": when,
                               "полоса": _bar(float(value or 0), 5, 5, color), "балл": _s(value) or "—"})
@@ -347,7 +360,8 @@ def _competency_charts(data: ProgramData, pair: ResultPair) -> list[dict[str, An
             parts.append("Рост: " + ", ".join(grew) + ".")
         if same:
             parts.append("Без изменений: " + ", ".join(same) + ".")
-        charts.append({"имя": name_of(data, mentee), "строки": lines, "вывод": " ".join(parts)})
+        charts.append({"имя": name_of(data, mentee), "строки": lines, "вывод": " ".join(parts),
+                       "диаграмма": competency_chart(ratings)})
     return charts
 
 
@@ -724,10 +738,19 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
 
     from .render import inside, prepare, row_context, safe_filename
 
-    prepared = prepare(template_path(kind.template))
     rendered: list[tuple[Path, bytes]] = []
     used: set[str] = set()
-    if single and len(docs) > 1:
+    if kind.key == "progress":  # chart images: docxtpl's standard render (see the module's docstring)
+        blobs = _render_with_images(kind, docs, progress)
+        if single and len(docs) > 1:
+            name = safe_filename(f"{kind.title} (для печати)", used)
+            rendered.append((inside(out_dir, name + ".docx"), _join_documents(blobs)))
+        else:
+            for doc, blob in zip(docs, blobs, strict=True):
+                stem = f"{kind.prefix} — {doc.stem}"
+                rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), blob))
+    elif single and len(docs) > 1:
+        prepared = prepare(template_path(kind.template))
         _tick(progress, "Заполнение", 0, len(docs))
         buffer = io.BytesIO()
         prepared.write(buffer, prepared.render_single([d.context for d in docs]))
@@ -735,6 +758,7 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
         rendered.append((inside(out_dir, name + ".docx"), buffer.getvalue()))
         _tick(progress, "Заполнение", len(docs), len(docs))
     else:
+        prepared = prepare(template_path(kind.template))
         for n, doc in enumerate(docs, start=1):
             buffer = io.BytesIO()
             prepared.write(buffer, prepared.render_parts(row_context(doc.context), None))
@@ -748,6 +772,80 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
         _write_bytes(program, target, data, outcome)
         outcome.documents.append(target)
         _tick(progress, "Запись", n, len(rendered))
+
+
+def _render_with_images(kind: Kind, docs: list[_Doc], progress: Progress | None) -> list[bytes]:
+    """Render with docxtpl's own render (it can add image parts) and the sandboxed, autoescaped environment;
+    a competency chart's PNG bytes become an ``InlineImage`` 16 cm wide (the text width of an A4 page)."""
+    import io
+
+    import jinja2
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from .render import DocumentError, make_env, row_context
+
+    class _Template(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+            """The file's properties are left as they are, as on the fast path (their description speaks of
+            ``{{ … }}`` fields)."""
+
+    env = make_env()
+    tpl = _Template(str(template_path(kind.template)))
+    out: list[bytes] = []
+    _tick(progress, "Заполнение", 0, len(docs))
+    for n, doc in enumerate(docs, start=1):
+        context = row_context(doc.context)
+        context["компетенции"] = [
+            {**k, "диаграмма": InlineImage(tpl, io.BytesIO(k["диаграмма"]), width=Mm(160)) if k.get("диаграмма") else ""}
+            for k in doc.context.get("компетенции", [])
+        ]
+        try:
+            tpl.render(context, env, autoescape=True)
+        except jinja2.TemplateError as exc:
+            raise DocumentError("doc-render-failed", at_row=None, detail=str(exc)) from exc
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        out.append(buffer.getvalue())
+        _tick(progress, "Заполнение", n, len(docs))
+    return out
+
+
+def _join_documents(blobs: Sequence[bytes]) -> bytes:
+    """One printable document of rendered ones, each from a new page; their images are carried over."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    first = docx.Document(io.BytesIO(blobs[0]))
+    body = first.element.body
+    final_sect = body.find(qn("w:sectPr"))
+    anchor = final_sect if final_sect is not None else None
+
+    def add(element: Any) -> None:
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            body.append(element)
+
+    for blob in blobs[1:]:
+        other = docx.Document(io.BytesIO(blob))
+        for blip in other.element.body.iter(qn("a:blip")):
+            rid = blip.get(qn("r:embed"))
+            if rid and rid in other.part.related_parts:
+                new_rid, _ = first.part.get_or_add_image(io.BytesIO(other.part.related_parts[rid].blob))
+                blip.set(qn("r:embed"), new_rid)
+        add(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:br w:type="page"/></w:r></w:p>'))
+        for child in list(other.element.body):
+            if child.tag != qn("w:sectPr"):
+                add(child)
+    for number, pr in enumerate(body.iter(qn("wp:docPr")), start=1):
+        pr.set("id", str(number))
+    buffer = io.BytesIO()
+    first.save(buffer)
+    return buffer.getvalue()
 
 
 def make_documents(program: Program, options: DocsOptions, report: Report,

@@ -1,0 +1,116 @@
+"""The competency chart of the progress report (issue 5): a PNG drawn by matplotlib, deterministic, inserted
+into the .docx as an image above the shaded table; a pair without ratings gets a sentence instead."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from results_helpers import copy_demo
+
+from toolkit.charts import competency_chart
+from toolkit.documents import DocsOptions, make_documents, parse_kind
+from toolkit.problems import Report
+from toolkit.program import Program
+
+PNG = b"\x89PNG\r\n\x1a\n"
+RATINGS = [("Коммуникация", 2.0, 4.0), ("Работа в команде", 3.0, None), ("Ёмкое название компетенции, длинное "
+                                                                       "настолько, что его надо переносить", 1.0, 5.0)]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(PNG) and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def text_of(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [" | ".join(c.text for c in row.cells) for table in doc.tables for row in table.rows]
+    return "\n".join(parts)
+
+
+def progress(folder: Path, out: Path, **options: object) -> list[Path]:
+    return make_documents(Program.open(folder), DocsOptions(parse_kind("прогресс"), out=out, **options),  # type: ignore[arg-type]
+                          Report()).documents
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo("student", tmp_path_factory.mktemp("chart") / "p")
+
+
+def test_chart_is_a_png_for_an_a4_page_and_deterministic() -> None:
+    first, second = competency_chart(RATINGS), competency_chart(RATINGS)
+    assert first is not None and first == second
+    width, height = png_size(first)
+    assert 900 <= width <= 1000  # 16 cm at 150 dpi ≈ 945 px
+    assert 200 <= height <= 1200
+    assert b"tIME" not in first and b"Software" not in first and b"matplotlib" not in first
+    assert competency_chart(RATINGS[:1]) != first
+
+
+def test_matplotlib_is_loaded_only_to_draw() -> None:
+    code = "import sys, toolkit.cli, toolkit.documents, toolkit.charts; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "False"
+
+
+def test_no_ratings_no_chart() -> None:
+    assert competency_chart([]) is None
+    assert competency_chart([("Коммуникация", None, None)]) is None
+
+
+def test_progress_report_contains_the_chart_image(demo: Path, tmp_path: Path) -> None:
+    paths = progress(demo, tmp_path)
+    path = next(p for p in paths if " П-001 " in p.name)
+    with zipfile.ZipFile(path) as z:
+        media = [n for n in z.namelist() if re.fullmatch(r"word/media/[^/]+\.png", n)]
+        assert media, z.namelist()
+        for name in media:
+            width, height = png_size(z.read(name))
+            assert 900 <= width <= 1000 and 200 <= height <= 1500
+        xml = z.read("word/document.xml").decode("utf-8")
+        rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+    assert "<w:drawing>" in xml and "media/" in rels
+    assert 'w:fill="1F4E79"' in xml  # the accessible table stays under the chart
+    text = text_of(path)
+    assert "Фёдоров Андрей" in text and "Коммуникация | в начале |" in text
+    assert "{{" not in text and "{%" not in text and "{{" not in xml
+
+
+def test_single_file_carries_every_chart(demo: Path, tmp_path: Path) -> None:
+    (path,) = progress(demo, tmp_path, single=True)
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+        rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+    embeds = re.findall(r'r:embed="([^"]+)"', xml)
+    assert len(embeds) == len(media) > 1
+    assert all(f'Id="{rid}"' in rels for rid in embeds)
+    ids = re.findall(r'<wp:docPr id="(\d+)"', xml)
+    assert len(ids) == len(set(ids)) == len(embeds)
+
+
+def test_pair_without_ratings_gets_a_sentence(demo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    shutil.copytree(demo, folder)
+    book = folder / "06_Итоги.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Компетенции"]
+    ws.delete_rows(2, ws.max_row)
+    wb.save(book)
+    path = next(p for p in progress(folder, tmp_path / "out") if " П-001 " in p.name)
+    with zipfile.ZipFile(path) as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/")]
+    text = text_of(path)
+    assert "Оценок компетенций пока нет" in text and "{{" not in text
