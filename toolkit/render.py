@@ -54,6 +54,7 @@ from mailmerge import MailMerge
 from . import grammar, messages
 from .problems import NastavnikError, Report
 from .values import clean_text, format_number
+from .writer import col_letter
 
 FIRST_DATA_ROW = 2
 MAX_NAME_LENGTH = 100
@@ -144,15 +145,6 @@ def row_context(row: Mapping[str, object]) -> dict[str, object]:
 
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not clean_text(value))
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _columns(rows: Sequence[Mapping[str, object]]) -> list[str]:
@@ -698,7 +690,7 @@ def check_merge(template_path: str | os.PathLike[str], rows: Sequence[Mapping[st
         return report
 
     columns = _columns(rows)
-    letters = {column: _column_letter(i) for i, column in enumerate(columns)}
+    letters = {column: col_letter(i) for i, column in enumerate(columns)}
     available = set(row_context(dict.fromkeys(columns, "")))
     if is_merge:
         available |= {f for f in fields if _split_computed(f, dict.fromkeys(available)) is not None}
