@@ -33,7 +33,7 @@ import pytest
 
 from toolkit import files, spec
 from toolkit.cli import main
-from toolkit.demo import build_student
+from toolkit.demo import build_student, build_teacher
 from toolkit.problems import Report
 from toolkit.program import Program
 from toolkit.reader import BookData, Row
@@ -255,25 +255,49 @@ def load(root: Path) -> tuple[Program, dict[str, BookData]]:
     return program, program.load(Report()).books
 
 
-def import_export(path: Path, person: Person, profile: spec.Profile) -> Path:
-    header = ["Отметка времени", "Роль", "ФИО", "Пол", "Класс", "Почему вы хотите стать наставником?",
-              "Какие у вас навыки и сильные стороны?", "С чем вы можете помочь? (можно выбрать несколько)",
-              "Как часто вы готовы встречаться?", "Скольким наставляемым вы готовы помогать?",
-              "В какие дни вы свободны? (можно выбрать несколько)",
-              "Согласны ли вы участвовать в программе наставничества?"]
+def import_export(path: Path, person: Person, program: Program) -> Path:
+    """A forms export with two new mentors, its questions named like the registry's columns."""
+    sheet = next(s for w in program.specs if w.key == "applications" for s in w.sheets if s.key == "mentors")
+    columns = [c for c in sheet.columns if c.type != "id" and c.key != "note"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(["Роль", *(c.header for c in columns)])
     for last, first, middle in (("Новикова", "Вера", "Петровна"), ("Орехова", "Дарья", "")):
-        writer.writerow(["25.09.2026 10:00:00", "Наставник", f"{last} {first} {middle}".strip(), "ж", "10А",
-                         person.words(), person.words(), person.some(profile.lists["areas"]),
-                         person.rng.choice(profile.lists["frequencies"]), "2", person.some(profile.lists["days"]),
-                         "да"])
+        values = participant(person, program.profile, "mentor") | {
+            "last_name": last, "first_name": first, "middle_name": middle, "gender": "ж"}
+        writer.writerow(["Наставник", *(f"{v:%d.%m.%Y}" if isinstance(v, dt.date) else v
+                                        for v in (values.get(c.key, "") for c in columns))])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
 
 
 # --------------------------------------------------------------------------- stages 1–3: what people type
+
+
+def participant(p: Person, profile: spec.Profile, role: str) -> dict[str, Any]:
+    """A complete, valid application of either form (a student's class, a teacher's subject and category)."""
+    lists = profile.lists
+    gender = p.rng.choice(["м", "ж"])
+    last, first, middle = p.rng.choice(MEN if gender == "м" else WOMEN)
+    values: dict[str, Any] = {
+        "last_name": last, "first_name": first, "middle_name": middle or None, "gender": gender,
+        "contact": p.phone(), "applied_on": p.date(D(2026, 9, 2), D(2026, 9, 8)),
+        "areas": p.some(lists["areas"]), "days": p.some(lists["days"], 2, 4),
+        "times": p.some(lists["times"], 1, 2), "consent_participation": "да", "consent_pd": "да",
+        "consent_pd_by": lists["consent_by"][-1] if profile.form == "student" else lists["consent_by"][0],
+        "consent_date": D(2026, 9, 9),
+    }
+    if profile.form == "student":
+        values["class"] = f"{p.rng.randint(9, 11) if role == 'mentor' else p.rng.randint(5, 8)}{p.rng.choice('АБВ')}"
+    else:
+        values |= {"subject": p.rng.choice(lists["subjects"]), "category": p.rng.choice(lists["categories"][2:]),
+                   "experience": p.rng.randint(12, 30) if role == "mentor" else p.rng.randint(0, 2)}
+    if role == "mentor":
+        values |= {"motivation": p.words(6), "skills": p.words(5),
+                   "frequency": p.rng.choice(lists["frequencies"]), "capacity": p.rng.randint(1, 3)}
+    else:
+        values |= {"request": p.words(6), "request_kind": p.rng.choice(lists["request_kinds"])}
+    return values
 
 
 def type_stages_1_3(root: Path, p: Person) -> list[str]:
@@ -284,23 +308,7 @@ def type_stages_1_3(root: Path, p: Person) -> list[str]:
     for role, sheet, count in (("mentor", "mentors", 2), ("mentee", "mentees", 3)):
         rows: list[tuple[int | None, dict[str, Any]]] = []
         for _ in range(count):
-            gender = p.rng.choice(["м", "ж"])
-            last, first, middle = p.rng.choice(MEN if gender == "м" else WOMEN)
-            values: dict[str, Any] = {
-                "last_name": last, "first_name": first, "middle_name": middle or None, "gender": gender,
-                "class": f"{p.rng.randint(9, 11) if role == 'mentor' else p.rng.randint(5, 8)}{p.rng.choice('АБВ')}",
-                "contact": p.phone(), "applied_on": p.date(D(2026, 9, 12), D(2026, 9, 20)),
-                "areas": p.some(lists["areas"]), "days": p.some(lists["days"], 2, 4),
-                "times": p.some(lists["times"], 1, 2), "consent_participation": "да", "consent_pd": "да",
-                "consent_pd_by": lists["consent_by"][0], "consent_date": D(2026, 9, 21),
-                "note": p.marker("Заметка куратора"),
-            }
-            if role == "mentor":
-                values |= {"motivation": p.words(6), "skills": p.words(5),
-                           "frequency": p.rng.choice(lists["frequencies"]), "capacity": p.rng.randint(1, 3)}
-            else:
-                values |= {"request": p.words(6), "request_kind": p.rng.choice(lists["request_kinds"])}
-            rows.append((None, values))
+            rows.append((None, participant(p, program.profile, role) | {"note": p.marker("Заметка куратора")}))
         # the curator also edits rows typed before: a note, another phone, other times
         for row in p.rng.sample(reg.tables[sheet].rows, 3):
             rows.append((row.number, {"note": p.marker("Позвонить"), "contact": p.phone(),
@@ -314,25 +322,40 @@ def type_stages_1_3(root: Path, p: Person) -> list[str]:
     names = {r.values["id"]: f"{r.values['last_name']} {r.values['first_name']}"
              for r in books["applications"].tables["mentors"].rows}
 
-    testing = books["testing"]
-    items = [c.key for c in testing.tables["answers"].sheet.columns if c.key.startswith("q")]
-    p.type_rows(testing.path, testing, "answers", [
-        (None, {"id": pid, "name": names[pid], "date": p.date(D(2026, 9, 22), D(2026, 9, 28)),
-                **{q: p.rng.randint(1, 5) for q in items}}) for pid in new_mentors], "id")
+    testing = books.get("testing")  # teachers take no test
+    if testing is not None:
+        items = [c.key for c in testing.tables["answers"].sheet.columns if c.key.startswith("q")]
+        p.type_rows(testing.path, testing, "answers", [
+            (None, {"id": pid, "name": names[pid], "date": p.date(D(2026, 9, 10), D(2026, 9, 12)),
+                    **{q: p.rng.randint(1, 5) for q in items}}) for pid in new_mentors], "id")
 
     training = books["training"]
     meetings = [c.key for c in training.tables["attendance"].sheet.columns if c.key.startswith("m")]
     p.type_rows(training.path, training, "attendance", [
         (None, {"id": pid, "name": names[pid], **{m: "да" for m in meetings}}) for pid in new_mentors], "id")
-    p.type_rows(training.path, training, "reflection", [
-        (None, {"id": pid, "meeting": p.rng.randint(1, len(meetings)), "text": p.marker("Понял, что")})
-        for pid in new_mentors], "text")
+    if "reflection" in training.tables:
+        p.type_rows(training.path, training, "reflection", [
+            (None, {"id": pid, "meeting": p.rng.randint(1, len(meetings)), "text": p.marker("Понял, что")})
+            for pid in new_mentors], "text")
+    else:  # teachers: the strategy of each mentor
+        choices = {c.key: c.choices for c in training.tables["strategy"].sheet.columns}
+        p.type_rows(training.path, training, "strategy", [
+            (None, {"id": pid, "strategy": p.marker("Стратегия"), "frequency": p.rng.choice(choices["frequency"]),
+                    "format": p.rng.choice(choices["format"]), "plan": p.words(6), "deadline": D(2027, 5, 15)})
+            for pid in new_mentors], "strategy")
 
     meeting = books["meeting"]
-    p.type_rows(meeting.path, meeting, "invited", [
-        (None, {"last_name": last, "first_name": first, "gender": "м", "class": "10Б", "attended": "да",
-                "interest": p.rng.choice(lists["interest"]) if "interest" in lists else None,
-                "comment": p.marker("Пришёл с другом")}) for last, first, _ in p.rng.sample(MEN, 2)], "comment")
+    if "invited" in meeting.tables:
+        p.type_rows(meeting.path, meeting, "invited", [
+            (None, {"last_name": last, "first_name": first, "gender": "м", "class": "10Б", "attended": "да",
+                    "interest": p.rng.choice(lists["interest"]), "comment": p.marker("Пришёл с другом")})
+            for last, first, _ in p.rng.sample(MEN, 2)], "comment")
+    else:
+        p.type_rows(meeting.path, meeting, "candidates", [
+            (None, {"last_name": last, "first_name": first, "gender": "м", "subject": p.rng.choice(lists["subjects"]),
+                    "experience": p.rng.randint(1, 30), "category": p.rng.choice(lists["categories"]),
+                    "discussed": "да", "consent": "да", "consent_date": D(2026, 9, 3),
+                    "comment": p.marker("Готов помочь")}) for last, first, _ in p.rng.sample(MEN, 2)], "comment")
     p.type_form(meeting.path, meeting, "event", {"notes": p.marker("Итоги встречи")})
     return new_mentors
 
@@ -341,9 +364,11 @@ def type_stages_1_3(root: Path, p: Person) -> list[str]:
 
 
 def type_consents(root: Path, p: Person) -> int:
-    _, books = load(root)
+    program, books = load(root)
     pairs = books["pairs"]
-    rows = [(r.number, {"consent_mentor": "да", "consent_mentee": "да", "note": p.marker("Обе стороны согласны")})
+    met = {"meeting_date": D(2026, 9, 28)} if program.profile.form == "teacher" else {}  # teachers meet first
+    rows = [(r.number, {"consent_mentor": "да", "consent_mentee": "да", **met,
+                        "note": p.marker("Обе стороны согласны")})
             for r in pairs.tables["questionnaire"].rows if r.values.get("consent_mentor") is None]
     assert rows, "подбор по анкетам не предложил ни одной пары"
     p.type_rows(pairs.path, pairs, "questionnaire", rows, "note")
@@ -386,6 +411,15 @@ def type_pair_workbook(sent: Path, returned: Path, root: Path, p: Person) -> Non
     p.type_rows(returned, book, "diary", [
         (None, {"date": start + dt.timedelta(days=9), "member_id": mentee, "entry": p.marker("Получилось"),
                 "difficulties": p.words(2), "progress": p.rng.randint(2, 5)})], "entry", target="work")
+    if "adaptation" in book.tables:  # teachers: the adaptation programme and the intermediate results
+        p.type_rows(returned, book, "adaptation", [
+            (None, {"member_id": mentee, "problem": p.marker("Трудно"), "skill": p.words(2), "actions": p.words(6),
+                    "deadline": start + dt.timedelta(days=30 + 10 * n), "status": "В работе"}) for n in range(2)],
+            "problem", target="work")
+        p.type_rows(returned, book, "results", [
+            (n, {"topic": p.marker("Открытый урок"), "date": start + dt.timedelta(days=20), "evaluation": 4,
+                 "evaluated_by": "Методист"}) for n, _ in prefilled(returned, book, "results", "kind")[:2]],
+            "topic", target="work")
 
 
 # --------------------------------------------------------------------------- stage 7: the curator's results
@@ -395,8 +429,13 @@ def type_results(root: Path, p: Person) -> None:
     _, books = load(root)
     res = books["results"]
     p.type_rows(res.path, res, "results", [
-        (r.number, {"presented_on": D(2027, 5, 20), "project": p.words(5), "note": p.marker("Представили")})
-        for r in res.tables["results"].rows], "note")
+        (r.number, {"presented_on": D(2027, 5, 20), "project": p.words(5), "other": p.words(3),
+                    "note": p.marker("Представили")}) for r in res.tables["results"].rows], "note")
+    if "mutual" in res.tables:
+        p.type_rows(res.path, res, "mutual", [
+            (r.number, {"date": D(2027, 5, 18), **{f"m{i}": p.rng.randint(3, 5) for i in range(1, 6)},
+                        **{f"y{i}": p.rng.randint(3, 5) for i in range(1, 5)}, "comment": p.marker("Взаимно")})
+            for r in res.tables["mutual"].rows], "comment")
     p.type_rows(res.path, res, "competencies", [
         (r.number, {"end": p.rng.randint(3, 5), "comment": p.marker("Вырос в")})
         for r in res.tables["competencies"].rows[:12]], "comment")
@@ -408,7 +447,8 @@ def type_results(root: Path, p: Person) -> None:
     awards = next(c for c in res.tables["ranking"].sheet.columns if c.key == "award").choices
     assert isinstance(awards, list)
     p.type_rows(res.path, res, "ranking", [
-        (r.number, {"award": awards[n % len(awards)], "reason": p.marker("За помощь")})
+        (r.number, {"award": awards[n % len(awards)], "reason": p.marker("За помощь")}
+         | ({"points": p.rng.randint(1, 10)} if awards[n % len(awards)].startswith("Баллы") else {}))
         for n, r in enumerate(ranking[:3])], "reason")
     mentor = ranking[0].values["mentor_id"]
     p.type_rows(res.path, res, "practices", [
@@ -424,22 +464,23 @@ def type_results(root: Path, p: Person) -> None:
 # --------------------------------------------------------------------------- the test
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_every_command_keeps_what_people_typed(seed: int, tmp_path: Path,
+@pytest.mark.parametrize(("form", "seed"), [("ученик-ученик", 1), ("ученик-ученик", 2), ("педагог-педагог", 3)])
+def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "Наставничество 2026"
-    build_student(root)
+    (build_student if form == "ученик-ученик" else build_teacher)(root)
     person = Person(seed)
     new_mentors = type_stages_1_3(root, person)
     run_ = Curator(root, person, capsys)
-    profile = Program.open(root).profile
-    stages_1_3 = ("settings", "meeting", "applications", "testing", "training")
+    program = Program.open(root)
+    stages_1_3 = [k for k in ("settings", "meeting", "applications", "testing", "training")
+                  if k in {w.key for w in program.specs}]
     typed_before = every_row(root, stages_1_3)
 
-    run_("init", str(root), "--form", "ученик-ученик")
+    run_("init", str(root), "--form", form)
     run_("check", str(root), codes=(0, 1))
     run_("status", str(root), "--date", "01.10.2026")
-    output = run_("import", str(root), str(import_export(tmp_path / "ответы формы.csv", person, profile)))
+    output = run_("import", str(root), str(import_export(tmp_path / "ответы формы.csv", person, program)))
     assert "Добавлено: наставники — 2" in output, output
     run_("import", str(root), str(tmp_path / "ответы формы.csv"))  # the same export again: nothing doubled
     output = run_("status", str(root), "--json", "--no-workbook")
@@ -477,18 +518,19 @@ def test_every_command_keeps_what_people_typed(seed: int, tmp_path: Path,
     for kind in ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения"):
         run_("docs", str(root), "--kind", kind, "--date", "20.05.2027", codes=(0, 1))
     run_("docs", str(root), "--kind", "письма", "--single", "--date", "20.05.2027", codes=(0, 1))
-    reasons = [t.values["reason"] for t in person.typed if t.sheet == "ranking"]
+    reasons = [t.values["reason"] for t in person.typed if t.sheet == "ranking" and "points" not in t.values]
     letters = "\n".join(docx_text(p) for p in (root / "Документы").rglob("*.docx"))
-    assert all(r in letters for r in reasons), reasons  # what the curator typed is what the letters say
+    assert reasons and all(r in letters for r in reasons), reasons  # what the curator typed, the letters say
     run_("export", str(root), "--anonymize", "--out", str(tmp_path / "Для муниципалитета.xlsx"))
     run_("merge", str(ROOT / "doc_templates" / "благодарственное_письмо.docx"),
          str(ROOT / "doc_templates" / "пример_данных_для_писем.xlsx"), "--out", str(tmp_path / "Письма"))
-    run_("init", str(root), "--form", "ученик-ученик")
+    run_("init", str(root), "--form", form)
     run_("check", str(root), codes=(0, 1))
     run_("status", str(root))
 
     missing = typed_before - every_row(root, stages_1_3)
     assert not missing, f"строки этапов 1–3 изменились или пропали: {list(missing)[:5]}"
     assert len(person.typed) > 150 and not person.pending
-    books = {t.book for t in person.typed}
-    assert books >= {"applications", "testing", "training", "meeting", "pairs", "work", "results"}
+    assert {t.book for t in person.typed} == set(stages_1_3 + ["pairs", "work", "results"]) - {"settings"}
+    assert {(t.book, t.sheet) for t in person.typed} >= ({("work", "adaptation"), ("results", "mutual")}
+                                                          if form == "педагог-педагог" else {("testing", "answers")})
