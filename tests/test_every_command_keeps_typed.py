@@ -21,7 +21,9 @@ import datetime as dt
 import hashlib
 import io
 import random
+import re
 import shutil
+import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,7 +49,8 @@ MEN = [("Соколов", "Артём", "Игоревич"), ("Зайцев", "�
 WOMEN = [("Соколова", "Алёна", "Игоревна"), ("Зайцева", "Ульяна", ""), ("Кудрявцева", "Ярослава", "Олеговна"),
          ("Ёлкина", "Вера", ""), ("Белова", "Серафима", "Андреевна")]
 WORDS = ["проект", "олимпиада", "дроби", "чтение вслух", "робототехника", "эссе", "«Кванториум»", "ГТО",
-         "ёлочная игрушка", "план на неделю", "A&B <тег>", "=СУММ(A1:A3)", "+7 идей", "@класс", "50% успеха"]
+         "ёлочная игрушка", "план на неделю", "A&B <тег>", "=СУММ(A1:A3)", "+7 идей", "@класс", "50% успеха",
+         "-не звонить-", '=HYPERLINK("http://example.com";"жми")', "../../Рабочий стол", "CON"]
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -118,7 +121,7 @@ class Person:
                 used.add(number)
             numbers.append(number)
             for key, value in values.items():
-                ws.cell(row=number, column=columns[key]).value = value
+                text(ws.cell(row=number, column=columns[key]), value)
         wb.save(path)
         self._remember(path, book.spec, target, sheet_key, marker_key, rows, numbers)
 
@@ -126,7 +129,7 @@ class Person:
         form = book.forms[sheet_key]
         wb = openpyxl.load_workbook(path)
         for key, value in values.items():
-            wb[form_sheet_name(book, sheet_key)][form.cells[key]].value = value
+            text(wb[form_sheet_name(book, sheet_key)][form.cells[key]], value)
         wb.save(path)
         read = read_book(path, book.spec)
         kept = read.forms[sheet_key].values
@@ -147,6 +150,13 @@ class Person:
     def collected(self) -> None:
         self.typed += self.pending
         self.pending = []
+
+
+def text(cell: Any, value: Any) -> None:
+    """Type a value; text stays text even when it begins with «=», as in a cell formatted as text."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
 
 
 def form_sheet_name(book: BookData, sheet_key: str) -> str:
@@ -206,6 +216,12 @@ def docx_text(path: Path) -> str:
     import docx
 
     return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def formula_parts(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        return [n for n in sheets if re.search(rb"<f[ >/]", z.read(n))]
 
 
 def every_row(root: Path, keys: Iterable[str]) -> Counter[str]:
@@ -528,6 +544,13 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: P
     run_("check", str(root), codes=(0, 1))
     run_("status", str(root))
 
+    made = [p for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".docx", ".html")]
+    docs = root / "Документы"  # names made of typed text («../../Рабочий стол», «CON») stay inside the folder
+    assert all(p.parent == docs for p in docs.rglob("*") if p.is_file())
+    assert not [p for p in tmp_path.parent.rglob("*Рабочий стол*")]
+    assert not [p for p in tmp_path.rglob("*") if p.stem.upper() == "CON"]
+    formulas = [f"{p.name}: {m}" for p in made if p.suffix == ".xlsx" for m in formula_parts(p)]
+    assert not formulas, formulas  # «=…», «+…», «-…», «@…» typed by people are text in every workbook written
     missing = typed_before - every_row(root, stages_1_3)
     assert not missing, f"строки этапов 1–3 изменились или пропали: {list(missing)[:5]}"
     assert len(person.typed) > 150 and not person.pending
