@@ -21,6 +21,7 @@ MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # zip bomb guard for xlsx/ods (they are 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 500
 MAX_CELLS = 5_000_000  # rows × columns of one sheet read into memory
+STALE_TEMPORARY_SECONDS = 6 * 3600  # a temporary file this old is left by a killed write, not a running one
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -118,6 +119,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """
     ensure_not_locked(path)
     ensure_writable(path)
+    _remove_stale_temporaries(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=path.parent)
@@ -137,6 +139,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
             ) from exc
         try:
             _keep_mode(tmp, path)
+            _flush_to_disk(tmp)
             os.replace(tmp, path)
         except PermissionError as exc:
             raise NastavnikError(
@@ -150,6 +153,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _flush_to_disk(tmp: Path) -> None:
+    """The new version is on the disk before it replaces the old one (a power cut then leaves one of them)."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of a write that was killed (power cut, task manager) are removed later, once they are
+    older than any write could take; a write in progress elsewhere is never touched."""
+    limit = dt.datetime.now().timestamp() - STALE_TEMPORARY_SECONDS
+    with contextlib.suppress(OSError):
+        for tmp in folder.glob(".~tmp-*"):
+            with contextlib.suppress(OSError):
+                if tmp.is_file() and tmp.stat().st_mtime < limit:
+                    tmp.unlink()
 
 
 def _keep_mode(tmp: Path, path: Path) -> None:
