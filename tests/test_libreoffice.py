@@ -292,3 +292,37 @@ def _dropdowns(wb: Any, ws: Any) -> dict[str, tuple[list[str], bool]]:
             for c in range(rng.min_col, rng.max_col + 1):
                 out[col_letter(c - 1)] = (values, named)
     return out
+
+
+@pytest.mark.parametrize("name", FOLDERS)
+def test_books_kept_as_ods_are_rewritten_as_xlsx_and_the_ods_backed_up(converted: Converted, tmp_path: Path,
+                                                                       name: str) -> None:
+    """A curator who keeps the books in .ods: import, match and results write .xlsx (the toolkit's format),
+    say so, leave the .ods in «Резервные копии» and no second book beside it; nothing read before is lost."""
+    root = Path(shutil.copytree(converted.converted[("ods", name)], tmp_path / name))
+    before, _ = _read_program(root)
+    originals = {stem: (root / f"{stem}.ods").read_bytes() for stem in ("02_Заявки", "04_Пары", "06_Итоги")}
+    export = tmp_path / "ответы.csv"
+    export.write_text("Роль,Фамилия,Имя,Пол\nНаставник,Новикова,Вера,ж\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    outputs = []
+    for args in (["import", str(root), str(export)], ["match", str(root), "--scheme", "анкеты"],
+                 ["results", str(root), "--date", "20.05.2027"]):
+        done = subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True,
+                              encoding="utf-8", env=env, timeout=300, check=False)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stdout + done.stderr
+        outputs.append(done.stdout)
+    backups = [p.read_bytes() for p in (root / "Резервные копии").iterdir()]
+    for (stem, content), output in zip(originals.items(), outputs, strict=True):
+        assert not (root / f"{stem}.ods").exists() and (root / f"{stem}.xlsx").exists(), stem
+        assert content in backups, stem
+        assert f"Книга теперь в формате .xlsx: «{stem}.xlsx» (прежний файл «{stem}.ods» — в резервной копии)" in output
+    after, report = _read_program(root)
+    assert "file-ambiguous" not in {p.code for p in report}
+    for sheet in ("mentors", "mentees"):
+        rows = [r.values for r in after["applications"].tables[sheet].rows]
+        assert all(r.values in rows for r in before["applications"].tables[sheet].rows), sheet
+    for key in ("pairs", "results"):
+        assert after[key].label.endswith(".xlsx")
+        for sheet, table in before[key].tables.items():
+            assert len(after[key].tables[sheet].rows) >= len(table.rows), (key, sheet)

@@ -93,6 +93,14 @@ def _print_report(report: Any) -> None:
             click.echo(f"  [{mark}] {where + ': ' if where else ''}{p.message}")
 
 
+def _format_changed(backup: Path, written: Path | None) -> None:
+    """A book kept as .ods (or .xls) is written back as .xlsx: say so, the curator looks for the old name."""
+    if written is not None and backup.suffix.lower() != written.suffix.lower():
+        click.echo(f"Книга теперь в формате {written.suffix}: «{written.name}» (прежний файл «{written.stem}"
+                   f"{backup.suffix}» — в резервной копии). LibreOffice, МойОфис и Р7-Офис открывают её как обычно; "
+                   f"сохраняйте её в формате {written.suffix}.")
+
+
 def _exit_code(report: Any) -> int:
     from .messages import FATAL_CODES
 
@@ -243,6 +251,7 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
                f"пропущено повторов: {result.skipped}.")
     if result.backup:
         click.echo(f"Резервная копия реестра: {result.backup}")
+        _format_changed(result.backup, result.registry)
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -314,6 +323,7 @@ def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | 
         click.echo(line)
     if outcome.backup:
         click.echo(f"Прежняя версия книги: {outcome.backup}")
+        _format_changed(outcome.backup, outcome.path)
     click.echo(f"Книга пар: {outcome.path}")
     if others:
         click.echo(f"В других книгах программы есть ошибки ({len(others)}): подробности — «nastavnik check {folder}».")
@@ -490,6 +500,7 @@ def collect_cmd(folder: Path, inbox: Path, force: bool) -> None:
     if result.written:
         if result.backup:
             click.echo(f"Прежняя версия книги: {result.backup}")
+            _format_changed(result.backup, result.path)
         click.echo(f"Книга работы пар: {result.path}")
     else:
         click.echo(f"Книга «{result.path.name}» не изменилась.")
@@ -568,6 +579,7 @@ def results_cmd(folder: Path, date: str | None) -> None:
         click.echo(line)
     if outcome.backup:
         click.echo(f"Прежняя версия книги: {outcome.backup}")
+        _format_changed(outcome.backup, outcome.path)
     click.echo(f"Книга итогов: {outcome.path}")
     if report.errors:
         click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
