@@ -27,155 +27,96 @@ capitals, text justified with a 1.25 cm first-line indent, signature lines «д�
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.shared import Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_award_templates import (  # noqa: E402  (a sibling script: shared document helpers)
-    _base_document,
-    _para,
-    _rule,
-    _run,
-    _save_reproducibly,
+from docx_parts import (  # noqa: E402  (a sibling module: the shared document parts)
+    CENTER,
+    JUSTIFY,
+    LEFT,
+    RIGHT,
+    add_run,
+    base_document,
+    cant_split,
+    cell_text,
+    loop_table,
+    make_templates,
+    para,
+    repeat_header,
+    rule,
+    save_reproducibly,
+    set_borders,
+    set_widths,
+    shade,
+    signatures,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-CENTER, JUSTIFY, LEFT, RIGHT = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT,
-                                WD_ALIGN_PARAGRAPH.RIGHT)
 HEAD_BG = "DDEBF7"
 START_BG, END_BG = "A6A6A6", "1F4E79"  # the two bars: grey at the start, dark blue at the end
+GRID, BAR_GRID = "808080", "BFBFBF"
 TEXT_SIZE = 12
-TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
-                       "w:tblPrChange")
-TCPR_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-                  "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+COMMENTS = ("Поля {{ … }} заполняет команда nastavnik docs. Текст вокруг полей можно править; имена полей не "
+            "меняйте.")
+
+_report_document = partial(base_document, comments=COMMENTS, size=TEXT_SIZE)
+_loop_table = partial(loop_table, size=10, color=GRID, head_fill=HEAD_BG)  # 10 pt, grey grid, shaded header
+_signatures = partial(signatures, size=TEXT_SIZE, height=1.1)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _report_document(title: str) -> Any:
-    doc = _base_document(title)
-    doc.styles["Normal"].font.size = Pt(TEXT_SIZE)
-    doc.core_properties.comments = ("Поля {{ … }} заполняет команда nastavnik docs. Текст вокруг полей можно "
-                                    "править; имена полей не меняйте.")
-    return doc
-
-
 def _school_header(doc: Any) -> None:
-    _para(doc, "{{ школа|upper }}", bold=True, align=CENTER, size=12, line=1.15)
-    _para(doc, "{% if адрес %}{{ адрес }}{% endif %}", align=CENTER, size=10)
-    _rule(doc, after=18)
+    para(doc, "{{ школа|upper }}", bold=True, align=CENTER, size=12, line=1.15)
+    para(doc, "{% if адрес %}{{ адрес }}{% endif %}", align=CENTER, size=10)
+    rule(doc, after=18)
 
 
 def _heading(doc: Any, text: str, *, before: float = 12) -> None:
-    p = _para(doc, text, bold=True, size=13, before=before, after=6)
+    p = para(doc, text, bold=True, size=13, before=before, after=6)
     p.paragraph_format.keep_with_next = True
 
 
 def _text(doc: Any, text: str, *, after: float = 6, indent: bool = True, italic: bool = False) -> Any:
-    return _para(doc, text, align=JUSTIFY, indent=indent, after=after, italic=italic, line=1.15)
+    return para(doc, text, align=JUSTIFY, indent=indent, after=after, italic=italic, line=1.15)
 
 
 def _control(doc: Any, tag: str) -> None:
     """A paragraph holding only a docxtpl paragraph tag ({%p if … %}): it vanishes on rendering."""
-    _para(doc, tag, size=2)
+    para(doc, tag, size=2)
 
 
-def _borders(table: Any, *, inside: bool = True, color: str = "808080") -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    edges = ("top", "left", "bottom", "right", "insideH", "insideV") if inside else ()
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single" if edge in edges else "nil")
-        if edge in edges:
-            el.set(qn("w:sz"), "4")
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), color)
-        borders.append(el)
-    tbl_pr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
-
-
-def _shade(cell: Any, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.insert_element_before(shd, *TCPR_AFTER_SHD)
-
-
-def _cell(cell: Any, text: str, *, bold: bool = False, size: float = 11, align: Any = LEFT,
-          italic: bool = False) -> None:
-    p = cell.paragraphs[0]
-    p.alignment = align
-    if text:
-        run = p.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
-        run.font.size = Pt(size)
-
-
-def _widths(table: Any, widths: list[float]) -> None:
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Cm(width)
-
-
-def _repeat_header(row: Any) -> None:
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(el)
-
-
-def _cant_split(row: Any) -> None:
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-
-def _loop_table(doc: Any, headers: list[str], fields: list[str], loop: str, widths: list[float],
-                aligns: list[Any] | None = None, size: float = 11) -> Any:
-    """Header row, then a body row repeated by docxtpl's ``{%tr for … %}`` (the loop rows vanish)."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table)
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        _cell(cell, header, bold=True, size=size, align=CENTER)
-        _shade(cell, HEAD_BG)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    _repeat_header(table.rows[0])
-    _cell(table.rows[1].cells[0], "{%tr " + loop + " %}")
-    aligns = aligns or [LEFT] * len(fields)
-    for cell, field, align in zip(table.rows[2].cells, fields, aligns, strict=True):
-        _cell(cell, field, size=size, align=align)
-    _cant_split(table.rows[2])
-    _cell(table.rows[3].cells[0], "{%tr endfor %}")
-    _widths(table, widths)
-    return table
+def _entries(doc: Any, loop: str, label: str, text: str, missing: str) -> None:
+    """«label: text» paragraphs, one for each item of ``loop`` («r in результаты»), or the sentence
+    ``missing`` when the list is empty."""
+    items = loop.split(" in ", 1)[1]
+    _control(doc, "{%p for " + loop + " %}")
+    p = para(doc, align=JUSTIFY, after=4, line=1.15)
+    add_run(p, label + ": ", bold=True)
+    add_run(p, text)
+    _control(doc, "{%p endfor %}")
+    _control(doc, "{%p if not " + items + " %}")
+    _text(doc, missing, italic=True)
+    _control(doc, "{%p endif %}")
 
 
 def _info_table(doc: Any, rows: list[tuple[str, str]], widths: tuple[float, float] = (5.0, 11.5)) -> Any:
     """A two-column table «what — value» (the left column shaded)."""
     table = doc.add_table(rows=len(rows), cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table)
+    set_borders(table, color=GRID)
     for row, (label, value) in zip(table.rows, rows, strict=True):
-        _cell(row.cells[0], label, bold=True)
-        _shade(row.cells[0], "F2F2F2")
-        _cell(row.cells[1], value)
-    _widths(table, list(widths))
+        cell_text(row.cells[0], label, bold=True)
+        shade(row.cells[0], "F2F2F2")
+        cell_text(row.cells[1], value)
+    set_widths(table, list(widths))
     return table
 
 
@@ -186,47 +127,31 @@ def _bar_table(doc: Any, headers: list[str], label_fields: list[str], loop: str,
     ncols = len(label_fields) + cells + 1
     table = doc.add_table(rows=4, cols=ncols)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table, color="BFBFBF")
+    set_borders(table, color=BAR_GRID)
     head = table.rows[0].cells
     for i, text in enumerate(headers):
-        _cell(head[i], text, bold=True, size=10, align=CENTER)
-    _repeat_header(table.rows[0])
-    _cell(table.rows[1].cells[0], "{%tr " + loop + " %}")
+        cell_text(head[i], text, bold=True, size=10, align=CENTER)
+    repeat_header(table.rows[0])
+    cell_text(table.rows[1].cells[0], "{%tr " + loop + " %}")
     body = table.rows[2].cells
     for i, field in enumerate(label_fields):
-        _cell(body[i], field, size=10)
+        cell_text(body[i], field, size=10)
     for n in range(cells):
-        _cell(body[len(label_fields) + n], "{% cellbg " + f"{bar}[{n}]" + " %}", size=8)
-    _cell(body[-1], value_field, size=10, align=CENTER, bold=True)
-    _cant_split(table.rows[2])
-    _cell(table.rows[3].cells[0], "{%tr endfor %}")
-    _widths(table, widths)
+        cell_text(body[len(label_fields) + n], "{% cellbg " + f"{bar}[{n}]" + " %}", size=8)
+    cell_text(body[-1], value_field, size=10, align=CENTER, bold=True)
+    cant_split(table.rows[2])
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    set_widths(table, widths)
     return table
 
 
 def _legend(doc: Any) -> None:
-    p = _para(doc, after=6, before=4)
+    p = para(doc, after=6, before=4)
     p.alignment = CENTER
-    _run(p, "■", color=RGBColor.from_string(START_BG), size=12)
-    _run(p, " в начале программы     ", size=10)
-    _run(p, "■", color=RGBColor.from_string(END_BG), size=12)
-    _run(p, " в конце программы", size=10)
-
-
-def _signatures(doc: Any, rows: list[tuple[str, str]], *, before: float = 24) -> None:
-    """«Должность ____________ И. О. Фамилия» lines as a borderless table."""
-    _para(doc, after=before)
-    table = doc.add_table(rows=len(rows), cols=3)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _borders(table, inside=False)
-    for row, (position, name) in zip(table.rows, rows, strict=True):
-        _cell(row.cells[0], position, size=TEXT_SIZE)
-        _cell(row.cells[1], "_______________", size=TEXT_SIZE, align=CENTER)
-        _cell(row.cells[2], name, size=TEXT_SIZE, align=RIGHT)
-        for cell in row.cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-        row.height = Cm(1.1)
-    _widths(table, [8.0, 4.0, 4.5])
+    add_run(p, "■", color=RGBColor.from_string(START_BG), size=12)
+    add_run(p, " в начале программы     ", size=10)
+    add_run(p, "■", color=RGBColor.from_string(END_BG), size=12)
+    add_run(p, " в конце программы", size=10)
 
 
 # --------------------------------------------------------------------------- templates
@@ -236,9 +161,9 @@ def progress_report(path: Path) -> None:
     """«Отчёт о прогрессе наставнической пары (группы)»."""
     doc = _report_document("Отчёт о прогрессе наставнической пары")
     _school_header(doc)
-    _para(doc, "ОТЧЁТ О ПРОГРЕССЕ", bold=True, align=CENTER, size=15, spacing=2)
-    _para(doc, "{{ состав_заголовок }} {{ код }}", bold=True, align=CENTER, size=13, after=2)
-    _para(doc, "форма наставничества «{{ форма }}», {{ учебный_год }} учебный год", align=CENTER, after=12)
+    para(doc, "ОТЧЁТ О ПРОГРЕССЕ", bold=True, align=CENTER, size=15, spacing=2)
+    para(doc, "{{ состав_заголовок }} {{ код }}", bold=True, align=CENTER, size=13, after=2)
+    para(doc, "форма наставничества «{{ форма }}», {{ учебный_год }} учебный год", align=CENTER, after=12)
     _info_table(doc, [
         ("Наставник", "{{ наставник }}{% if наставник_кто %}, {{ наставник_кто }}{% endif %}"),
         ("{{ роль_наставляемых }}", "{{ наставляемые_строкой }}"),
@@ -250,12 +175,12 @@ def progress_report(path: Path) -> None:
     _control(doc, "{%p if цели %}")
     _loop_table(doc, ["№", "Цель", "Горизонт", "Срок", "Статус"],
                 ["{{ g.номер }}", "{{ g.цель }}", "{{ g.горизонт }}", "{{ g.срок }}", "{{ g.статус }}"],
-                "for g in цели", [1.0, 7.0, 3.7, 2.4, 2.4], [CENTER, LEFT, LEFT, CENTER, CENTER], size=10)
+                "for g in цели", [1.0, 7.0, 3.7, 2.4, 2.4], [CENTER, LEFT, LEFT, CENTER, CENTER])
     _control(doc, "{%p if спринты %}")
-    _para(doc, "Спринты", italic=True, before=6, after=4)
+    para(doc, "Спринты", italic=True, before=6, after=4)
     _loop_table(doc, ["Цель", "Задача спринта", "Сроки", "Статус", "Результат"],
                 ["{{ s.цель }}", "{{ s.задача }}", "{{ s.сроки }}", "{{ s.статус }}", "{{ s.результат }}"],
-                "for s in спринты", [1.1, 5.3, 3.5, 2.9, 3.7], [CENTER, LEFT, CENTER, CENTER, LEFT], size=10)
+                "for s in спринты", [1.1, 5.3, 3.5, 2.9, 3.7], [CENTER, LEFT, CENTER, CENTER, LEFT])
     _control(doc, "{%p endif %}")
     _control(doc, "{%p else %}")
     _text(doc, "Цели и спринты не внесены{{ нет_работы }}.", italic=True)
@@ -267,8 +192,7 @@ def progress_report(path: Path) -> None:
     _loop_table(doc, ["№", "Дата", "Тема", "Формат", "Оценка наставника", "Оценка наставляемого"],
                 ["{{ m.номер }}", "{{ m.дата }}", "{{ m.тема }}", "{{ m.формат }}", "{{ m.оценка_наставника }}",
                  "{{ m.оценка_наставляемого }}"],
-                "for m in встречи", [0.9, 2.2, 5.6, 1.8, 2.9, 3.1], [CENTER, CENTER, LEFT, CENTER, CENTER, CENTER],
-                size=10)
+                "for m in встречи", [0.9, 2.2, 5.6, 1.8, 2.9, 3.1], [CENTER, CENTER, LEFT, CENTER, CENTER, CENTER])
     _control(doc, "{%p endif %}")
 
     _heading(doc, "3. Компетенции: в начале и в конце программы")
@@ -276,9 +200,9 @@ def progress_report(path: Path) -> None:
     _text(doc, "Оценка по шкале от 1 до 5: серая полоса — в начале программы, тёмная — сейчас (в конце).",
           indent=False)
     _control(doc, "{%p for k in компетенции %}")
-    _para(doc, "{{ k.имя }}", bold=True, before=6, after=4)
+    para(doc, "{{ k.имя }}", bold=True, before=6, after=4)
     _control(doc, "{%p if k.диаграмма %}")
-    _para(doc, "{{ k.диаграмма }}", align=CENTER, after=4)  # the chart image (toolkit/charts.py)
+    para(doc, "{{ k.диаграмма }}", align=CENTER, after=4)  # the chart image (toolkit/charts.py)
     _control(doc, "{%p endif %}")
     _bar_table(doc, ["Компетенция", "", "1", "2", "3", "4", "5", "Балл"], ["{{ r.название }}", "{{ r.когда }}"],
                "for r in k.строки", "r.полоса", 5, "{{ r.балл }}", [5.6, 2.2, 1.45, 1.45, 1.45, 1.45, 1.45, 1.4])
@@ -290,39 +214,27 @@ def progress_report(path: Path) -> None:
     _control(doc, "{%p endif %}")
 
     _heading(doc, "4. Результаты")
-    _control(doc, "{%p for r in результаты %}")
-    p = _para(doc, align=JUSTIFY, after=4, line=1.15)
-    _run(p, "{{ r.что }}: ", bold=True)
-    _run(p, "{{ r.текст }}")
-    _control(doc, "{%p endfor %}")
-    _control(doc, "{%p if not результаты %}")
-    _text(doc, "Результаты ещё не внесены (лист «Результаты» книги «06_Итоги»).", italic=True)
-    _control(doc, "{%p endif %}")
+    _entries(doc, "r in результаты", "{{ r.что }}", "{{ r.текст }}",
+             "Результаты ещё не внесены (лист «Результаты» книги «06_Итоги»).")
 
     _heading(doc, "5. Обратная связь")
-    _control(doc, "{%p for f in отзывы %}")
-    p = _para(doc, align=JUSTIFY, after=4, line=1.15)
-    _run(p, "{{ f.кто }}: ", bold=True)
-    _run(p, "{{ f.текст }}")
-    _control(doc, "{%p endfor %}")
-    _control(doc, "{%p if not отзывы %}")
-    _text(doc, "Обратная связь ещё не собрана (лист «Обратная связь» книги «06_Итоги»).", italic=True)
-    _control(doc, "{%p endif %}")
+    _entries(doc, "f in отзывы", "{{ f.кто }}", "{{ f.текст }}",
+             "Обратная связь ещё не собрана (лист «Обратная связь» книги «06_Итоги»).")
 
     _signatures(doc, [("Наставник", "{{ наставник_подпись }}"),
                       ("Куратор программы", "{{ куратор_подпись }}")])
-    _para(doc, "{{ дата|дата }}", before=12)
-    _save_reproducibly(doc, path)
+    para(doc, "{{ дата|дата }}", before=12)
+    save_reproducibly(doc, path)
 
 
 def program_report(path: Path) -> None:
     """«Отчёт о реализации программы наставничества» for the director and the pedagogical council."""
     doc = _report_document("Отчёт о реализации программы наставничества")
     _school_header(doc)
-    _para(doc, "ОТЧЁТ", bold=True, align=CENTER, size=15, spacing=2)
-    _para(doc, "о реализации программы наставничества «{{ форма }}»", bold=True, align=CENTER, size=13)
-    _para(doc, "за {{ учебный_год }} учебный год", bold=True, align=CENTER, size=13, after=4)
-    _para(doc, "для директора и педагогического совета", italic=True, align=CENTER, after=12)
+    para(doc, "ОТЧЁТ", bold=True, align=CENTER, size=15, spacing=2)
+    para(doc, "о реализации программы наставничества «{{ форма }}»", bold=True, align=CENTER, size=13)
+    para(doc, "за {{ учебный_год }} учебный год", bold=True, align=CENTER, size=13, after=4)
+    para(doc, "для директора и педагогического совета", italic=True, align=CENTER, after=12)
     _info_table(doc, [
         ("Куратор программы", "{{ куратор }}{% if должность_куратора %}, {{ должность_куратора }}{% endif %}"),
         ("Сроки программы", "{{ сроки }}"),
@@ -341,7 +253,7 @@ def program_report(path: Path) -> None:
 
     _heading(doc, "2. Работа пар и мониторинг")
     _control(doc, "{%p for line in мониторинг %}")
-    _para(doc, "• {{ line }}", align=JUSTIFY, after=3, line=1.15)
+    para(doc, "• {{ line }}", align=JUSTIFY, after=3, line=1.15)
     _control(doc, "{%p endfor %}")
 
     _heading(doc, "3. Лучшие наставники")
@@ -349,8 +261,8 @@ def program_report(path: Path) -> None:
     _control(doc, "{%p if рейтинг %}")
     _loop_table(doc, ["Место", "Наставник", "Балл (0–100)", "Поощрение"],
                 ["{{ r.место }}", "{{ r.наставник }}", "{{ r.балл }}", "{{ r.поощрение }}"],
-                "for r in рейтинг", [1.6, 7.4, 2.4, 5.1], [CENTER, LEFT, CENTER, LEFT], size=10)
-    _para(doc, "", after=4)
+                "for r in рейтинг", [1.6, 7.4, 2.4, 5.1], [CENTER, LEFT, CENTER, LEFT])
+    para(doc, "", after=4)
     _bar_table(doc, ["Наставник", *[""] * 10, "Балл"], ["{{ r.наставник_кратко }}"], "for r in рейтинг",
                "r.полоса", 10, "{{ r.балл }}", [5.4, *[0.95] * 10, 1.6])
     _control(doc, "{%p else %}")
@@ -361,7 +273,7 @@ def program_report(path: Path) -> None:
     _control(doc, "{%p if практики %}")
     _loop_table(doc, ["Практика", "Авторы", "Уровень", "Конкурс"],
                 ["{{ p.название }}", "{{ p.авторы }}", "{{ p.уровень }}", "{{ p.конкурс }}"],
-                "for p in практики", [5.6, 4.6, 2.4, 3.9], size=10)
+                "for p in практики", [5.6, 4.6, 2.4, 3.9])
     _control(doc, "{%p else %}")
     _text(doc, "Лучшие практики не внесены (лист «Лучшие практики» книги «06_Итоги»).", italic=True)
     _control(doc, "{%p endif %}")
@@ -371,18 +283,18 @@ def program_report(path: Path) -> None:
     _text(doc, "2. Направить лучшие практики на конкурсы и разместить их на сайте школы.")
     _text(doc, "3. Продолжить программу наставничества в {{ следующий_год }} учебном году.")
     _signatures(doc, [("Куратор программы", "{{ куратор_подпись }}")])
-    _para(doc, "{{ дата|дата }}", before=12)
-    _save_reproducibly(doc, path)
+    para(doc, "{{ дата|дата }}", before=12)
+    save_reproducibly(doc, path)
 
 
 def best_practice(path: Path) -> None:
     """«Описание наставнической практики» for a competition of the city, regional or national level."""
     doc = _report_document("Описание наставнической практики")
     _school_header(doc)
-    _para(doc, "{% if конкурс %}Конкурс: {{ конкурс }}{% else %}На конкурс наставнических практик{% endif %}"
-               "{% if уровень %} ({{ уровень|lower }} уровень){% endif %}", italic=True, align=RIGHT, after=12)
-    _para(doc, "ОПИСАНИЕ НАСТАВНИЧЕСКОЙ ПРАКТИКИ", bold=True, align=CENTER, size=15, spacing=2, after=4)
-    _para(doc, "{{ название_в_кавычках }}", bold=True, align=CENTER, size=14, after=12)
+    para(doc, "{% if конкурс %}Конкурс: {{ конкурс }}{% else %}На конкурс наставнических практик{% endif %}"
+              "{% if уровень %} ({{ уровень|lower }} уровень){% endif %}", italic=True, align=RIGHT, after=12)
+    para(doc, "ОПИСАНИЕ НАСТАВНИЧЕСКОЙ ПРАКТИКИ", bold=True, align=CENTER, size=15, spacing=2, after=4)
+    para(doc, "{{ название_в_кавычках }}", bold=True, align=CENTER, size=14, after=12)
     _info_table(doc, [
         ("Образовательная организация", "{{ школа }}"),
         ("Форма наставничества", "«{{ форма }}»"),
@@ -400,39 +312,39 @@ def best_practice(path: Path) -> None:
     _heading(doc, "4. Возможности тиражирования")
     _text(doc, "{{ тиражирование }}")
     _signatures(doc, [("Директор", "{{ директор_подпись }}"), ("Куратор программы", "{{ куратор_подпись }}")])
-    _para(doc, "{{ дата|дата }}", before=12)
-    _save_reproducibly(doc, path)
+    para(doc, "{{ дата|дата }}", before=12)
+    save_reproducibly(doc, path)
 
 
 def invitation(path: Path) -> None:
     """«Приглашение» of a partner to the final celebration of the program."""
-    doc = _base_document("Приглашение на итоговое мероприятие")
-    doc.core_properties.comments = "Поля {{ … }} заполняет команда nastavnik docs --kind приглашения."
+    doc = base_document("Приглашение на итоговое мероприятие",
+                        comments="Поля {{ … }} заполняет команда nastavnik docs --kind приглашения.")
     _school_header(doc)
     address = doc.add_table(rows=1, cols=2)
-    _borders(address, inside=False)
-    _cell(address.rows[0].cells[0], "")
+    set_borders(address, inside=False)
+    cell_text(address.rows[0].cells[0], "")
     right = address.rows[0].cells[1]
-    _cell(right, "{% if Кому %}{{ Кому }}{% endif %}", size=14)
+    cell_text(right, "{% if Кому %}{{ Кому }}{% endif %}", size=14)
     right.add_paragraph().add_run("{{ ФИО|инициалы('дательный') }}").font.size = Pt(14)
-    _widths(address, [8.0, 8.5])
-    _para(doc, after=24)
-    _para(doc, "ПРИГЛАШЕНИЕ", bold=True, align=CENTER, size=18, spacing=3, after=18)
-    _para(doc, "{{ ФИО|уважаемый }}", bold=True, align=CENTER, size=15, after=18)
-    body = _para(doc, align=JUSTIFY, indent=True, after=6, line=1.5)
-    _run(body, "{{ школа }} приглашает Вас на {{ мероприятие }}")
-    _run(body, "{% if дата %} {{ дата|дата }}{% endif %}{% if время %} в {{ время }}{% endif %}"
-               "{% if место %} ({{ место }}){% endif %}.")
-    _para(doc, "На празднике наставнические пары представят успешные кейсы и результаты года, лучшие наставники "
-               "будут награждены. Нам важно разделить эти результаты с партнёрами школы.",
-          align=JUSTIFY, indent=True, after=6, line=1.5)
-    _para(doc, "{% if программа %}В программе: {{ программа }}{% endif %}", align=JUSTIFY, indent=True, after=6,
-          line=1.5)
-    _para(doc, "{% if ответить_до %}Просим подтвердить участие до {{ ответить_до|дата }}{% if контакт %} "
-               "({{ контакт }}){% endif %}.{% endif %}", align=JUSTIFY, indent=True, after=6, line=1.5)
+    set_widths(address, [8.0, 8.5])
+    para(doc, after=24)
+    para(doc, "ПРИГЛАШЕНИЕ", bold=True, align=CENTER, size=18, spacing=3, after=18)
+    para(doc, "{{ ФИО|уважаемый }}", bold=True, align=CENTER, size=15, after=18)
+    body = para(doc, align=JUSTIFY, indent=True, after=6, line=1.5)
+    add_run(body, "{{ школа }} приглашает Вас на {{ мероприятие }}")
+    add_run(body, "{% if дата %} {{ дата|дата }}{% endif %}{% if время %} в {{ время }}{% endif %}"
+                  "{% if место %} ({{ место }}){% endif %}.")
+    para(doc, "На празднике наставнические пары представят успешные кейсы и результаты года, лучшие наставники "
+              "будут награждены. Нам важно разделить эти результаты с партнёрами школы.",
+         align=JUSTIFY, indent=True, after=6, line=1.5)
+    para(doc, "{% if программа %}В программе: {{ программа }}{% endif %}", align=JUSTIFY, indent=True, after=6,
+         line=1.5)
+    para(doc, "{% if ответить_до %}Просим подтвердить участие до {{ ответить_до|дата }}{% if контакт %} "
+              "({{ контакт }}){% endif %}.{% endif %}", align=JUSTIFY, indent=True, after=6, line=1.5)
     _signatures(doc, [("Директор", "{{ директор_подпись }}")], before=36)
-    _para(doc, "{{ дата_письма|дата }}", before=12)
-    _save_reproducibly(doc, path)
+    para(doc, "{{ дата_письма|дата }}", before=12)
+    save_reproducibly(doc, path)
 
 
 SITE_PAGE = """<!DOCTYPE html>
@@ -506,17 +418,7 @@ TEMPLATES: dict[str, Callable[[Path], None]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "doc_templates", help="папка для шаблонов")
-    parser.add_argument("names", nargs="*", help="какие файлы сделать (по умолчанию все)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, build in TEMPLATES.items():
-        if args.names and name not in args.names:
-            continue
-        build(args.out / name)
-        print(args.out / name)
-    return 0
+    return make_templates(__doc__, TEMPLATES, argv)
 
 
 if __name__ == "__main__":
