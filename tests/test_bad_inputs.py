@@ -297,3 +297,65 @@ def test_unusable_settings_workbook_exits_2(
     assert "00_Настройки.xlsx" in result.stderr and phrase in result.stderr, output
     assert result.stderr.startswith("Ошибка: "), output
     assert "Traceback" not in output and "Внутренняя ошибка" not in output, output
+
+
+class PanicException(BaseException):
+    """What python-calamine raises when its Rust code panics on a damaged file (pyo3 derives it from
+    BaseException, so ``except Exception`` would let it through as a traceback)."""
+
+
+class _PanickingWorkbook:
+    """python-calamine's workbook for «02_Заявки.xlsx», panicking where ``where`` says; others as they are."""
+
+    real: Any = None
+    where = ""
+
+    @classmethod
+    def from_path(cls, path: str) -> Any:
+        book = cls.real.from_path(path)
+        if not path.endswith("02_Заявки.xlsx"):
+            return book
+        if cls.where == "from_path":
+            raise PanicException("called `Option::unwrap()` on a `None` value")
+        return cls(book)
+
+    def __init__(self, book: Any) -> None:
+        self._book = book
+        self.sheet_names = book.sheet_names
+        self.sheets_metadata = book.sheets_metadata
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        raise PanicException("index out of bounds: the len is 3 but the index is 7")
+
+
+@pytest.mark.parametrize("where", ["from_path", "get_sheet_by_name"])
+def test_a_panic_of_the_reader_is_a_damaged_file_not_a_traceback(demo_programs: dict[str, Path], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str],
+                                                                  where: str) -> None:
+    import python_calamine
+
+    root = Path(shutil.copytree(demo_programs["student"], tmp_path / "p"))
+    monkeypatch.setattr(_PanickingWorkbook, "real", python_calamine.CalamineWorkbook)
+    monkeypatch.setattr(_PanickingWorkbook, "where", where)
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", _PanickingWorkbook)
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["check", str(root)])
+    out = capsys.readouterr()
+    assert exc.value.code == 2, out.out + out.err
+    assert "Traceback" not in out.out + out.err and "Внутренняя ошибка" not in out.out + out.err
+    assert "02_Заявки.xlsx" in out.out + out.err
+
+
+def test_ctrl_c_while_reading_is_not_taken_for_a_damaged_file(demo_programs: dict[str, Path],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import python_calamine
+
+    class Interrupted:
+        @staticmethod
+        def from_path(path: str) -> Any:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        open_book(demo_programs["student"] / "02_Заявки.xlsx", Report(), "02_Заявки.xlsx")

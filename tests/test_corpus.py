@@ -1,11 +1,12 @@
 """The adversarial corpus through the real command line: no traceback, a Russian message naming the file
-and the place, the right exit code, and not one byte of the inputs changed.
+and the place, the right exit code, not one byte of the inputs changed, and no file created but those the
+command may write (a refusal leaves no backup behind).
 
 The corpus is built once per session by ``tests/corpus/make_corpus.py`` (its cases are listed without
 building anything, so every case is its own test with a readable id). Most cases run the command in this
 process (``toolkit.cli.main``); the ones marked ``isolate`` — a value in the far corner of a sheet, which
-python-calamine would turn into an abort if the guard failed — run in a child process, and one zip bomb
-there proves the memory bound.
+python-calamine would turn into an abort if the guard failed, a template field that would eat the memory —
+run in a child process with a bounded address space, and one zip bomb there proves the memory bound.
 
 LibreOffice makes the .ods and .xls cases; without ``soffice`` the corpus fails to build (CI installs it),
 unless ``NASTAVNIK_SKIP_LIBREOFFICE=1``, which leaves those cases out.
@@ -37,6 +38,7 @@ _spec.loader.exec_module(make_corpus)
 LIBREOFFICE = os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") != "1"
 CASES = make_corpus.cases(LIBREOFFICE)
 CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+CHILD_MEMORY = 8 << 30  # bytes of address space of a child process
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +50,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 150
+    assert len(CASES) >= 400
+    kinds = ("сбор-", "шаблон-слияния-", "шаблон-приказа-", "итоги-", "мониторинг-")
+    assert all(sum(c.id.startswith(kind) for c in CASES) >= 10 for kind in kinds[:3])
+    assert all(any(c.id.startswith(kind) for c in CASES) for kind in kinds)
     assert len({c.id for c in CASES}) == len(CASES)
 
 
@@ -74,16 +79,27 @@ def _run_here(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int,
     return (code if isinstance(code, int) else (0 if code is None else 2)), out + err
 
 
+PEAK_KIB = '''def _peak_kib():  # this process's own peak (VmHWM); ru_maxrss keeps the parent's peak across exec on Linux
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+'''
+
+
 def _run_child(args: list[str]) -> tuple[int, str, int]:
     """Run in a child process; also return the child's peak memory (MiB)."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("NASTAVNIK_DEBUG", None)
-    code = (
+    code = (  # the address space is bounded: a guard that failed gives a MemoryError, not a machine out of memory
         "import resource, sys\n"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({CHILD_MEMORY}, {CHILD_MEMORY}))\n"
+        + PEAK_KIB +
         "from toolkit.cli import main\n"
         "try:\n    main(sys.argv[1:])\n"
         "finally:\n"
-        "    sys.stderr.write('\\n@peak=%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "    sys.stderr.write('\\n@peak=%d' % _peak_kib())\n"
     )
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, encoding="utf-8",
                             env=env, cwd=ROOT, timeout=60, check=False)
@@ -100,8 +116,8 @@ def test_corpus_case(corpus: Path, case: Any, capsys: pytest.CaptureFixture[str]
     started = time.monotonic()
     if case.isolate:
         code, output, peak_mib = _run_child(args)
-        # bounded: an .xls grid is at most 65536 × 256 cells, which calamine holds before any check (~1.1 GB)
-        assert peak_mib < 1536, f"память {peak_mib} МБ"
+        # bounded: far cells of .xlsx, .ods and .xls are refused before python-calamine builds a grid for them
+        assert peak_mib < 400, f"память {peak_mib} МБ"
     else:
         code, output = _run_here(args, capsys)
     assert time.monotonic() - started < 30, "слишком долго"
@@ -119,6 +135,10 @@ def test_corpus_case(corpus: Path, case: Any, capsys: pytest.CaptureFixture[str]
     after = _hashes(folder)
     changed = sorted(p for p, h in before.items() if after.get(p) != h and p not in case.may_change)
     assert not changed, f"изменены входные файлы: {changed}"
+    allowed = [*case.may_change, *case.may_create]
+    created = sorted(p for p in after if p not in before and not any(
+        p == a or (a.endswith("/") and p.startswith(a)) for a in allowed))
+    assert not created, f"созданы файлы: {created}"
 
 
 def test_zip_bomb_is_refused_fast_with_bounded_memory(corpus: Path) -> None:

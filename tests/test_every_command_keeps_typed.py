@@ -544,6 +544,19 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: P
     run_("check", str(root), codes=(0, 1))
     run_("status", str(root))
 
+    # every command again with nothing new: not one file rewritten, not one more backup
+    stable = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name not in GENERATED}
+    run_("match", str(root), "--scheme", "анкеты", "--start", "01.10.2026")
+    run_("order", str(root), "--number", "12-о", "--date", "02.10.2026")
+    run_("distribute", str(root), "--out", str(out))
+    run_("collect", str(root), str(inbox))
+    run_("results", str(root), "--date", "15.11.2026")
+    for kind in ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения"):
+        run_("docs", str(root), "--kind", kind, "--date", "20.05.2027", codes=(0, 1))
+    run_("import", str(root), str(tmp_path / "ответы формы.csv"))
+    now = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name not in GENERATED}
+    assert sorted(map(str, set(now) ^ set(stable))) == [] and [p for p in now if now[p] != stable[p]] == []
+
     made = [p for p in tmp_path.rglob("*") if p.suffix in (".xlsx", ".docx", ".html")]
     docs = root / "Документы"  # names made of typed text («../../Рабочий стол», «CON») stay inside the folder
     assert all(p.parent == docs for p in docs.rglob("*") if p.is_file())

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from toolkit import files
@@ -28,19 +29,27 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="нуже
 
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "toolkit.cli", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    scratch = cwd / "scratch"  # the system's temporary folder of the child: its drafts are watched too
+    scratch.mkdir(exist_ok=True)
+    return subprocess.Popen([sys.executable, "-m", "toolkit.cli", *args], cwd=cwd, env={**os.environ,
+                            "TMPDIR": str(scratch)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _writing(folder: Path, suffix: str) -> bool:
+    """A temporary file beside the workbook, or a draft in the child's temporary folder, has content."""
+    drafts = (folder.parent / "scratch").rglob(f"*{suffix}")
+    try:
+        return any(p.stat().st_size > 0 for p in [*folder.glob(f".~tmp-*{suffix}"), *drafts])
+    except OSError:
+        return False
 
 
 def kill_half_written(proc: subprocess.Popen[bytes], folder: Path, suffix: str, timeout: float = 120) -> bool:
-    """SIGKILL the process as soon as its temporary file has content; True if it was caught writing."""
+    """SIGKILL the process as soon as the new version has content; True if it was caught writing."""
     deadline = time.monotonic() + timeout
     caught = False
     while proc.poll() is None and time.monotonic() < deadline:
-        try:
-            caught = any(p.stat().st_size > 0 for p in folder.glob(f".~tmp-*{suffix}"))
-        except OSError:
-            caught = False
+        caught = _writing(folder, suffix)
         if caught:
             break
         time.sleep(0.0005)
@@ -117,6 +126,7 @@ def test_a_fresh_temporary_file_of_a_running_write_is_not_touched(student: Path,
 ])
 def test_stage_commands_killed_half_way(finished: Path, tmp_path: Path, args: list[str], target: str) -> None:
     root = Path(shutil.copytree(finished, tmp_path / "p"))
+    openpyxl.load_workbook(root / target).save(root / target)  # saved by a person since: there is news to write
     before = (root / target).read_bytes()
     errors = sorted((p.file, p.code) for p in readable(root) if p.severity == "error")
     proc = start([args[0], str(root), *args[1:]], tmp_path)

@@ -316,7 +316,9 @@ def test_books_kept_as_ods_are_rewritten_as_xlsx_and_the_ods_backed_up(converted
     for (stem, content), output in zip(originals.items(), outputs, strict=True):
         assert not (root / f"{stem}.ods").exists() and (root / f"{stem}.xlsx").exists(), stem
         assert content in backups, stem
-        assert f"Книга теперь в формате .xlsx: «{stem}.xlsx» (прежний файл «{stem}.ods» — в резервной копии)" in output
+        assert (f"Книга теперь в формате .xlsx: «{stem}.xlsx»; прежний файл «{stem}.ods» — в папке «Резервные копии»."
+                in output), output
+        assert output.count("Книга теперь в формате") == 1
     after, report = _read_program(root)
     assert "file-ambiguous" not in {p.code for p in report}
     for sheet in ("mentors", "mentees"):

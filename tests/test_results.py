@@ -103,8 +103,15 @@ def test_rerun_keeps_what_the_curator_typed_and_backs_up(tmp_path: Path) -> None
                                                                    "Партнёры", "Взаимная оценка")}
     awards = {r["Код наставника"]: (r["Поощрение"], r["Баллы"], r["За что (в письме и грамоте)"])
               for r in sheet_rows(folder / RESULTS, "Рейтинг наставников")}
+    wb = openpyxl.load_workbook(folder / RESULTS)
+    wb.save(folder / RESULTS)  # the curator opened and saved the book (in Excel)
+    saved = (folder / RESULTS).read_bytes()
     outcome = run_results(Program.open(folder), Report(), today=dt.date(2027, 5, 27))
-    assert outcome.added == 0 and outcome.backup is not None and outcome.backup.exists()
+    assert outcome.added == 0 and outcome.backup is not None and outcome.backup.read_bytes() == saved
+    written = (folder / RESULTS).read_bytes()
+    again = run_results(Program.open(folder), Report(), today=dt.date(2027, 5, 27))
+    assert again.backup is None and (folder / RESULTS).read_bytes() == written  # nothing new: not rewritten
+    assert "Книга «06_Итоги.xlsx» не изменилась: в ней уже всё это есть." in again.lines
     for name, rows in before.items():
         assert sheet_rows(folder / RESULTS, name) == rows, name
     after = {r["Код наставника"]: (r["Поощрение"], r["Баллы"], r["За что (в письме и грамоте)"])

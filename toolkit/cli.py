@@ -93,12 +93,13 @@ def _print_report(report: Any) -> None:
             click.echo(f"  [{mark}] {where + ': ' if where else ''}{p.message}")
 
 
-def _format_changed(backup: Path, written: Path | None) -> None:
-    """A book kept as .ods (or .xls) is written back as .xlsx: say so, the curator looks for the old name."""
-    if written is not None and backup.suffix.lower() != written.suffix.lower():
-        click.echo(f"Книга теперь в формате {written.suffix}: «{written.name}» (прежний файл «{written.stem}"
-                   f"{backup.suffix}» — в резервной копии). LibreOffice, МойОфис и Р7-Офис открывают её как обычно; "
-                   f"сохраняйте её в формате {written.suffix}.")
+def _errors_line(report: Any, folder: Path, code: str = "books-have-errors") -> str:
+    """«В книгах есть ошибки (2: «05_Работа пар.xlsx», «06_Итоги.xlsx»): подробности — …»."""
+    from .messages import line
+
+    errors = [p for p in report if p.severity == "error"]
+    books = ", ".join(f"«{name}»" for name in dict.fromkeys(p.file for p in errors if p.file)) or "—"
+    return line(code, count=len(errors), books=books, folder=folder)
 
 
 def _exit_code(report: Any) -> int:
@@ -205,7 +206,7 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
     else:
         print_status(status, _console())
         if report.errors:
-            click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+            click.echo(_errors_line(report, folder))
     if not no_workbook:
         path = status_path(data)
         write_status_workbook(status, path)
@@ -225,6 +226,7 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     Участник, который уже есть в реестре, повторно не добавляется. Перед записью реестр копируется
     в папку «Резервные копии».
     """
+    from . import files
     from .forms_import import import_export
     from .problems import Report
     from .program import Program
@@ -251,7 +253,9 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
                f"пропущено повторов: {result.skipped}.")
     if result.backup:
         click.echo(f"Резервная копия реестра: {result.backup}")
-        _format_changed(result.backup, result.registry)
+        if result.registry is not None and result.backup.suffix.lower() != result.registry.suffix.lower():
+            click.echo(files.format_note(result.backup.with_name(result.registry.stem + result.backup.suffix),
+                                         result.registry))
     if report.errors:
         sys.exit(EXIT_PROBLEMS)
 
@@ -323,10 +327,9 @@ def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | 
         click.echo(line)
     if outcome.backup:
         click.echo(f"Прежняя версия книги: {outcome.backup}")
-        _format_changed(outcome.backup, outcome.path)
     click.echo(f"Книга пар: {outcome.path}")
     if others:
-        click.echo(f"В других книгах программы есть ошибки ({len(others)}): подробности — «nastavnik check {folder}».")
+        click.echo(_errors_line(others, folder, "other-books-have-errors"))
     if any(p.severity == "error" for p in shown):
         sys.exit(EXIT_PROBLEMS)
 
@@ -361,6 +364,8 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
                    f"личной встречи): «nastavnik check {folder}».")
     if result.backup:
         click.echo(f"Прежний приказ: {result.backup}")
+    if result.unchanged:
+        click.echo("Приказ уже такой: файл не перезаписан.")
     if result.pdf:
         click.echo(f"PDF: {result.pdf}")
 
@@ -457,7 +462,7 @@ def distribute_cmd(folder: Path, out: Path) -> None:
     done = distribute(program, out)
     click.echo(f"Книги пар: {len(done)} в папке «{out}».")
     for item in done:
-        click.echo(f"  {item.pair_id}: {item.path.name}")
+        click.echo(f"  {item.pair_id}: {item.path.name}" + (" — без изменений" if item.unchanged else ""))
         if item.backup:
             click.echo(f"    прежняя книга — в резервной копии: {item.backup.name}")
     click.echo(f"Отправьте книги парам; присланные обратно сложите в одну папку и запустите "
@@ -500,7 +505,6 @@ def collect_cmd(folder: Path, inbox: Path, force: bool) -> None:
     if result.written:
         if result.backup:
             click.echo(f"Прежняя версия книги: {result.backup}")
-            _format_changed(result.backup, result.path)
         click.echo(f"Книга работы пар: {result.path}")
     else:
         click.echo(f"Книга «{result.path.name}» не изменилась.")
@@ -535,6 +539,14 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     if "pairs" not in data.books:
         _fail("книга пар «04_Пары» не прочитана: сначала сформируйте пары («nastavnik match») и проверьте книги "
               f"(«nastavnik check {folder}»).")
+    from .messages import render
+    from .work_files import unreadable_work_book
+
+    broken = unreadable_work_book(program, data, report)
+    if broken is not None:  # a monitoring with no meetings at all would be wrong, not empty
+        _fail(render("book-unreadable", book=broken[0], detail=broken[1], consequence=(
+            "Мониторинг не составлен: в нём не было бы ни одной встречи. Исправьте книгу или восстановите её из "
+            "резервной копии.")))
     day = parse_option_date(date, "--date") or dt.date.today()
     monitor = build_monitor(data, day)
     path = monitor_path(data)
@@ -543,7 +555,7 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     for label, value in monitor.totals:
         click.echo(f"  {label}: {value}")
     if report.errors:
-        click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+        click.echo(_errors_line(report, folder))
     if pdf:
         from .render import convert_to_pdf
 
@@ -579,10 +591,9 @@ def results_cmd(folder: Path, date: str | None) -> None:
         click.echo(line)
     if outcome.backup:
         click.echo(f"Прежняя версия книги: {outcome.backup}")
-        _format_changed(outcome.backup, outcome.path)
     click.echo(f"Книга итогов: {outcome.path}")
     if report.errors:
-        click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+        click.echo(_errors_line(report, folder))
 
 
 @cli.command("docs", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -650,11 +661,12 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
     click.echo(f"Готово: файлов {len(outcome.documents)} в папке «{where}».")
     if outcome.pdfs:
         click.echo(f"PDF: {len(outcome.pdfs)}.")
+    if outcome.unchanged:
+        click.echo(f"Без изменений (уже такие же, не перезаписаны): {outcome.unchanged}.")
     if outcome.backups:
         click.echo(f"Прежние версии файлов ({outcome.backups}) — в папке «Резервные копии».")
     if report.errors:
-        click.echo(f"В книгах есть ошибки ({len(report.errors)}): документы сделаны по тому, что удалось прочитать; "
-                   f"подробности — «nastavnik check {folder}».")
+        click.echo(_errors_line(report, folder, "books-have-errors-docs"))
 
 
 @cli.command("export", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -699,7 +711,7 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
     click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
                "ответов анкет в ней нет.")
     if report.errors:
-        click.echo(f"В книгах есть ошибки ({len(report.errors)}): подробности — «nastavnik check {folder}».")
+        click.echo(_errors_line(report, folder))
 
 
 # ---------------------------------------------------------------------------- entry point

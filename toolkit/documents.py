@@ -53,6 +53,7 @@ from .results import (
     position,
     regularity,
     result_pairs,
+    results_spec,
     work_book_name,
     work_of,
 )
@@ -125,6 +126,7 @@ class DocsOutcome:
     pdfs: list[Path] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     backups: int = 0
+    unchanged: int = 0  # already exactly so: not rewritten, no backup
 
 
 @dataclass
@@ -724,12 +726,9 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None) -
 
 
 def _write_bytes(program: Program, target: Path, data: bytes, outcome: DocsOutcome) -> None:
-    if target.exists():
-        files.ensure_not_locked(target)
-        if files.backup(target, program.root):
-            outcome.backups += 1
-    with files.atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    written, saved = files.replace_if_changed(target, data, program.root)
+    outcome.backups += 1 if saved else 0
+    outcome.unchanged += 0 if written else 1
 
 
 def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, single: bool,
@@ -865,11 +864,12 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         if order.pdf:
             outcome.pdfs.append(order.pdf)
         outcome.backups += 1 if order.backup else 0
+        outcome.unchanged += 1 if order.unchanged else 0
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
         return outcome
     if data is None:
         data = program.load(report)
-    _need_books(data, kind)
+    _need_books(data, kind, report)
     date = document_date(data, options)
     if kind.key == "site":
         from .render import safe_filename
@@ -901,11 +901,19 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
     return outcome
 
 
-def _need_books(data: ProgramData, kind: Kind) -> None:
+def _need_books(data: ProgramData, kind: Kind, report: Report) -> None:
     if "settings" not in data.books:
         raise NastavnikError("Книга «00_Настройки» не прочитана: без неё документы не сделать "
                              "(«nastavnik check ПАПКА» покажет, что с ней).")
     needs_results = kind.key in ("letters", "certificates", "practice", "site", "invitations")
+    found = data.program.find_files(results_spec(data.program.profile)) if needs_results else []
+    if found and BOOK not in data.books:  # in the folder but unreadable: say why, «results» would refuse it too
+        from .messages import FATAL_CODES, render
+
+        problem = next((p for p in report if p.file == found[0].name and p.code in FATAL_CODES), None)
+        raise NastavnikError(render("book-unreadable", book=found[0].name, detail=problem.message if problem else "",
+                                    consequence="Документы не сделаны: исправьте книгу или восстановите её из "
+                                                "резервной копии."))
     if needs_results and BOOK not in data.books:
         raise NastavnikError("Книга «06_Итоги» не прочитана: создайте её командой «nastavnik results ПАПКА» "
                              "(«nastavnik check ПАПКА» покажет, что с ней).")

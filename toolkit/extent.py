@@ -6,23 +6,21 @@ gigabytes and aborts the process. This scan finds such sheets first (streaming, 
 The same pass notes the cells that hold a formula and the cells whose saved result is an error
 (#REF!, #N/A …): python-calamine returns both as plain values (an error as an empty string), so the
 reader could not tell a formula from a typed value, nor an error from an empty cell.
+
+Old .xls files (BIFF8 in an OLE container) are walked record by record: python-calamine reads every sheet of
+an .xls when the file is opened, reserving each sheet's whole grid, so the scan must come first.
 """
 
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-# prefix-tolerant (<x:c …>), attribute order free (<c s="1" r="A1">)
-_CELL_ELEMENT = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
-_TYPE = re.compile(rb'\bt="(\w+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _NAME = re.compile(rb'\bname="([^"]*)"')
 _RID = re.compile(rb'\b\w+:id="([^"]*)"')
@@ -32,8 +30,9 @@ _TARGET = re.compile(rb'\bTarget="([^"]*)"')
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CHUNK = 1 << 20
-MAX_TAIL = 4 << 20  # an unfinished cell longer than this is no cell a person typed
+MAX_TAIL = 4 << 20  # one XML construct (a tag, a comment) longer than this is no spreadsheet's
 MAX_NOTED = 10_000  # formula and error cells remembered per sheet (memory stays bounded)
 
 Cell = tuple[int, int]  # (row, column), 0-based as the reader counts
@@ -65,7 +64,7 @@ def _unescape(raw: bytes) -> str:
 
 
 def sheet_extents(path: Path) -> dict[str, tuple[int, int]]:
-    """Sheet name → (last filled row, last filled column), 1-based. Empty dict if not a zip workbook."""
+    """Sheet name → (last filled row, last filled column), 1-based. Empty dict if not a workbook."""
     try:
         return {name: (s.rows, s.cols) for name, s in scan(path).items()}
     except BrokenArchive:
@@ -73,8 +72,15 @@ def sheet_extents(path: Path) -> dict[str, tuple[int, int]]:
 
 
 def scan(path: Path) -> dict[str, SheetScan]:
-    """Every sheet of an .xlsx/.xlsm/.ods: extent, formula cells, error cells. Empty dict if not a zip
+    """Every sheet of an .xlsx/.xlsm/.ods/.xls: extent, formula cells, error cells. Empty dict if not a
     workbook. Raises :class:`BrokenArchive` when a part cannot be read to its end."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise BrokenArchive(str(exc)) from exc
+    if head == OLE_MAGIC:
+        return _xls(path)
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
@@ -109,25 +115,231 @@ def _xlsx(z: zipfile.ZipFile, names: set[str]) -> dict[str, SheetScan]:
     return out
 
 
-# The common case — cells written as <c r="A1" …>, no formulas, no error cells — is scanned with
-# C-level findall instead of a Python loop per cell (a 20,000-row registry: 0.1 s instead of 1 s).
-_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?(?<!/)>')
+class _Restart(Exception):
+    """A cell without ``r`` after a stretch read by the fast scan: its place is known only from the start."""
+
+
+@dataclass
+class _Place:
+    """Where python-calamine puts the next cell written without ``r``: it counts ``<row>`` and ``<c>`` elements
+    as Excel does (a row without ``r`` is the next row, a cell without ``r`` the next column of its row)."""
+
+    row: int = 0  # 0-based: the row a cell without r goes to
+    col: int = 0  # 0-based: the column the next cell without r goes to
+    # open elements (qualified names) while every tag from the start was read; None once the fast scan
+    # skipped some: a cell without r then needs a rescan from the start
+    stack: list[bytes] | None = field(default_factory=list)
+    skip: int = 0  # inside <v>, <f> or <is> of a cell: calamine reads that content as a value, not as rows
+    cell: Cell | None = None  # the filled cell being read (between <c> and </c>)
+    error: bool = False  # that cell holds an error (t="e")
+
+
+MAX_DEPTH = 10_000  # nesting of a sheet's XML; Excel writes about ten levels
+
+
+# The common case — every cell written as <c r="A1" …> (attributes in double quotes, one space apart), no
+# error cells, no comments — is scanned with C-level findall instead of a Python loop per element (a
+# 20,000-row registry: ~20 ms per MB of sheet XML). A self-closing <c …/> only carries formatting.
+_FAST_CELL = re.compile(rb'<c r="([A-Za-z]{1,4})(\d{1,9})"(?: [a-qs-z][\w:.-]*="[^"]*")*(/?)>')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Za-z]{1,4})(\d{1,9})"(?: [a-qs-z][\w:.-]*="[^"]*")*><f[ />]')
+_CELL_START = re.compile(rb"<c[\s/>]")
+# The careful scan reads the XML as quick-xml (python-calamine's parser) does, one construct after another:
+# text (group 1), a whole <v>value</v> (2), an end tag (3), a start tag (4: name, 5: attributes, whose values
+# may hold ">" and "<"), a comment, CDATA or processing instruction (no group), or the start of a
+# declaration (6): a DTD, which no spreadsheet writes and whose end a reader could see elsewhere.
+_QUOTED = rb"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""
+_TOKEN = re.compile(
+    rb"([^<]+)|<v>([^<]*)</v>|</([^>]*)>|<(?![!?/])([^\s>\"']*)(" + _QUOTED + rb")>"
+    rb"|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|(<![A-Za-z])", re.S)
+_ATTR = re.compile(rb"""([^\s=/"']+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REF = re.compile(rb"([A-Za-z]+)0*([1-9][0-9]*)")
+_ROW_REF = re.compile(rb"0*([1-9][0-9]*)")
+_SIMPLE_CELL = re.compile(rb' r="([A-Za-z]{1,4})0*([1-9][0-9]{0,8})"((?: [a-qs-z][\w.-]*="[^"]*")*)/?')
+_VALUE_TAGS = (b"v", b"f", b"is")
+FAR = 10**9  # a row or column number too long to be real: far beyond every limit
+
+
+def _letters(n: int) -> bytes:
+    out = b""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = bytes([65 + rest]) + out
+    return out
+
+
+_COLUMNS = {_letters(n): n for n in range(1, 703)}  # A … ZZ
+
+
+def _number(digits: bytes) -> int:
+    return int(digits) if len(digits) <= 9 else FAR
+
+
+def _column(letters: bytes) -> int:
+    return col_number(letters.decode("ascii").upper()) if len(letters) <= 5 else FAR
 
 
 def _fast_scan(data: bytes, result: SheetScan) -> int | None:
     """Scan the complete cells of ``data``; return where the unfinished rest begins, or None if not simple."""
-    if b"<f" in data or b't="e"' in data or data.count(b"<c ") != data.count(b'<c r="') or b":c " in data:
+    # error cells, prefixed tags (<x:c>), comments and the like are read carefully; the one-byte tests go
+    # first: they cost a hundredth of the others
+    formulas = b"f" in data and b"<f" in data
+    if ((b"!" in data and b"<!" in data) or (b"?" in data and data.find(b"<?", 1) >= 0) or b":c" in data
+            or (formulas and b":f" in data) or b't="e"' in data):
         return None
-    end = max(data.rfind(b"</c>") + 4, data.rfind(b"/>") + 2, 0)
+    end = data.rfind(b">") + 1
+    last = data.rfind(b"<c", 0, end)
+    if last > data.rfind(b"</c>", 0, end):  # the last cell is not finished: it is read with the rest
+        end = last
+    with_ref = data.count(b'<c r="', 0, end)
+    if data.count(b"<c", 0, end) != with_ref and len(_CELL_START.findall(data, 0, end)) != with_ref:
+        return None  # a cell without r (or written otherwise): its place depends on the cells before it
     refs = _FAST_CELL.findall(data, 0, end)
-    if refs:
-        result.rows = max(result.rows, max(map(int, (digits for _, digits in refs))))
-        result.cols = max(result.cols, max(col_number(letters.decode()) for letters in {r[0] for r in refs}))
+    if len(refs) != with_ref:
+        return None
+    if formulas:  # every <f> must open a cell's content (<c r="B2" s="1"><f>…), as Excel writes it
+        found = _FORMULA_CELL.findall(data, 0, end)
+        if len(found) != data.count(b"<f>", 0, end) + data.count(b"<f ", 0, end) + data.count(b"<f/", 0, end):
+            return None
+        for letters, digits in found[:MAX_NOTED - len(result.formulas)]:
+            result.formulas.add((int(digits) - 1, _column(letters) - 1))
+    digits = [d for _, d, empty in refs if not empty]
+    if digits:
+        result.rows = max(result.rows, max(map(int, digits)))
+        result.cols = max(result.cols, max(_column(letters) for letters in {r[0] for r in refs if not r[2]}))
     return end
 
 
+def _careful_scan(data: bytes, place: _Place, result: SheetScan) -> int:
+    """Read ``data`` construct by construct; return where the unfinished rest begins.
+
+    Rows and cells are counted as python-calamine counts them: ``<row r="5">`` sets the row, ``</row>`` moves
+    to the next one, a cell without ``r`` takes the next column; what lies inside a cell's ``<v>``, ``<f>``
+    or ``<is>`` is its value. Raises :class:`BrokenArchive` for XML whose tags do not nest.
+    """
+    pos = expected = 0
+    stack = place.stack
+    text = b""
+    for m in _TOKEN.finditer(data):
+        if m.start() != expected:  # an unfinished construct: read with the next chunk
+            break
+        expected = m.end()
+        kind = m.lastindex
+        if kind == 1:  # text: kept for the next chunk unless a construct follows it here
+            text = m.group(1)
+            continue
+        pos = m.end()
+        if kind == 6:
+            raise BrokenArchive("a declaration (DTD) in a sheet")
+        if kind == 2:  # <v>value</v>
+            if place.error and place.cell is not None and not place.skip and len(result.errors) < MAX_NOTED:
+                result.errors[place.cell] = _unescape(m.group(2)[:100]) or "#ОШИБКА"
+        elif kind == 3:  # </name>
+            name = m.group(3).rstrip()
+            if stack is not None:
+                if not stack or stack[-1] != name:
+                    raise BrokenArchive("tags do not nest")
+                stack.pop()
+                if place.skip:
+                    if len(stack) >= place.skip:
+                        continue
+                    place.skip = 0
+            local = name[name.find(b":") + 1:] if b":" in name else name
+            if local == b"c":
+                _close_cell(place, result)
+            elif local == b"row":
+                place.row += 1
+                place.col = 0
+            elif local == b"v" and place.error and place.cell is not None and text:
+                if len(result.errors) < MAX_NOTED:
+                    result.errors[place.cell] = _unescape(text[:100])
+        elif kind == 5:  # <name …>
+            name, attrs = m.group(4, 5)
+            if attrs:
+                empty = attrs.endswith(b"/")
+                if not attrs[:1].isspace() and attrs != b"/":
+                    name = b"\0"  # <name"…">: not a name quick-xml reads as c or row
+            else:
+                empty = name.endswith(b"/")
+                if empty:
+                    name = name[:-1]
+            if stack is not None:
+                if place.skip:
+                    if not empty:
+                        stack.append(name)
+                    continue
+                if not empty:
+                    if len(stack) >= MAX_DEPTH:
+                        raise BrokenArchive("XML nested too deep")
+                    stack.append(name)
+            local = name[name.find(b":") + 1:] if b":" in name else name
+            if local == b"c":
+                _open_cell(attrs, empty, place, result)
+            elif local == b"row":
+                for key, quoted, apostrophed in _ATTR.findall(attrs):
+                    if key == b"r":
+                        found = _ROW_REF.fullmatch(quoted or apostrophed)
+                        if found:
+                            place.row = _number(found.group(1)) - 1
+                if empty:
+                    place.row += 1
+                    place.col = 0
+            elif place.cell is not None and local in _VALUE_TAGS:
+                if local == b"f" and len(result.formulas) < MAX_NOTED:
+                    result.formulas.add(place.cell)
+                if stack is not None and not empty:
+                    place.skip = len(stack)
+        text = b""
+    return pos
+
+
+def _open_cell(attrs: bytes, empty: bool, place: _Place, result: SheetScan) -> None:
+    simple = _SIMPLE_CELL.fullmatch(attrs)
+    if simple:  # r="A1" first, the others plain: no attribute-by-attribute reading
+        letters, digits, others = simple.groups()
+        found, kind = True, b"e" if b't="e"' in others else None
+    else:
+        ref = kind = None
+        for key, quoted, apostrophed in _ATTR.findall(attrs):
+            if key == b"r":
+                ref = quoted or apostrophed
+            elif key == b"t":
+                kind = quoted or apostrophed
+        matched = _CELL_REF.fullmatch(ref) if ref is not None else None
+        if matched:
+            letters, digits = matched.groups()
+        found = matched is not None
+    if found:
+        col = _COLUMNS.get(letters) or _column(letters)
+        row, col = _number(digits) - 1, col - 1
+    elif place.stack is None:
+        raise _Restart
+    else:
+        row, col = place.row, place.col
+    place.col = col + 1
+    if empty:  # <c r="A1" s="3"/>: formatting only
+        return
+    result.rows = max(result.rows, row + 1)
+    result.cols = max(result.cols, col + 1)
+    place.cell, place.error = (row, col), kind == b"e"
+
+
+def _close_cell(place: _Place, result: SheetScan) -> None:
+    if place.cell is not None and place.error and place.cell not in result.errors \
+            and len(result.errors) < MAX_NOTED:
+        result.errors[place.cell] = "#ОШИБКА"
+    place.cell = None
+
+
 def _xlsx_sheet(z: zipfile.ZipFile, member: str) -> SheetScan:
+    try:
+        return _scan_sheet(z, member, careful=False)
+    except _Restart:  # a cell without r after rows the fast scan did not count one by one
+        return _scan_sheet(z, member, careful=True)
+
+
+def _scan_sheet(z: zipfile.ZipFile, member: str, careful: bool) -> SheetScan:
     result = SheetScan()
+    place = _Place()
     tail = b""
     with z.open(member) as f:
         while True:
@@ -135,34 +347,28 @@ def _xlsx_sheet(z: zipfile.ZipFile, member: str) -> SheetScan:
             if not chunk:
                 break
             data = tail + chunk
-            fast_end = _fast_scan(data, result)
-            if fast_end is not None:
-                tail = data[fast_end:]
-                if len(tail) > MAX_TAIL:
-                    tail = tail[-200:]
-                continue
-            end = 0
-            for m in _CELL_ELEMENT.finditer(data):
-                end = m.end()
-                content = m.group(2)
-                if content is None:  # <c r="A1" s="3"/>: formatting only
-                    continue
-                ref = _REF.search(m.group(1))
-                if not ref:
-                    continue
-                row, col = int(ref.group(2)), col_number(ref.group(1).decode())
-                result.rows = max(result.rows, row)
-                result.cols = max(result.cols, col)
-                if _FORMULA.search(content) and len(result.formulas) < MAX_NOTED:
-                    result.formulas.add((row - 1, col - 1))
-                kind = _TYPE.search(m.group(1))
-                if kind and kind.group(1) == b"e" and len(result.errors) < MAX_NOTED:
-                    value = _VALUE.search(content)
-                    result.errors[(row - 1, col - 1)] = _unescape(value.group(1)) if value else "#ОШИБКА"
+            end = None if careful or place.cell is not None else _fast_scan(data, result)
+            if end is None:
+                end = _careful_scan(data, place, result)
+            else:
+                place.stack = None
             tail = data[end:]
             if len(tail) > MAX_TAIL:
-                tail = tail[-200:]
+                tail = _shorten(tail, place, result)
+    if tail:
+        _careful_scan(tail, place, result)
     return result
+
+
+def _shorten(tail: bytes, place: _Place, result: SheetScan) -> bytes:
+    """A rest that grows past MAX_TAIL: read its complete constructs and drop the text that follows them (a
+    string of megabytes). One construct longer than that is no spreadsheet's."""
+    rest = tail[_careful_scan(tail, place, result):]
+    start = rest.find(b"<")
+    rest = rest[start:] if start >= 0 else b""
+    if len(rest) > MAX_TAIL:
+        raise BrokenArchive("an XML construct longer than 4 MB")
+    return rest
 
 
 def _ods(z: zipfile.ZipFile) -> dict[str, SheetScan]:
@@ -198,3 +404,133 @@ def _ods(z: zipfile.ZipFile) -> dict[str, SheetScan]:
                 out[elem.get(TABLE + "name", "")] = current
                 elem.clear()
     return out
+
+
+# ----------------------------------------------------------------------------------------------- .xls
+
+# BIFF cell records python-calamine turns into cells (BLANK and MULBLANK it skips): NUMBER, LABEL, BOOLERR,
+# RK, LABELSST, FORMULA; MULRK holds one RK per column.
+_XLS_CELLS = frozenset((0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006))
+MULRK, FORMULA, BOOLERR, DIMENSIONS, EOF = 0x00BD, 0x0006, 0x0205, 0x0200, 0x000A
+BOUNDSHEET, BOF, CODEPAGE, FILEPASS = 0x0085, 0x0809, 0x0042, 0x002F
+_PAIR = struct.Struct("<HH").unpack_from  # a record's type and size; a cell's row and column
+_XLS_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+               0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+
+
+def _xls(path: Path) -> dict[str, SheetScan]:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:  # no workbook stream: not a spreadsheet, python-calamine refuses it
+                return {}
+            stream = ole.openstream(name).read()
+    except Exception as exc:  # olefile raises many kinds for a damaged container
+        raise BrokenArchive(str(exc)) from exc
+    return _biff(stream)
+
+
+def _biff(stream: bytes) -> dict[str, SheetScan]:
+    """The sheets of a BIFF workbook stream, found as python-calamine finds them: the globals up to their EOF
+    name each sheet and where its records start (BOUNDSHEET); a sheet's records run to the next EOF."""
+    unpack = struct.unpack_from
+    sheets: list[tuple[int, str]] = []
+    biff8, codepage = True, "cp1252"
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        kind, size = unpack("<HH", stream, pos)
+        data, pos = pos + 4, pos + 4 + size
+        if pos > end:
+            break
+        if kind == EOF:
+            break
+        if kind == FILEPASS and size >= 2 and unpack("<H", stream, data)[0] != 0:
+            return {}  # encrypted: python-calamine refuses it before any sheet
+        if kind == BOF and size >= 2:
+            version = unpack("<H", stream, data)[0]
+            biff8 = version not in (0x0200, 0x0002, 0x0007, 0x0300, 0x0400, 0x0500) and not (
+                version == 0 and size >= 4 and unpack("<H", stream, data + 2)[0] == 0x1000)
+        elif kind == CODEPAGE and size >= 2:
+            codepage = f"cp{unpack('<H', stream, data)[0]}"
+        elif kind == BOUNDSHEET:
+            if size < 8:  # python-calamine would stop with a panic (an exception no except Exception catches)
+                raise BrokenArchive("a sheet record too short")
+            sheets.append((unpack("<I", stream, data)[0], _sheet_name(stream[data + 6:pos], biff8, codepage)))
+    out: dict[str, SheetScan] = {}
+    done: dict[int, SheetScan] = {}
+    for start, name in sheets:
+        if start > end:
+            raise BrokenArchive("a sheet starts past the end of the workbook stream")
+        if start not in done:
+            done[start] = _biff_sheet(stream, start)
+        out[name] = done[start]
+    return out
+
+
+def _sheet_name(data: bytes, biff8: bool, codepage: str) -> str:
+    """ShortXLUnicodeString: length, then (BIFF8) a flags byte: UTF-16 or one byte per character."""
+    if not data:
+        return ""
+    count = data[0]
+    if biff8:
+        wide = len(data) > 1 and data[1] & 1
+        raw = data[2:2 + count * (2 if wide else 1)]
+        text = raw.decode("utf-16-le", "replace") if wide else raw.decode("latin-1")
+    else:
+        try:
+            text = data[1:1 + count].decode(codepage, "replace")
+        except LookupError:
+            text = data[1:1 + count].decode("latin-1")
+    return text.replace("\0", "")
+
+
+def _biff_sheet(stream: bytes, pos: int) -> SheetScan:
+    result = SheetScan()
+    formulas, errors = result.formulas, result.errors
+    rows = cols = 0
+    pair = _PAIR
+    end = len(stream)
+    while pos + 4 <= end:
+        kind, size = pair(stream, pos)
+        data = pos + 4
+        pos = data + size
+        if pos > end:
+            break
+        if kind in _XLS_CELLS:
+            if size < 4:
+                continue
+            row, col = pair(stream, data)
+            if kind == FORMULA:
+                if len(formulas) < MAX_NOTED:
+                    formulas.add((row, col))
+                if size >= 14 and stream[data + 12:data + 14] == b"\xff\xff" and stream[data + 6] == 2 \
+                        and len(errors) < MAX_NOTED:
+                    errors[(row, col)] = _XLS_ERRORS.get(stream[data + 8], "#ОШИБКА")
+            elif kind == BOOLERR and size >= 8 and stream[data + 7] == 1 and len(errors) < MAX_NOTED:
+                errors[(row, col)] = _XLS_ERRORS.get(stream[data + 6], "#ОШИБКА")
+            if row >= rows:
+                rows = row + 1
+            if col >= cols:
+                cols = col + 1
+        elif kind == MULRK:
+            if size >= 12:
+                row, col = pair(stream, data)
+                rows = max(rows, row + 1)
+                cols = max(cols, col + (size - 6) // 6)
+        elif kind == DIMENSIONS:
+            # python-calamine reserves room for the whole declared range before reading any cell
+            if size == 14:
+                first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", stream, data)
+            elif size == 10:
+                first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", stream, data)
+            else:
+                continue
+            if last_row >= 1 and last_col >= 1:  # (last - first) in u32, as calamine counts it
+                rows = max(rows, first_row + ((last_row - 1 - first_row) & 0xFFFFFFFF) + 1)
+                cols = max(cols, first_col + ((last_col - 1 - first_col) & 0xFFFFFFFF) + 1)
+        elif kind == EOF:
+            break
+    result.rows, result.cols = rows, cols
+    return result

@@ -188,6 +188,48 @@ def write_atomic(path: Path, produce: Callable[[Path], None]) -> None:
         produce(tmp)
 
 
+def replace_if_changed(path: Path, data: bytes, root: Path | None = None) -> tuple[bool, Path | None]:
+    """Write ``data`` unless the file already holds exactly it (running a command again changes nothing and
+    fills no backups); the previous version goes to «Резервные копии» first. Returns (written, backup)."""
+    ensure_not_locked(path)
+    try:
+        if path.is_file():
+            old = path.read_bytes()
+            if old == data or (old[:2] == data[:2] == b"PK" and same_package(old, data)):
+                return False, None
+    except OSError:
+        pass
+    saved = backup(path, root) if path.exists() else None
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return True, saved
+
+
+def same_package(a: Path | bytes, b: Path | bytes, ignore: tuple[str, ...] = ("docProps/core.xml",)) -> bool:
+    """Two .xlsx/.docx files hold the same parts (zip time stamps and the creation time in
+    ``docProps/core.xml`` aside)."""
+    import io
+    import zipfile
+
+    def opened(x: Path | bytes) -> zipfile.ZipFile:
+        return zipfile.ZipFile(io.BytesIO(x) if isinstance(x, bytes) else x)
+
+    try:
+        with opened(a) as za, opened(b) as zb:
+            names = sorted(n for n in za.namelist() if n not in ignore)
+            if names != sorted(n for n in zb.namelist() if n not in ignore):
+                return False
+            return all(za.read(n) == zb.read(n) for n in names)
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+
+
+def format_note(old: Path, new: Path) -> str:
+    """What to tell a curator whose .ods (.xls) book was written back as .xlsx, the toolkit's format."""
+    return (f"Книга теперь в формате {new.suffix}: «{new.name}»; прежний файл «{old.name}» — в папке «{BACKUP_DIR}». "
+            f"LibreOffice, МойОфис и Р7-Офис открывают её как обычно; сохраняйте её в формате {new.suffix}.")
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     def produce(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8")

@@ -319,6 +319,24 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
     return result
 
 
+# Also refused before a command rewrites a book from what it read: a sheet or a column it could not find
+# (renamed, deleted) would be written anew and empty, and what the book says would be counted without it.
+MISSING_BLOCKERS = {"sheet-missing", "column-missing"}
+
+
+def ensure_rewritable(report: Report, book: BookData, spec: WorkbookSpec) -> None:
+    """Refuse to rewrite ``book`` when reading it found a problem a rewrite would make worse (a repeated or
+    missing header, a missing sheet, a sheet too large) or something typed would not survive."""
+    blocker = next((p for p in report if p.file == book.label and p.code in REWRITE_BLOCKERS | MISSING_BLOCKERS),
+                   None)
+    if blocker is not None:
+        sheet = blocker.sheet if blocker.code != "sheet-missing" else ""  # «Нет листа …» names it
+        place = ", ".join(x for x in (sheet and f"лист «{sheet}»", blocker.cell and f"ячейка {blocker.cell}") if x)
+        raise NastavnikError(render("rewrite-refused", book=book.label, place=f"{place}: " if place else "",
+                                    detail=blocker.message))
+    ensure_nothing_lost(book, spec)
+
+
 def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
     """A workbook is rewritten from what was read: refuse when something typed in it would not survive
     (a sheet not in the spec, a note above the headers, a text longer than a cell holds). Any command that

@@ -58,7 +58,9 @@ _CELL_ROW = re.compile(r"(\d+)$")
 _UNSAFE_ATTRIBUTE = re.compile(r"attribute '([^']+)'")
 _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 # Template problems after which render.check_merge stops before looking at the data.
-_BLOCKING_CODES = {"doc-filter-unknown", "doc-template-unsafe", "doc-template-syntax"}
+_BLOCKING_CODES = {"doc-filter-unknown", "doc-template-unsafe", "doc-template-syntax", "doc-template-include"}
+# Rendering errors that are the template's, whatever the row: reported once, on the template.
+_TEMPLATE_CODES = {"doc-template-recursion", "doc-template-too-big"}
 
 
 @dataclass
@@ -371,6 +373,10 @@ def _row_error(report: Report, plan: MergePlan, number: int, exc: NastavnikError
         found = _UNSAFE_ATTRIBUTE.search(str(getattr(exc, "params", {}).get("detail", "")))
         detail = f"обращение к «{found.group(1)}»" if found else "обращение к скрытым данным программы"
         report.add("doc-template-unsafe", file=plan.template.name, detail=detail)
+        return True
+    code = getattr(exc, "code", None)
+    if code in _TEMPLATE_CODES:
+        report.add(str(code), file=plan.template.name, **getattr(exc, "params", {}))
         return True
     message = exc.message if exc.message.startswith("Строка ") else f"Строка {number}: {exc.message}"
     report.add("doc-merge-row-failed", file=plan.data.name, detail=message)

@@ -423,6 +423,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Шаблон пытается выполнить программный код ({detail}). Такой шаблон не обрабатывается: "
         "оставьте в полях только имена столбцов и фильтры, например ФИО|дательный.",
     ),
+    "doc-template-include": (
+        ERROR,
+        "В шаблоне команда «{{% {tag} %}}»: шаблон не может подключать другие файлы. Удалите её и оставьте в "
+        "полях только имена столбцов и фильтры.",
+    ),
+    "doc-template-recursion": (
+        ERROR,
+        "Шаблон вызывает сам себя без конца (макрос вызывает сам себя). Такой шаблон не обрабатывается: "
+        "уберите этот вызов.",
+    ),
+    "doc-template-too-big": (
+        ERROR,
+        "Поле шаблона требует слишком большого значения ({detail}): в документе так не бывает, и программа его "
+        "не вычисляет. Исправьте поле.",
+    ),
+    "order-template-failed": (ERROR, "Шаблон приказа «{template}»: {detail}"),
     "doc-filter-unknown": (
         ERROR,
         "В шаблоне неизвестный фильтр «{name}». Доступные фильтры: {known}.",
@@ -503,6 +519,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Впишите дату, например 22.11.2026.",
     ),
     "doc-merge-row-failed": (ERROR, "{detail}"),
+    # --- rewriting a workbook people edit ---
+    "rewrite-refused": (
+        ERROR,
+        "{book}: {place}{detail} Книга не перезаписана, чтобы ничего не пропало: исправьте её и повторите команду.",
+    ),
+    "book-unreadable": (
+        ERROR,
+        "Книга «{book}» не прочитана: {detail} {consequence}",
+    ),
     # --- results ---
     "results-not-a-pair": (
         WARNING,
@@ -538,6 +563,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ПАПКА» снова, чтобы пересчитать рейтинг; выбранные поощрения сохранятся.",
     ),
 }
+
+
+# The details of a broken document template, by a stable code: why Jinja could not read a field (its own
+# messages are English), why the file is not a Word document, why a field could not be filled.
+TEMPLATE_DETAILS: dict[str, str] = {
+    "unclosed-block": "не закрыт блок {{% if %}} или {{% for %}} (нет {{% endif %}} или {{% endfor %}})",
+    "unclosed-field": "поле не закрыто: после «{{{{» или «{{%» нет «}}}}» или «%}}»",
+    "stray-char": "поле не закрыто или в нём лишний знак «{char}»",
+    "bad-bracket": "незакрытая или лишняя скобка",
+    "stray-end": "команда «{tag}» без начала (нет парной {{% {opening} %}})",
+    "unknown-tag": "неизвестная команда «{tag}»",
+    "no-expression": "в команде не хватает выражения (например, «{{% for %}}» без «x in Список»)",
+    "empty-tag": "пустая команда {{% %}}",
+    "unclosed-comment": "не закрыт комментарий {{# … #}}",
+    "unknown-test": "неизвестная проверка «{name}»",
+    "unparsed": "запись в поле не разобрана",
+    "not-found": "файл «{name}» не найден",
+    "empty": "файл пустой (0 байт)",
+    "pdf": "это PDF, а не документ Word",
+    "excel": "это книга Excel, а не документ Word",
+    "ole": "это старый формат Word (.doc) или документ, защищённый паролем",
+    "not-zip": "файл повреждён или обрезан, или это не документ Word",
+    "not-docx": "в файле нет документа Word (word/document.xml)",
+    "broken-docx": "документ Word повреждён",
+    "no-body": "нет тела документа",
+    "zero-division": "деление на ноль",
+    "types": "значения несовместимых видов, например текст и число",
+    "range": "слишком большой диапазон или число",
+    "arguments": "фильтр или функция вызваны с неверными параметрами",
+    "render": "поле не удалось вычислить",
+    "long-text": "текст из {length} символов",
+    "big-number": "число из {digits} цифр",
+    "big-argument": "число {value}",
+    "big-width": "ширина поля из {digits} цифр",
+    "memory": "не хватило памяти",
+}
+
+
+def template_detail(code: str, **params: object) -> str:
+    """A detail of a broken template in Russian (see :data:`TEMPLATE_DETAILS`)."""
+    return TEMPLATE_DETAILS[code].format(**params)
+
+
+# Lines the command line prints about a whole run, by a stable code.
+LINES: dict[str, str] = {
+    "books-have-errors": "В книгах есть ошибки ({count}: {books}): подробности — «nastavnik check {folder}».",
+    "books-have-errors-docs": "В книгах есть ошибки ({count}: {books}): документы сделаны по тому, что удалось "
+                              "прочитать; подробности — «nastavnik check {folder}».",
+    "other-books-have-errors": "В других книгах программы есть ошибки ({count}: {books}): подробности — "
+                               "«nastavnik check {folder}».",
+}
+
+
+def line(code: str, **params: object) -> str:
+    return LINES[code].format(**params)
 
 
 # Problems that make a file unusable: `check` exits with code 2 when one of them is found.

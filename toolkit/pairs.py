@@ -42,7 +42,7 @@ from .program import Participant, Program, ProgramData
 from .reader import BookData, Row, Table
 from .spec import Profile, WorkbookSpec
 from .values import clean_text, fold, format_date, parse_date
-from .writer import write_workbook
+from .writer import rewrite_workbook
 
 BOOK = "pairs"
 PROPOSAL, MEETING, QUESTIONNAIRE = "proposal", "meeting", "questionnaire"
@@ -968,12 +968,15 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     state.refresh(start)
     unmatched = _unmatched(ctx, state, scheme, reasons)
     state.rows["unmatched"] = unmatched
-    backup = files.backup(found[0], program.root) if found and options.backup else None
-    write_workbook(target, spec, program.profile, program.program_id, state.rows)
+    written, backup = rewrite_workbook(target, found[0] if found else None, spec, program.profile,
+                                       program.program_id, state.rows,
+                                       backup_root=program.root if options.backup else None)
+    if not written:
+        lines.append(f"Книга «{target.name}» не изменилась: в ней уже всё это есть.")
     for old in found:
         if old != target:
             old.unlink()  # the .ods/.xls original is in «Резервные копии»; two versions would be ambiguous
-            lines.append(f"Книга записана в формате .xlsx; прежний файл «{old.name}» перенесён в резервную копию.")
+            lines.append(files.format_note(old, target))
     # the problems of the workbook as it is now written; those of the other workbooks as they were read
     after = _recheck(data, spec, target)
     report.extend(p for p in before if p.file != target.name)

@@ -9,6 +9,7 @@ line is left to fill by hand.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,7 @@ class OrderResult:
     mentees: int
     left_out: int
     pdf: Path | None = None
+    unchanged: bool = False  # the order file already said exactly this: not rewritten
 
 
 def _long_date(value: dt.date) -> str:
@@ -120,7 +122,8 @@ def order_context(data: ProgramData, pairs: list[FixedPair], number: str | None 
 def make_order(program: Program, report: Report, *, number: str | None = None, date: dt.date | None = None,
                template: Path | None = None, out: Path | None = None, pdf: bool = False) -> OrderResult:
     """Render the order for the fixed pairs of a program folder (the previous file goes to the backups)."""
-    from .render import convert_to_pdf, render_one
+    from .messages import render as message
+    from .render import DocumentError, convert_to_pdf, render_one
 
     data = program.load(report)
     if "pairs" not in data.books:
@@ -138,10 +141,17 @@ def make_order(program: Program, report: Report, *, number: str | None = None, d
     target = out or program.root / ORDER_FILE
     files.ensure_not_locked(target)
     context = order_context(data, pairs, number, date)
-    backup = files.backup(target, program.root) if target.exists() else None
-    with files.atomic_path(target) as tmp:
-        render_one(source, context, tmp)
-    result = OrderResult(target, backup, len(pairs), included, max(len(rows) - included, 0))
+    with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
+        draft = Path(scratch) / target.name
+        try:
+            render_one(source, context, draft)
+        except DocumentError as exc:  # a template of one's own: the message names it
+            if template is None:
+                raise
+            detail = exc.message[:1].lower() + exc.message[1:]
+            raise NastavnikError(message("order-template-failed", template=source.name, detail=detail)) from exc
+        written, backup = files.replace_if_changed(target, draft.read_bytes(), program.root)
+    result = OrderResult(target, backup, len(pairs), included, max(len(rows) - included, 0), unchanged=not written)
     if pdf:
         result.pdf = convert_to_pdf([target], target.parent)[0]
     return result

@@ -8,19 +8,27 @@ Formula results are never trusted: the toolkit computes from the inputs.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
+import gc
+import operator
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from unicodedata import is_normalized
 
 from . import files
 from .extent import SheetScan
 from .problems import Report
 from .spec import Column, Sheet, WorkbookSpec
 from .values import (
+    ERROR_VALUES,
+    PHONE_CHARS,
     ValueProblem,
     clean_multiline,
     clean_text,
@@ -66,7 +74,7 @@ class Cells(Mapping[str, str]):
         return len(self._letters)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # as the spreadsheet shows it (1-based)
     values: dict[str, Any]
@@ -173,18 +181,19 @@ class Book:
             raise SheetTooLarge(name, rows_used, cols_used)
         try:
             sheet = self._wb.get_sheet_by_name(name)
-            if name not in self.extents:  # .xls: no scan of the file, but its grid (≤ 65536 × 256) is known now
-                end = sheet.end
-                if end is not None and too_large(end[0] + 1, end[1] + 1):
-                    raise SheetTooLarge(name, end[0] + 1, end[1] + 1)
+            end = sheet.end  # the grid calamine built: checked too (an .xls is read whole before any check)
+            if end is not None and too_large(end[0] + 1, end[1] + 1):
+                raise SheetTooLarge(name, end[0] + 1, end[1] + 1)
             total = int(sheet.total_height or 0) + 1  # calamine gives the index of the last row
             data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
             self.merged[name] = list(sheet.merged_cell_ranges or [])
         except SheetTooLarge:
             raise
-        except Exception as exc:  # calamine raises several kinds; any of them means "not readable"
+        except BaseException as exc:  # calamine raises several kinds; any of them means "not readable"
+            if not _calamine_failure(exc):
+                raise
             raise SheetUnreadable(name) from exc
-        return [list(r[: files.MAX_COLUMNS]) for r in data], total
+        return [r[: files.MAX_COLUMNS] if r.__class__ is list else list(r[: files.MAX_COLUMNS]) for r in data], total
 
     def formulas(self, name: str) -> set[tuple[int, int]]:
         scan = self.scans.get(name)
@@ -247,7 +256,7 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
                       "doc": "это документ Word 97–2003, а не таблица"}.get(kind, "неизвестный формат")
             report.add("file-unreadable", file=label, detail=detail)
             return None
-    scans = None
+    scans, at_once = None, False
     if head[:2] == b"PK":
         problem = _zip_problem(path)
         if problem:
@@ -258,27 +267,45 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
         except BrokenArchive:
             report.add("file-unreadable", file=label, detail="архив повреждён или обрезан")
             return None
-        if "content.xml" in _zip_names(path):  # calamine reads every sheet of an .ods at once
-            large = [(name, s) for name, s in scans.items() if too_large(s.rows, s.cols)]
-            for name, s in large:
-                SheetTooLarge(name, s.rows, s.cols).report(report, label)
-            if large:
-                return None
+        at_once = "content.xml" in _zip_names(path)  # calamine reads every sheet of an .ods at once
     elif suffix != ".xls":
         report.add("file-unreadable", file=label, detail=_sniff(head))
         return None
+    elif head == OLE_MAGIC:  # .xls: calamine reads every sheet when the file is opened, grids reserved
+        try:
+            scans = scan(path)
+        except BrokenArchive:
+            report.add("file-unreadable", file=label, detail="файл повреждён или обрезан")
+            return None
+        at_once = True
+    if scans and at_once:
+        large = [(name, s) for name, s in scans.items() if too_large(s.rows, s.cols)]
+        for name, s in large:
+            SheetTooLarge(name, s.rows, s.cols).report(report, label)
+        if large:
+            return None
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several kinds; any of them means "not usable"
+    except BaseException as exc:  # calamine raises several kinds; any of them means "not usable"
+        if not _calamine_failure(exc):
+            raise
         name = type(exc).__name__
         if "Password" in name or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             report.add("file-encrypted", file=label)
         else:
             report.add("file-unreadable", file=label, detail=_calamine_detail(exc))
         return None
+    if scans and head == OLE_MAGIC and len(scans) == len(workbook.sheet_names):
+        scans = dict(zip(workbook.sheet_names, scans.values(), strict=True))  # as calamine decodes names
     if files.lock_files(path):
         report.add("file-open-elsewhere", file=label, lock=files.lock_files(path)[0].name)
     return Book(path, workbook, scans)
+
+
+def _calamine_failure(exc: BaseException) -> bool:
+    """An error of python-calamine on a damaged file: an exception, or a Rust panic (pyo3's PanicException
+    derives from BaseException, so ``except Exception`` does not catch it); Ctrl+C and exit pass through."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _zip_names(path: Path) -> set[str]:
@@ -299,7 +326,7 @@ def _ole_kind(path: Path) -> str:
     return ""
 
 
-def _calamine_detail(exc: Exception) -> str:
+def _calamine_detail(exc: BaseException) -> str:
     text = str(exc).lower()
     if "declared" in text or "crc" in text or "zip" in text or "eof" in text:
         return "архив повреждён или обрезан"
@@ -488,7 +515,31 @@ def _find_header_row(rows: list[list[Any]], columns: list[Column]) -> int:
     return best
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a table is built.
+
+    A 20,000-row table is ~100,000 new small containers (the grid's rows, each row's dicts); in CPython
+    3.11 such a burst sets off collections that traverse the whole heap again and again (about a third
+    of the time a table took to read). The objects built here hold no reference cycles: reference
+    counting frees them, and a cycle made meanwhile waits for the first collection after the pause.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
+    with _gc_paused():
+        return _read_table(book, sheet, report, label)
+
+
+def _read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
     if sheet.name not in book.sheet_names:
         alt = next((n for n in book.sheet_names if fold(n) == fold(sheet.name)), None)
         if alt is None:
@@ -519,13 +570,15 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
     for index, text in unknown:
         report.add("column-unknown", file=label, sheet=name, cell=cell_name(h, index), field=text, header=text)
     # values under no header: kept with the row (a rewrite must not lose them) and reported once per column
+    grid = _Grid(rows[h + 1:])
     taken = set(found.values()) | {i for i, _ in unknown} | {again for _, _, again in duplicates}
     headerless: list[tuple[int, str]] = []
     for i in range(len(header_cells)):
         if i in taken or not is_blank(header_cells[i]):
             continue
-        below = next((r for r in range(h + 1, len(rows)) if i < len(rows[r]) and not is_blank(rows[r][i])), None)
-        if below is not None:
+        filled = grid.filled(i)
+        if True in filled:
+            below = h + 1 + filled.index(True)
             headerless.append((i, f"Столбец {col_letter(i)}"))
             report.add("column-no-header", file=label, sheet=name, cell=cell_name(below, i), letter=col_letter(i),
                        row=h + 1)
@@ -534,53 +587,312 @@ def read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
         if r1 >= h and (r1 > r0 or c1 > c0):
             report.add("merged-cells", file=label, sheet=name, cell=cell_name(max(r0, h), c0),
                        range=f"{cell_name(r0, c0)}:{cell_name(r1, c1)}", first=cell_name(r0, c0))
-    errors = book.errors(name)
-    formulas = book.formulas(name)
     input_keys = [c.key for c in columns if not c.locked and c.type != "id" and c.key in found]
-    letters = {k: col_letter(i) for k, i in found.items()}
-    # (column, index, parse cache): the same typed value parses once per column
-    present: list[tuple[Column, int, dict[tuple[type, Any], tuple[Any, ValueProblem | None]]]] = [
-        (c, found[c.key], {}) for c in columns if c.key in found]
+    present = [(c, found[c.key]) for c in columns if c.key in found]
     unknown_present = [(i, text) for i, text in unknown] + headerless
     input_idx = [found[k] for k in input_keys]
     if not any(not c.locked and c.type != "id" for c in columns):
         input_idx = list(found.values())  # a sheet the program fills: any filled cell makes a row
-    out: list[Row] = []
-    for r in range(h + 1, len(rows)):
-        cells_raw = rows[r]
-        width = len(cells_raw)
-        extra = {text: cells_raw[i] for i, text in unknown_present if i < width and not is_blank(cells_raw[i])}
-        if not extra and all(i >= width or is_blank(cells_raw[i]) for i in input_idx) and not (
-                errors and any((r, i) in errors for i in input_idx)):
-            continue
-        raw: dict[str, Any] = {}
-        values: dict[str, Any] = {}
-        row = Row(number=r + 1, values=values, cells=Cells(letters, r + 1), extra=extra, raw=raw)
-        for column, i, cache in present:
-            value_raw = cells_raw[i] if i < width else None
-            raw[column.key] = value_raw
-            cache_key = (value_raw.__class__, value_raw)
-            parsed = cache.get(cache_key)
-            if parsed is None:
-                parsed = parse_cell(column, value_raw)
-                if len(cache) < 5000:
-                    cache[cache_key] = parsed
-            value, problem = parsed
-            if errors and (r, i) in errors:  # calamine reads a formula's error as an empty cell
-                value, problem = None, ValueProblem("formula-error", {"value": errors[(r, i)]})
-            elif formulas and (r, i) in formulas:
-                report.add("formula-in-input", file=label, sheet=name, cell=row.cell(column.key), field=column.header,
-                           value=_shown(value_raw))
-            if problem is not None:
-                row.bad.add(column.key)
-                report.add(problem.code, file=label, sheet=name, cell=row.cell(column.key), field=column.header,
-                           **problem.params)
-            elif value is None and column.required:
-                report.add("required-missing", file=label, sheet=name, cell=row.cell(column.key), field=column.header)
-            values[column.key] = list(value) if isinstance(value, list) else value
-        out.append(row)
+    out = _table_rows(grid, h + 1, present, unknown_present, input_idx, book.errors(name), book.formulas(name),
+                      {k: col_letter(i) for k, i in found.items()}, _CellReporter(report, label, name))
     return Table(sheet, name, out, header_row=h + 1, extra_headers=[t for _, t in unknown_present],
                  preamble=preamble)
+
+
+class _Grid:
+    """The rows under a header, read column by column (see :class:`_GridColumn`)."""
+
+    __slots__ = ("rows", "height", "_narrowest", "_columns")
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+        self.height = len(rows)
+        self._narrowest = min(map(len, rows), default=0)  # every row has at least this many cells
+        self._columns: dict[int, _GridColumn] = {}
+
+    def column(self, i: int) -> _GridColumn:
+        column = self._columns.get(i)
+        if column is None:
+            if i < self._narrowest:
+                cells = list(map(itemgetter(i), self.rows))
+            else:  # a shorter row: its missing cells read as None
+                cells = [r[i] if i < len(r) else None for r in self.rows]
+            column = self._columns[i] = _GridColumn(cells)
+        return column
+
+    def filled(self, i: int) -> list[bool]:
+        return self.column(i).filled()
+
+
+_NUMBERS = frozenset({bool, int, float})
+_Parsed = tuple[Any, ValueProblem | None]
+
+
+class _GridColumn:
+    """The cells of one column and its distinct values, each examined once: a registry repeats the same
+    classes, dates and choices thousands of times.
+
+    ``plain[j]`` is the clean text of the distinct value ``values[j]`` when that value is plain text — a
+    printable ``str`` in NFC without double spaces, for which :func:`clean_text` is ``str.strip`` — and
+    None for any other value. Plain text takes the short paths of :func:`_parse_distinct`.
+    """
+
+    __slots__ = ("cells", "values", "plain", "_index", "_verdict", "_filled")
+
+    def __init__(self, cells: list[Any]) -> None:
+        self.cells = cells
+        keys: list[Any] = cells
+        try:
+            position: dict[Any, Any] = dict.fromkeys(cells)
+            if not _NUMBERS.isdisjoint(map(type, position)) and len(_NUMBERS.intersection(map(type, cells))) > 1:
+                # 1, 1.0 and True are one key: tell them apart by type (they may parse differently)
+                keys = list(zip(map(type, cells), cells, strict=True))
+                position = dict.fromkeys(keys)
+        except TypeError:  # an unhashable value (no reader gives one): every cell stands for itself
+            keys = list(range(len(cells)))
+            position = dict.fromkeys(keys)
+            self.values = cells
+        else:
+            self.values = list(position) if keys is cells else [k[1] for k in position]
+        self._index: list[int] | None = None  # cell → its distinct value (None: every cell is distinct)
+        if len(position) < len(cells):
+            for j, k in enumerate(position):
+                position[k] = j
+            self._index = list(map(position.__getitem__, keys))
+        self.plain = _plain_texts(self.values)
+        self._verdict: list[bool] | None = None
+        self._filled: list[bool] | None = None
+
+    def which(self, cell: int) -> int:
+        """The distinct value of a cell (its position in :attr:`values`)."""
+        return cell if self._index is None else self._index[cell]
+
+    def verdict(self) -> list[bool]:
+        """For each distinct value: it is something (:func:`is_blank` is false)."""
+        if self._verdict is None:
+            if None in self.plain:
+                self._verdict = [not is_blank(v) if s is None else s != ""
+                                 for v, s in zip(self.values, self.plain, strict=True)]
+            else:
+                self._verdict = list(map(bool, self.plain))
+        return self._verdict
+
+    def filled(self) -> list[bool]:
+        """For each cell: it holds something."""
+        if self._filled is None:
+            self._filled = self.spread(self.verdict())
+        return self._filled
+
+    def spread(self, per_value: list[Any], rows: _Kept = None) -> list[Any]:
+        """A list given for the distinct values → the same for each cell (of the kept ``rows`` only)."""
+        if self._index is None:
+            return _pick(per_value, rows)
+        return list(map(per_value.__getitem__, _pick(self._index, rows)))
+
+
+# the rows kept of a grid: None (all), a number (those before it) or a mask
+_Kept = int | list[bool] | None
+
+
+def _pick(items: list[Any], rows: _Kept) -> list[Any]:
+    """The items of the kept rows (``items`` itself when all are kept)."""
+    if rows is None:
+        return items
+    if isinstance(rows, int):
+        return items[:rows]
+    return list(compress(items, rows))
+
+
+_IS_NFC = functools.partial(is_normalized, "NFC")
+_JOIN_LIMIT = 1 << 22  # characters joined into one text for a whole-column test (memory stays small)
+
+
+def _joined(values: list[Any]) -> str | None:
+    """The values joined by «|» if they are all ``str`` and not too long together, else None."""
+    try:
+        if sum(map(len, values)) > _JOIN_LIMIT:
+            return None
+        return "|".join(values)
+    except TypeError:  # not every value is a str
+        return None
+
+
+def _plain_texts(values: list[Any]) -> list[str | None]:
+    """For each value: ``clean_text(value)`` if the value is plain text (see :class:`_GridColumn`), else None."""
+    joined = _joined(values)
+    # «|» is printable and no space: the joined text is printable and free of «  » iff every value is
+    if joined is not None and joined.isprintable() and "  " not in joined and all(map(_IS_NFC, values)):
+        return list(map(str.strip, values))
+    return [v.strip() if v.__class__ is str and v.isprintable() and "  " not in v and is_normalized("NFC", v)
+            else None for v in values]
+
+
+_TEXT_TYPES = frozenset({"text", "id", "longtext"})
+_BLANK: _Parsed = (None, None)
+# all a plain text (no space but « »: the others are not printable) matching PHONE_CHARS holds besides digits
+_PHONE_MARKS = str.maketrans("", "", "+()-– ")
+
+
+def _phones(texts: list[str]) -> bool:
+    """Every text (plain, not blank) is a phone number by :func:`parse_contact`: PHONE_CHARS and 6–15 digits."""
+    if not all(map(PHONE_CHARS.match, texts)):
+        return False
+    # «|» is no phone character: the texts joined by it and split again count the digits of each (fast)
+    joined = _joined(texts)
+    parts = joined.translate(_PHONE_MARKS).split("|") if joined is not None else [
+        t.translate(_PHONE_MARKS) for t in texts]
+    digits = list(map(len, parts))
+    return not texts or (min(digits) >= 6 and max(digits) <= 15)
+
+
+def _parse_distinct(column: Column, cells: _GridColumn) -> tuple[list[Any], list[_Parsed] | None, bool]:
+    """:func:`parse_cell` of each distinct value of a column: (values, [(value, problem)] or None if no
+    value has a problem, whether any value is a list).
+
+    Plain text (see :class:`_GridColumn`) takes a short path with the same result where the result is
+    sure: blank → None; in a text column, its clean text (no line breaks: they are not printable, so
+    ``clean_multiline`` gives the same); in a contact column, the text if it is a phone number
+    (:func:`_phones`). Anything else — an error value, a text too long, an e-mail, a bad phone, any other
+    type — goes through :func:`parse_cell` itself.
+    """
+    t = column.type
+    plain = cells.plain
+    limit = column.max_length
+    phone = t == "contact"
+    texts = t in _TEXT_TYPES or phone
+    if texts and None not in plain and ERROR_VALUES.isdisjoint(plain) and \
+            max(map(len, cast(list[str], plain)), default=0) <= limit and (
+            not phone or _phones([s for s in cast(list[str], plain) if s] if "" in plain else cast(list[str], plain))):
+        return ([s or None for s in plain] if "" in plain else list(plain)), None, False
+    out: list[_Parsed] = []
+    for v, s in zip(cells.values, plain, strict=True):
+        if s is None or s in ERROR_VALUES or len(s) > limit:
+            out.append(parse_cell(column, v))
+        elif not s:
+            out.append(_BLANK)
+        elif texts and (not phone or _phones([s])):
+            out.append((s, None))
+        else:
+            out.append(parse_cell(column, v))
+    values = list(map(itemgetter(0), out))
+    return values, (out if any(p is not None for _, p in out) else None), any(isinstance(v, list) for v in values)
+
+
+class _CellReporter:
+    """Problems of one sheet's cells, each with its file, sheet, cell and field."""
+
+    __slots__ = ("report", "label", "sheet")
+
+    def __init__(self, report: Report, label: str, sheet: str) -> None:
+        self.report, self.label, self.sheet = report, label, sheet
+
+    def add(self, code: str, cell: str, column: Column, /, **params: Any) -> None:
+        self.report.add(code, file=self.label, sheet=self.sheet, cell=cell, field=column.header, **params)
+
+
+def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unknown: list[tuple[int, str]],
+                input_idx: list[int], errors: dict[tuple[int, int], str], formulas: set[tuple[int, int]],
+                letters: dict[str, str], problems: _CellReporter) -> list[Row]:
+    """The rows of a table under its header (``first``: 0-based index of the first row under it).
+
+    Column by column: which rows are filled, the parsed values; then, row by row in the sheet's order,
+    the problems of the rows that have any. A row is kept when an input cell or a cell of an unknown
+    column is filled or an input cell holds a formula's error.
+    """
+    n = grid.height
+    keep = [False] * n
+    if input_idx:  # the first input column decides most rows; the others are asked about the rest only
+        keep = list(grid.filled(input_idx[0]))
+        blank = list(compress(range(n), map(operator.not_, keep)))
+        for i in input_idx[1:]:
+            if not blank:
+                break
+            source = grid.column(i)
+            if len(blank) * 8 < n:
+                verdict, which = source.verdict(), source.which
+                filled = [p for p in blank if verdict[which(p)]]
+            else:
+                flags = source.filled()
+                filled = [p for p in blank if flags[p]]
+            if filled:
+                for p in filled:
+                    keep[p] = True
+                blank = [p for p in blank if not keep[p]]
+    for i, _ in unknown:
+        for p in compress(range(n), grid.filled(i)):
+            keep[p] = True
+    if errors:
+        inputs = set(input_idx)
+        for r, i in errors:
+            if i in inputs and first <= r < first + n:
+                keep[r - first] = True
+    kept = list(compress(range(n), keep))  # positions in the grid of the rows kept
+    m = len(kept)
+    rows: _Kept = None if m == n else m if not m or kept[-1] == m - 1 else keep
+
+    def cells(i: int) -> list[Any]:
+        return _pick(grid.column(i).cells, rows)
+
+    # cells outside the known columns, kept with their row so that a rewrite loses nothing
+    extras: list[dict[str, Any] | None] = [None] * m
+    for i, text in unknown:
+        col = cells(i)
+        for p in compress(range(m), _pick(grid.filled(i), rows)):
+            extra = extras[p]
+            if extra is None:
+                extra = extras[p] = {}
+            extra[text] = col[p]
+    keys = [c.key for c, _ in present]
+    raw_cols = [cells(i) for _, i in present]
+    parsed_cols: list[list[_Parsed] | None] = []
+    value_cols: list[list[Any]] = []
+    marked: set[int] = set()  # positions of the rows with a problem to report
+    for column, i in present:
+        source = grid.column(i)
+        values, parsed, lists = _parse_distinct(column, source)
+        parsed_cols.append(parsed)
+        if parsed is not None or (column.required and None in values):
+            flagged = [v is None for v in values] if parsed is None else [
+                problem is not None or (value is None and column.required) for value, problem in parsed]
+            marked.update(compress(range(m), source.spread(flagged, rows)))
+        values = source.spread(values, rows)
+        if lists:
+            values = [list(v) if isinstance(v, list) else v for v in values]  # a list of its own for each row
+        value_cols.append(values)
+    if errors or formulas:
+        indexes = {i for _, i in present}
+        position = dict(zip(kept, range(m), strict=True))
+        for r, i in (*errors, *formulas):
+            at = position.get(r - first)
+            if i in indexes and at is not None:
+                marked.add(at)
+    out: list[Row] = []
+    value_rows = zip(*value_cols, strict=True) if value_cols else repeat((), m)
+    raw_rows = zip(*raw_cols, strict=True) if raw_cols else repeat((), m)
+    for p, values_row, raw_row, extra in zip(kept, value_rows, raw_rows, extras, strict=True):
+        number = first + 1 + p  # as the spreadsheet shows it
+        out.append(Row(number=number, values=dict(zip(keys, values_row, strict=True)), cells=Cells(letters, number),
+                       extra={} if extra is None else extra, raw=dict(zip(keys, raw_row, strict=True))))
+    for p in sorted(marked):
+        row = out[p]
+        r = first + kept[p]
+        for j, (column, i) in enumerate(present):
+            parsed = parsed_cols[j]
+            if parsed is None:
+                value, problem = value_cols[j][p], None
+            else:
+                value, problem = parsed[grid.column(i).which(kept[p])]
+            if errors and (r, i) in errors:  # calamine reads a formula's error as an empty cell
+                value, problem = None, ValueProblem("formula-error", {"value": errors[(r, i)]})
+                row.values[column.key] = None
+            elif formulas and (r, i) in formulas:
+                problems.add("formula-in-input", row.cell(column.key), column, value=_shown(raw_cols[j][p]))
+            if problem is not None:
+                row.bad.add(column.key)
+                problems.add(problem.code, row.cell(column.key), column, **problem.params)
+            elif value is None and column.required:
+                problems.add("required-missing", row.cell(column.key), column)
+    return out
 
 
 def _shown(value: Any) -> str:

@@ -24,7 +24,9 @@ Row numbers in problems and errors are spreadsheet rows: row 2 is the first data
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import math
 import os
 import re
 import shutil
@@ -52,6 +54,7 @@ from lxml import etree
 from mailmerge import MailMerge
 
 from . import grammar, messages
+from .messages import template_detail
 from .problems import NastavnikError, Report
 from .values import clean_text, format_number
 from .writer import col_letter
@@ -83,9 +86,100 @@ _DOCXTPL = DocxTemplate(os.devnull)
 # --- environment and context -----------------------------------------------------------------
 
 
+# What a field may compute: a document holds pages of text, not gigabytes. Jinja's sandbox stops code from
+# running but not a field like {{ 'а' * 10000000000 }} from eating the memory (a MemoryError, or the
+# system killing the process): repetition, powers, padding widths and size arguments are limited.
+MAX_FIELD_SIZE = 1_000_000  # characters or items a field may make by repetition or padding
+MAX_POWER_BITS = 100_000  # bits of an integer power (about 30 000 digits)
+_SIZED_FILTERS = ("center", "indent", "truncate", "wordwrap", "batch", "slice")
+_PADDING_METHODS = ("center", "ljust", "rjust", "zfill", "expandtabs")
+_HUGE_WIDTH = re.compile(r"%[-+ #0]*(?:\d{7,}|\d*\.\d{7,})|\{[^{}]*:[^{}]*?\d{7,}[^{}]*\}")
+
+
+class FieldTooBig(Exception):
+    """A field would make a value too big for a document (the detail is in Russian)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _check_size(value: object) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_FIELD_SIZE:
+        if abs(value) < 10**30:
+            raise FieldTooBig(template_detail("big-argument", value=value))
+        raise FieldTooBig(template_detail("big-number", digits=int(abs(value).bit_length() * math.log10(2)) + 1))
+
+
+def _check_format(text: object) -> None:
+    if isinstance(text, str):
+        found = _HUGE_WIDTH.search(text)
+        if found:
+            raise FieldTooBig(template_detail("big-width", digits=max(len(d) for d in re.findall(r"\d+", found.group()))))
+
+
+def _sized(func: Any) -> Any:
+    """A builtin filter whose size arguments (a width, a count) are limited; Jinja's markers are kept."""
+
+    skip = 2 if getattr(func, "jinja_pass_arg", None) is not None else 1  # (environment,) value: not sizes
+
+    @functools.wraps(func)
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args[skip:], *kwargs.values()):
+            _check_size(value)
+        return func(*args, **kwargs)
+
+    return limited
+
+
+def _formatted(func: Any) -> Any:
+    @functools.wraps(func)
+    def limited(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_format(value)
+        return func(value, *args, **kwargs)
+
+    return limited
+
+
+class DocumentSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, and no field that makes a value too big: ``*`` of a text or a list, ``**`` of
+    integers, ``%`` and ``str.format`` with huge widths, padding methods and sized filters."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for items, times in ((left, right), (right, left)):
+                if isinstance(items, (str, bytes, list, tuple)) and isinstance(times, int) \
+                        and len(items) * times > MAX_FIELD_SIZE:
+                    raise FieldTooBig(template_detail("long-text", length=len(items) * times))
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1 \
+                    and abs(left).bit_length() * right > MAX_POWER_BITS:
+                raise FieldTooBig(template_detail("big-number", digits=int(right * math.log10(abs(left))) + 1))
+        elif operator == "%":
+            _check_format(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
+        if isinstance(getattr(__obj, "__self__", None), str) and getattr(__obj, "__name__", "") in _PADDING_METHODS:
+            for value in (*args, *kwargs.values()):
+                _check_size(value)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format(value.__self__)
+        return wrapped
+
+
 def make_env() -> SandboxedEnvironment:
     """The Jinja environment for document templates: sandboxed, autoescaped, strict, Russian filters."""
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = DocumentSandbox(autoescape=True, undefined=StrictUndefined)
+    for name in _SIZED_FILTERS:
+        env.filters[name] = _sized(env.filters[name])
+    env.filters["format"] = _formatted(env.filters["format"])
     env.filters.update(grammar.jinja_filters())
     return env
 
@@ -194,6 +288,12 @@ def _scan_source(env: SandboxedEnvironment, source: str) -> tuple[nodes.Template
             hidden.append(attr)
     if hidden:
         problems.append(("doc-template-unsafe", {"detail": "обращение к " + ", ".join(f"«{a}»" for a in hidden)}))
+    tags: list[str] = []
+    for statement in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        tag = _FILE_TAGS[type(statement)]
+        if tag not in tags:
+            tags.append(tag)
+            problems.append(("doc-template-include", {"tag": tag}))
     known_filters = sorted(f for f in grammar.jinja_filters())
     seen: set[str] = set()
     for filt in ast.find_all(nodes.Filter):
@@ -203,19 +303,82 @@ def _scan_source(env: SandboxedEnvironment, source: str) -> tuple[nodes.Template
     for test in ast.find_all(nodes.Test):
         if test.name not in env.tests and test.name not in seen:
             seen.add(test.name)
-            problems.append(("doc-template-syntax", {"detail": f"неизвестная проверка «{test.name}»", "near": ""}))
+            problems.append(("doc-template-syntax", {"detail": template_detail("unknown-test", name=test.name),
+                                                     "near": ""}))
     return ast, problems
 
 
+_FILE_TAGS: dict[type, str] = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from … import",
+                               nodes.Extends: "extends"}
+
+
 def _syntax_detail(exc: jinja2.TemplateSyntaxError) -> str:
+    """Why Jinja could not read a field, in Russian (Jinja's own messages are English)."""
     text = str(exc.message or exc)
-    if "unexpected end of template" in text or "Unexpected end of template" in text:
-        return "не закрыт блок {% if %} или {% for %}"
-    if "unexpected '}'" in text or "expected token" in text:
-        return "незакрытая или лишняя скобка"
-    if "unknown tag" in text.lower():
-        return f"неизвестная команда ({text})"
-    return text
+    low = text.lower()
+    tag = re.search(r"unknown tag '([^']+)'", text)
+    if tag:
+        name = tag.group(1)
+        if name.startswith("end") and len(name) > 3:
+            return template_detail("stray-end", tag=name, opening=name[3:])
+        return template_detail("unknown-tag", tag=name)
+    if "missing end of comment" in low:
+        return template_detail("unclosed-comment")
+    if "unexpected end of template" in low:
+        if "expected 'end of print statement'" in low or "expected 'end of statement block'" in low:
+            return template_detail("unclosed-field")
+        return template_detail("unclosed-block")
+    if "expected an expression" in low:
+        return template_detail("no-expression")
+    if "tag name expected" in low:
+        return template_detail("empty-tag")
+    char = re.match(r"unexpected (?:char )?'(.+?)'", text)
+    if char:
+        # after an unclosed field Jinja meets the document's own markup: «<», «/», «>» were not typed
+        if char.group(1) in ("<", "/", ">", "end of template"):
+            return template_detail("unclosed-field")
+        return template_detail("stray-char", char=char.group(1))
+    if "expected token" in low:
+        return template_detail("bad-bracket")
+    return template_detail("unparsed")
+
+
+def _render_detail(exc: BaseException) -> str:
+    """Why a field could not be filled, in Russian."""
+    text = str(exc).lower()
+    if isinstance(exc, ZeroDivisionError):
+        return template_detail("zero-division")
+    if isinstance(exc, OverflowError) or "range too big" in text or "exceeds the limit" in text:
+        return template_detail("range")
+    if isinstance(exc, TypeError):
+        return template_detail("arguments" if "argument" in text else "types")
+    return template_detail("render")
+
+
+def unreadable_detail(path: Path) -> str:
+    """Why a template is not a Word document, in Russian (looked at in the file itself)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError:
+        return template_detail("not-found", name=path.name)
+    if size == 0:
+        return template_detail("empty")
+    if head.startswith(b"%PDF"):
+        return template_detail("pdf")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return template_detail("ole")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return template_detail("not-zip")
+    if any(n.startswith("xl/") for n in names):
+        return template_detail("excel")
+    if "word/document.xml" not in names:
+        return template_detail("not-docx")
+    return template_detail("broken-docx")
 
 
 # --- prepared docxtpl template -----------------------------------------------------------------
@@ -251,16 +414,16 @@ class PreparedTemplate:
             with zipfile.ZipFile(path) as archive:
                 entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
         except FileNotFoundError as exc:
-            raise DocumentError("doc-template-unreadable", detail=f"файл «{path.name}» не найден") from exc
+            raise DocumentError("doc-template-unreadable", detail=template_detail("not-found", name=path.name)) from exc
         except Exception as exc:  # python-docx/zipfile raise many kinds for a broken or foreign file
-            raise DocumentError("doc-template-unreadable", detail=f"{path.name}: {type(exc).__name__}") from exc
+            raise DocumentError("doc-template-unreadable", detail=unreadable_detail(path)) from exc
 
         root_xml = _DOCXTPL.xml_to_string(document.element)
         body_xml = _DOCXTPL.xml_to_string(document.element.body)
         opening = _BODY_IN_ROOT.search(root_xml)
         closing = root_xml.rfind("</w:body>")
         if opening is None or closing < 0:
-            raise DocumentError("doc-template-unreadable", detail="нет тела документа")
+            raise DocumentError("doc-template-unreadable", detail=template_detail("no-body"))
         head, tail = root_xml[: opening.start()], root_xml[closing + len("</w:body>") :]
         trees: list[nodes.Template] = []
         main = _compile_part(env, document.part.partname.lstrip("/"), body_xml, trees)
@@ -299,6 +462,12 @@ class PreparedTemplate:
             out = part.template.render(context)
         except SecurityError as exc:
             raise DocumentError("doc-template-unsafe", detail=str(exc)) from exc
+        except FieldTooBig as exc:
+            raise DocumentError("doc-template-too-big", detail=exc.detail) from exc
+        except MemoryError as exc:
+            raise DocumentError("doc-template-too-big", detail=template_detail("memory")) from exc
+        except RecursionError as exc:
+            raise DocumentError("doc-template-recursion") from exc
         except jinja2.UndefinedError as exc:
             found = _UNDEFINED_NAME.search(str(exc.message or ""))
             name = (found.group(1) or found.group(2)) if found else str(exc.message)
@@ -306,7 +475,7 @@ class PreparedTemplate:
         except NastavnikError as exc:
             raise NastavnikError(f"Строка {row}: {exc.message}" if row else exc.message) from exc
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            raise DocumentError("doc-render-failed", at_row=row, detail=str(exc)) from exc
+            raise DocumentError("doc-render-failed", at_row=row, detail=_render_detail(exc)) from exc
         out = _P_UNMARK.sub(r"<w:p\1", out)
         out = out.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in out for ch in _LISTING_CHARS):
@@ -460,7 +629,7 @@ def _stat(path: Path) -> os.stat_result:
     try:
         return path.stat()
     except OSError as exc:
-        raise DocumentError("doc-template-unreadable", detail=f"файл «{path.name}» не найден") from exc
+        raise DocumentError("doc-template-unreadable", detail=template_detail("not-found", name=path.name)) from exc
 
 
 def prepare(template_path: str | os.PathLike[str]) -> PreparedTemplate:
@@ -479,9 +648,10 @@ def mergefields(template_path: str | os.PathLike[str]) -> set[str]:
         with MailMerge(str(template_path)) as merge:
             return set(merge.get_merge_fields())
     except FileNotFoundError as exc:
-        raise DocumentError("doc-template-unreadable", detail=f"файл «{Path(template_path).name}» не найден") from exc
+        raise DocumentError("doc-template-unreadable",
+                            detail=template_detail("not-found", name=Path(template_path).name)) from exc
     except Exception as exc:  # not a zip, no [Content_Types].xml …
-        raise DocumentError("doc-template-unreadable", detail=type(exc).__name__) from exc
+        raise DocumentError("doc-template-unreadable", detail=unreadable_detail(Path(template_path))) from exc
 
 
 def _has_jinja_tags(template_path: str | os.PathLike[str]) -> bool:
@@ -557,17 +727,24 @@ def template_fields(template_path: str | os.PathLike[str]) -> set[str]:
     return prepare(template_path).fields()
 
 
+def render_bytes(template_path: str | os.PathLike[str], context: Mapping[str, object]) -> bytes:
+    """One document for one data row, in memory: a broken template fails before any file is touched."""
+    buffer = io.BytesIO()
+    if is_mergefield_template(template_path):
+        _merge_one(Path(template_path), context, buffer)
+    else:
+        prepared = prepare(template_path)
+        prepared.write(buffer, prepared.render_parts(row_context(context), None))
+    return buffer.getvalue()
+
+
 def render_one(template_path: str | os.PathLike[str], context: Mapping[str, object],
                out_path: str | os.PathLike[str]) -> Path:
     """One document for one data row."""
+    data = render_bytes(template_path, context)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if is_mergefield_template(template_path):
-        _merge_one(Path(template_path), context, out)
-        return out
-    prepared = prepare(template_path)
-    replaced = prepared.render_parts(row_context(context), None)
-    prepared.write(out, replaced)
+    out.write_bytes(data)
     return out
 
 

@@ -29,7 +29,7 @@ from .ranking import MentorInput, Method, RankedMentor, rank
 from .reader import Row
 from .spec import Profile, WorkbookSpec, resolve, workbook_specs
 from .values import clean_text, fold
-from .writer import write_workbook
+from .writer import rewrite_workbook
 
 BOOK = "results"
 WORK_BOOK = "work"
@@ -445,17 +445,29 @@ def run_results(program: Program, report: Report, *, today: dt.date | None = Non
     if "pairs" not in data.books:
         raise NastavnikError("Книга «04_Пары» не прочитана: итоги подводятся для закреплённых пар. "
                              "Сначала сформируйте пары командой «nastavnik match».")
+    from .messages import render
+    from .work_files import unreadable_work_book
+
+    broken = unreadable_work_book(program, data, before)
+    if broken is not None:  # the ranking would be made without the meetings and the goals, and differ
+        raise NastavnikError(render("book-unreadable", book=broken[0], detail=broken[1], consequence=(
+            "Итоги не пересчитаны: без журнала встреч и целей рейтинг наставников получился бы другим. "
+            "Исправьте книгу или восстановите её из резервной копии.")))
+    if found:  # «06_Итоги» is rewritten from what was read: it must lose nothing
+        from .forms_import import ensure_rewritable
+
+        ensure_rewritable(before, data.books[BOOK], spec)
     pairs = result_pairs(data)
     method = method_of(program.profile)
     ranked = compute_ranking(data, today)
     rows, added = build_rows(data, spec, pairs, ranked)
-    saved = files.backup(found[0], program.root) if found and backup else None
-    write_workbook(target, spec, program.profile, program.program_id, rows)
-    lines: list[str] = []
+    written, saved = rewrite_workbook(target, found[0] if found else None, spec, program.profile,
+                                      program.program_id, rows, backup_root=program.root if backup else None)
+    lines: list[str] = [] if written else [f"Книга «{target.name}» не изменилась: в ней уже всё это есть."]
     for old in found:
         if old != target:
             old.unlink()
-            lines.append(f"Книга записана в формате .xlsx; прежний файл «{old.name}» перенесён в резервную копию.")
+            lines.append(files.format_note(old, target))
     report.extend(before)
     with_place = [r for r in ranked if r.ranked]
     lines.insert(0, f"Пар и групп с итогами: {len(pairs)}; новых строк для пар: {added}.")

@@ -195,7 +195,8 @@ def class_number(klass: str) -> int:
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_CHARS = re.compile(r"^[+\d][\d\s()\-–]{5,}$")
+PHONE_CHARS = re.compile(r"^[+\d][\d\s()\-–]{5,}$")
+NOT_DIGIT = re.compile(r"\D")
 
 
 def parse_contact(value: object) -> str | ValueProblem:
@@ -203,8 +204,8 @@ def parse_contact(value: object) -> str | ValueProblem:
     text = clean_text(value)
     if "@" in text:
         return text if _EMAIL.match(text) else ValueProblem("bad-email", {"value": text})
-    digits = re.sub(r"\D", "", text)
-    if _PHONE_CHARS.match(text) and 6 <= len(digits) <= 15:
+    digits = NOT_DIGIT.sub("", text)
+    if PHONE_CHARS.match(text) and 6 <= len(digits) <= 15:
         return text
     return ValueProblem("bad-phone", {"value": text})
 

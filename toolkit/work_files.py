@@ -21,6 +21,7 @@ rows of P in «05_Работа пар» and J the last fingerprint collected for
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,18 @@ def _load(program: Program) -> tuple[ProgramData, Report]:
     return data, report
 
 
+def unreadable_work_book(program: Program, data: ProgramData, report: Report) -> tuple[str, str] | None:
+    """(file name, why) when «05_Работа пар» is in the folder but could not be read: what is counted from
+    it (meetings, goals) would silently be counted as nothing."""
+    from .messages import FATAL_CODES
+
+    found = program.find_files(work_spec(program.profile))
+    if not found or BOOK in data.books:
+        return None
+    problem = next((p for p in report if p.file == found[0].name and p.code in FATAL_CODES), None)
+    return found[0].name, problem.message if problem else ""
+
+
 def work_path(program: Program) -> Path:
     spec = work_spec(program.profile)
     found = program.find_files(spec)
@@ -99,6 +112,7 @@ class Distributed:
     pair_id: str
     path: Path
     backup: Path | None
+    unchanged: bool = False  # the workbook in the folder is already exactly this one
 
 
 def file_name(info: PairInfo) -> str:
@@ -131,9 +145,14 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
         rows = existing.get(info.pair_id, {})
         path = inside(out, safe_filename(file_name(info), used) + ".xlsx")
         files.ensure_not_locked(path)
-        backup = files.backup(path, out) if path.exists() else None
-        write_workbook(path, spec, program.profile, program.program_id, pair_rows(data, info, rows),
-                       meta={PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)})
+        with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
+            draft = Path(scratch) / path.name
+            write_workbook(draft, spec, program.profile, program.program_id, pair_rows(data, info, rows),
+                           meta={PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)})
+            if path.is_file() and files.same_package(draft, path):  # sent before and nothing new: left as is
+                done.append(Distributed(info.pair_id, path, None, unchanged=True))
+                continue
+            _, backup = files.replace_if_changed(path, draft.read_bytes(), out)
         done.append(Distributed(info.pair_id, path, backup))
     return done
 
@@ -276,7 +295,11 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
         raise NastavnikError(f"«{inbox}» — это файл, а не папка. Укажите папку с присланными книгами пар.")
     target = work_path(program)
     files.ensure_not_locked(target)
-    data, _ = _load(program)
+    data, read = _load(program)
+    if BOOK in data.books:  # «05_Работа пар» is rewritten from what was read: it must lose nothing
+        from .forms_import import ensure_rewritable
+
+        ensure_rewritable(read, data.books[BOOK], work_spec(program.profile))
     profile = program.profile
     pairs = known_pairs(data)
     existing = _existing(data)
@@ -386,13 +409,16 @@ def _write(program: Program, data: ProgramData, accepted: dict[str, Incoming], t
         item = accepted[pid]
         rows["journal"].append({PAIR_COLUMN: pid, "file": item.label, "collected_on": today, "digest": item.digest,
                                 "summary": summary_text(program.profile, item.rows)})
+    new_target = program.root / (spec.file + ".xlsx")
+    for path in {target, new_target}:  # refused before the backup: a refusal leaves no trace
+        files.ensure_not_locked(path)
+        files.ensure_writable(path)
     if target.exists() and backup:
         result.backup = files.backup(target, program.root)
-    new_target = program.root / (spec.file + ".xlsx")
     write_workbook(new_target, spec, program.profile, program.program_id, rows)
     if target != new_target and target.exists():
         target.unlink()  # an .ods copy is in «Резервные копии»; two versions would be ambiguous
-        result.lines.append(f"Книга записана в формате .xlsx; прежний файл «{target.name}» — в резервной копии.")
+        result.lines.append(files.format_note(target, new_target))
     result.path = new_target
     result.written = True
 

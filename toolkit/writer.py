@@ -465,3 +465,35 @@ def write_workbook(
             raise RuntimeError("xlsxwriter warnings: " + "; ".join(str(w.message) for w in caught))
 
     write_atomic(path, produce)
+
+
+def rewrite_workbook(
+    target: Path,
+    previous: Path | None,
+    spec: WorkbookSpec,
+    profile: Profile,
+    program_id: str,
+    data: dict[str, Any],
+    *,
+    backup_root: Path | None,
+) -> tuple[bool, Path | None]:
+    """Rewrite a workbook a person edits: if the new version holds exactly what the file holds, nothing is
+    written and nothing backed up (running a command again changes nothing); otherwise ``previous`` (the file
+    read, perhaps an .ods) goes to «Резервные копии» under ``backup_root`` and ``target`` is written
+    atomically. Returns (written, backup)."""
+    import shutil
+    import tempfile
+
+    from . import files
+
+    files.ensure_not_locked(target)
+    files.ensure_writable(target)
+    with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
+        draft = Path(scratch) / target.name
+        write_workbook(draft, spec, profile, program_id, data)
+        if previous is not None and previous == target and files.same_package(draft, target):
+            return False, None
+        saved = files.backup(previous, backup_root) if previous is not None and backup_root is not None else None
+        with files.atomic_path(target) as tmp:
+            shutil.copyfile(draft, tmp)
+    return True, saved

@@ -10,7 +10,10 @@ place (sheet, cell) its Russian message must name and a phrase of that message. 
 builds the corpus once per session and runs every case; the inputs' bytes must not change.
 
 Inputs covered: the program workbooks read by ``check`` and ``status``, the registry rewritten by
-``import``, the forms exports read by ``import`` and the tables read by ``merge``. Nothing here is a
+``import``, the forms exports read by ``import``, the tables read by ``merge``, the pairs' workbooks
+returned to ``collect`` (and «05_Работа пар» it rewrites), «05_Работа пар» and «06_Итоги» read by
+``check``, ``status``, ``monitor``, ``results`` and ``docs``, and the Word templates of ``merge`` and
+``order --template`` (broken fields, attempts to leave the sandbox). Nothing here is a
 hand-made binary: encrypted workbooks are made by msoffcrypto-tool (an OLE container with an
 ``EncryptedPackage`` stream otherwise, as Office writes), old ``.xls`` and ``.ods`` files by ONE
 LibreOffice call per format, zip bombs by a deflate stream written block by block (2 GiB of spaces in
@@ -71,6 +74,9 @@ class Case:
     phrases: list[str] = field(default_factory=list)  # Russian phrases the output must contain
     place: list[str] = field(default_factory=list)  # «лист «…»», «ячейка C2» …
     may_change: list[str] = field(default_factory=list)  # files (relative) the command may rewrite or remove
+    # files or folders («…/») the command may create; any other new file fails the case (a backup made by a
+    # command that then refused, a book written although the input was refused …)
+    may_create: list[str] = field(default_factory=list)
     isolate: bool = False  # run in a child process: a failed guard would abort the interpreter
     about: str = ""
 
@@ -402,6 +408,73 @@ def merge_template(path: Path) -> None:
     doc.save(str(path))
 
 
+# --------------------------------------------------------------------------- the pairs' workbooks and stage 7
+
+WORKED, RESULTS = "worked", "results"  # the student demo after the work of pairs; the same after the results
+WORK, TOTALS = "05_Работа пар", "06_Итоги"
+W, T = f"{WORK}.xlsx", f"{TOTALS}.xlsx"
+OUTBOX = "книги пар"  # in the base: the workbooks «distribute» handed out from WORKED
+FILLED = "заполнена.xlsx"  # in the base: П-002's workbook with one more meeting typed in
+INBOX = "Входящие"
+PAIR = "П-002"
+MEETINGS = "Встречи"
+NEW_MEETING: dict[str, Any] = {"B7": dt.datetime(2027, 2, 12), "C7": "Очно", "D7": "Подготовка к контрольной",
+                               "E7": 40, "H7": 5, "J7": 5}
+BACKUPS = "Резервные копии"
+MONITOR = "Мониторинг.xlsx"
+ORDER = "Приказ о закреплении наставнических пар.docx"
+
+
+def build_work_bases(base: Path) -> None:
+    """WORKED: the student demo after pairing and the work of pairs («05_Работа пар» collected, «Мониторинг»);
+    RESULTS: the same after stage 7 («06_Итоги» with feedback, a ranking and awards; the documents left out);
+    the workbooks handed out from WORKED, and П-002's filled in with one more meeting."""
+    from toolkit.demo import build_student, run_pairing_demo, run_results_demo, run_work_demo
+    from toolkit.program import Program
+    from toolkit.work_demo import INBOX as DEMO_INBOX
+    from toolkit.work_demo import OUTBOX as DEMO_OUTBOX
+    from toolkit.work_files import distribute
+
+    program = build_student(base / WORKED)
+    run_pairing_demo(program)
+    run_work_demo(program)
+    for folder in (DEMO_INBOX, DEMO_OUTBOX):
+        shutil.rmtree(program.root / folder)
+    results = Program.open(Path(shutil.copytree(program.root, base / RESULTS)))
+    run_results_demo(results)
+    for folder in ("Документы", BACKUPS):
+        shutil.rmtree(results.root / folder, ignore_errors=True)
+    distribute(Program.open(program.root), base / OUTBOX)
+    fill_pair(handed_out(base, PAIR), base / FILLED, {MEETINGS: NEW_MEETING})
+
+
+def handed_out(base: Path, pair: str) -> Path:
+    """The workbook «distribute» wrote for a pair («П-002 Лебедев Илья – Кузнецов Даниил.xlsx»)."""
+    return next((base / OUTBOX).glob(f"{pair} *.xlsx"))
+
+
+def fill_pair(source: Path, target: Path, cells: dict[str, dict[str, Any]],
+              change: Callable[[Workbook], None] | None = None) -> None:
+    """A pair types into its workbook in Excel and saves it as ``target``: {sheet: {"B7": value}}."""
+    wb = openpyxl.load_workbook(source)
+    for sheet, values in cells.items():
+        set_cells(sheet, values)(wb)
+    if change is not None:
+        change(wb)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+
+
+def docx_template(path: Path, text: str) -> None:
+    """A Word template with one field paragraph, as a person types it."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Благодарственное письмо")
+    doc.add_paragraph(text)
+    doc.save(str(path))
+
+
 # --------------------------------------------------------------------------- the corpus
 
 Make = Callable[[Path], Any]  # builds one case's files in its folder
@@ -444,6 +517,7 @@ class Corpus:
         merge_template(self.base / MERGE_TEMPLATE)
         table_xlsx(self.base / "данные.xlsx", MERGE_HEADER, MERGE_ROWS, sheet="Список")
         table_xlsx(self.base / "ответы.xlsx", GOOGLE_HEADER, GOOGLE_ROWS)
+        build_work_bases(self.base)
 
     def lo_sources(self) -> dict[str, Path]:
         """Files LibreOffice re-saves (as .ods and .xls) in one call per format."""
@@ -469,6 +543,7 @@ class Corpus:
                                         "T3": 't="str"><f>"звонить"&amp;" вечером"</f><v>звонить вечером</v>'})
         out["student__formulas"] = formulas
         out["merge"] = shutil.copy2(self.base / "данные.xlsx", src / "merge.xlsx")
+        out["pair"] = Path(shutil.copy2(self.base / FILLED, src / "pair.xlsx"))
         out["export"] = shutil.copy2(self.base / "ответы.xlsx", src / "export.xlsx")
         return out
 
@@ -967,7 +1042,7 @@ def import_cases(c: Corpus) -> None:
         rewrites = code != 2 if changes is None else changes
         may = [f"{PROGRAM}/{R}", f"{PROGRAM}/{REGISTRY}.ods"] if rewrites else []
         c.case(Case(case_id, args, code, export_name if file is None else file, phrases, place or [], may,
-                    isolate=isolate), make)
+                    may_create=[f"{PROGRAM}/{BACKUPS}/"] if rewrites else [], isolate=isolate), make)
 
     ok = [OK_IMPORT]
     imp("импорт-csv-utf8-запятая", "Ответы (1).csv", csv_bytes(GOOGLE_HEADER, GOOGLE_ROWS), 0, ok, file="")
@@ -1116,7 +1191,7 @@ def merge_cases(c: Corpus) -> None:
 
         args = ["merge", "{case}/" + MERGE_TEMPLATE, "{case}/" + data_name, "--out", "{case}/Документы"]
         c.case(Case(case_id, args, code, data_name if file is None else file, phrases, place or [],
-                    isolate=isolate), make, form=None)
+                    may_create=["Документы/"] if code == 0 else [], isolate=isolate), make, form=None)
 
     done = [OK_MERGE]
     merge("слияние-xlsx", "Список на грамоты (9 «Б»).xlsx", lambda p: shutil.copy2(c.base / "данные.xlsx", p), 0,
@@ -1152,6 +1227,503 @@ def merge_cases(c: Corpus) -> None:
           file="")
 
 
+# ---- 6. collect: the pairs' workbooks returned to the curator, and «05_Работа пар» it rewrites
+
+COLLECT = ["collect", "{case}/" + PROGRAM, "{case}/" + INBOX]
+
+
+def collect_cases(c: Corpus) -> None:
+    """The inbox holds what pairs sent back. A refused file leaves «05_Работа пар» as it was (the hash) and no
+    backup (nothing may be created); the few files collect takes may rewrite it and back it up."""
+    P = f"{PAIR}.xlsx"
+    M = f"лист «{MEETINGS}»"
+
+    def base() -> Path:
+        return c.base
+
+    def case(case_id: str, code: int, file: str, phrases: list[str], place: list[str] | None = None, *,
+             inbox: Make | None = None, program: Make | None = None, accepted: bool = False,
+             isolate: bool = False, args: list[str] | None = None) -> None:
+        def make(folder: Path) -> None:
+            (folder / INBOX).mkdir()
+            if inbox is not None:
+                inbox(folder / INBOX)
+            if program is not None:
+                program(folder / PROGRAM)
+
+        if accepted:
+            phrases = [*phrases, f"Принято: {PAIR}"]
+        elif code != 2:
+            phrases = [*phrases, f"Книга «{W}» не изменилась"]
+        c.case(Case(f"сбор-{case_id}", list(args or COLLECT), code, file, phrases, place or [],
+                    may_change=[f"{PROGRAM}/{W}"] if accepted else [],
+                    may_create=[f"{PROGRAM}/{BACKUPS}/"] if accepted else [], isolate=isolate,
+                    about=f"collect: {case_id}"), make, WORKED)
+
+    def put(name: str, content: bytes | Make) -> Make:
+        def make(inbox: Path) -> None:
+            path = inbox / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if callable(content):
+                content(path)
+            else:
+                path.write_bytes(content)
+
+        return make
+
+    def filled(cells: dict[str, dict[str, Any]] | None = None,
+               change: Callable[[Workbook], None] | None = None) -> Make:
+        """The filled workbook of П-002 with more cells typed (or any change through openpyxl)."""
+        return lambda path: fill_pair(base() / FILLED, path, cells or {}, change)
+
+    def meeting(**cells: Any) -> Make:
+        return filled({MEETINGS: cells})
+
+    def handed(pair: str, change: Callable[[Workbook], None] | None = None) -> Make:
+        """A workbook sent back as it was handed out (nothing typed): collect has nothing to take."""
+        def make(path: Path) -> None:
+            if change is None:
+                shutil.copy2(handed_out(base(), pair), path)
+            else:
+                fill_pair(handed_out(base(), pair), path, {}, change)
+
+        return make
+
+    def patched(cells: dict[str, str], sheet: str = MEETINGS) -> Make:
+        def make(path: Path) -> None:
+            shutil.copy2(base() / FILLED, path)
+            assert patch_cells(path, sheet, cells), cells
+
+        return make
+
+    def cut(size: int | None) -> Make:
+        def make(path: Path) -> None:
+            data = (base() / FILLED).read_bytes()
+            path.write_bytes(data[: len(data) // 2 if size is None else size])
+
+        return make
+
+    def meta(key: str, value: str, then: Make | None = None) -> Make:
+        def make(path: Path) -> None:
+            (then or filled())(path)
+            set_meta(path, key, value)
+
+        return make
+
+    # ---- files that are not a workbook or cannot be read
+    case("0-байт", 1, P, ["0 байт"], inbox=put(P, b""))
+    case("обрезан-наполовину", 1, P, ["повреждён"], inbox=put(P, cut(None)))
+    case("обрезан-до-100-байт", 1, P, ["повреждён"], inbox=put(P, cut(100)))
+    case("docx-под-именем-xlsx", 1, P, ["документ Word"], inbox=put(P, docx_bytes("Отчёт пары П-002")))
+    case("pdf-под-именем-xlsx", 1, P, ["PDF"], inbox=put(P, PDF))
+    case("csv-под-именем-xlsx", 1, P, ["текстовый файл"], inbox=put(P, CSV_TEXT.encode("cp1251")))
+    if has_msoffcrypto():
+        case("зашифрован-паролем", 1, P, ["паролем"], inbox=put(P, lambda p: encrypt(base() / FILLED, p)))
+    case("бомба-2-ГБ", 1, P, ["распаковывается"], inbox=put(P, lambda p: xlsx_bomb(p, MEETINGS)))
+    case("бомба-ложный-размер", 1, P, ["повреждён"], inbox=put(P, lambda p: xlsx_bomb(p, MEETINGS, lying=True)))
+    case("ods-бомба", 1, f"{PAIR}.ods", ["распаковывается"], inbox=put(f"{PAIR}.ods", ods_bomb))
+    case("больше-50-МБ", 1, P, ["слишком большой"], inbox=put(P, lambda p: sparse_file(p, 50 * 1024 * 1024 + 1)))
+    if c.lo("pair", "xls") is not None:
+        def lo_copy(fmt: str) -> Make:
+            def make(path: Path) -> None:
+                converted = c.lo("pair", fmt)
+                assert converted is not None
+                shutil.copy2(converted, path)
+
+            return make
+
+        case("xls-под-именем-xlsx", 1, P, ["Excel 97"], inbox=put(P, lo_copy("xls")))
+        case("xls", 0, "", [], accepted=True, inbox=put(f"{PAIR} (Excel 97).xls", lo_copy("xls")))
+        case("ods", 0, "", [], accepted=True, inbox=put(f"{PAIR} (LibreOffice).ods", lo_copy("ods")))
+    case("значение-в-XFD1048576", 1, P, ["Ctrl+End"], [M, "ячейка XFD1048576"], isolate=True,
+         inbox=put(P, filled({MEETINGS: {"XFD1048576": "x"}})))
+
+    # ---- formulas and error values in the cells a pair fills
+    case("ошибка-REF-в-оценке", 1, P, ["ошибка формулы «#REF!»"], [M, "ячейка H7"],
+         inbox=put(P, patched({"H7": 't="e"><f>Лист2!A1</f><v>#REF!</v>'})))
+    case("ошибка-NA-в-дате", 1, P, ["ошибка формулы «#N/A»"], [M, "ячейка B7"],
+         inbox=put(P, patched({"B7": 't="e"><f>VLOOKUP(A7,Z:Z,2,0)</f><v>#N/A</v>'})))
+    case("ошибка-DIV0-в-самооценке", 1, P, ["ошибка формулы «#DIV/0!»"], ["лист «Компетенции»", "ячейка G2"],
+         inbox=put(P, patched({"G2": 't="e"><f>1/0</f><v>#DIV/0!</v>'}, sheet="Компетенции")))
+    case("формула-с-результатом-в-оценке", 0, P, ["формула"], [M, "ячейка H7"], accepted=True,
+         inbox=put(P, patched({"H7": "><f>2+3</f><v>5</v>"})))
+
+    # ---- what a pair does to the sheets and the headers
+    def merge_cells(ref: str) -> Callable[[Workbook], None]:
+        return lambda wb: wb[MEETINGS].merge_cells(ref)
+
+    case("объединены-дата-и-тема", 1, P, ["объединены"], [M, "ячейка B7"],
+         inbox=put(P, filled(change=merge_cells("B7:D7"))))
+
+    def hidden_with_error(wb: Workbook) -> None:
+        wb[MEETINGS]["H7"] = 9
+        wb[MEETINGS].sheet_state = "hidden"
+
+    case("скрытый-лист-с-ошибкой", 1, P, ["вне диапазона"], [M, "ячейка H7"], inbox=put(P, filled(change=hidden_with_error)))
+
+    def rename(wb: Workbook) -> None:
+        wb[MEETINGS].title = "Встречи 2026-2027"
+
+    case("лист-встреч-переименован", 1, P, ["Нет листа «Встречи»"], inbox=put(P, filled(change=rename)))
+
+    def reorder(wb: Workbook) -> None:
+        wb.move_sheet(MEETINGS, offset=-4)
+        wb.move_sheet("Инструкция", offset=5)
+
+    case("листы-переставлены", 0, P, [f"Без изменений: {PAIR}"], inbox=put(P, handed(PAIR, reorder)))
+
+    def drop(*names: str) -> Callable[[Workbook], None]:
+        def change(wb: Workbook) -> None:
+            for name in names:
+                del wb[name]
+
+        return change
+
+    case("удалён-лист-meta", 0, P, [f"Без изменений: {PAIR}"], inbox=put(P, handed(PAIR, drop("_meta"))))
+    case("удалены-meta-и-лист-пара", 0, P, ["не книга работы пары"], inbox=put(P, filled(change=drop("_meta", "Пара"))))
+    case("заголовок-переименован", 1, P, ["Нет столбца «Оценка наставника (1–5)»"], [M],
+         inbox=put(P, meeting(H1="Оценка")))
+    case("заголовок-повторён", 1, P, ["встречается дважды"], [M, "ячейка L1"], inbox=put(P, meeting(L1="Тема")))
+
+    # ---- values: dates, numbers, text
+    serial = (dt.date(2027, 2, 12) - dt.date(1899, 12, 30)).days
+    case("дата-текстом", 0, "", [], accepted=True, inbox=put(P, meeting(B7="12.02.2027")))
+    case("дата-числом", 0, "", [], accepted=True, inbox=put(P, meeting(B7=serial)))
+    for case_id, value, phrase in [("дата-31-февраля", "31.02.2027", "не дата"),
+                                   ("дата-месяц-первым", "02/25/2027", "не дата"),
+                                   ("время-вместо-даты", dt.time(16, 30), "не дата"),
+                                   ("дата-2200-год", "12.02.2200", "вне допустимого диапазона")]:
+        case(case_id, 1, P, [phrase], [M, "ячейка B7"], inbox=put(P, meeting(B7=value)))
+    case("эмодзи-справа-налево-неразрывные-пробелы", 0, "", [], accepted=True,
+         inbox=put(P, meeting(D7="Подготовка\u00a0к контрольной 😊👍", F7="\u200fשלום — مرحبا\u200f",
+                              I7="Ёлка, ещё — «ёжик»\u00a0🦔")))
+    for case_id, value, phrase in [("эмодзи-в-оценке", "5 😊", "не целое число"),
+                                   ("оценка-словом", "пять", "не целое число"),
+                                   ("оценка-9", 9, "вне диапазона"),
+                                   ("оценка-дробью", 4.5, "не целое число")]:
+        case(case_id, 1, P, [phrase], [M, "ячейка H7"], inbox=put(P, meeting(H7=value)))
+    case("32000-символов-в-рефлексии", 1, P, ["32000 символов"], [M, "ячейка I7"],
+         inbox=put(P, meeting(I7="я" * 32_000)))
+    sent_as = "Почта 12.02/Работа пары — Лебедев и Кузнецов (исправлено 2).xlsx"
+    case("имя-файла-по-русски-с-пробелами", 1, sent_as, ["вне диапазона"], [M, "ячейка H7"],
+         inbox=put(sent_as, meeting(H7=0)))
+
+    # ---- lock files: beside a returned file, and on «05_Работа пар»
+    def with_lock(inbox: Path) -> None:
+        shutil.copy2(handed_out(base(), "П-001"), inbox / "П-001.xlsx")
+        (inbox / "~$П-001.xlsx").write_bytes(LOCK_BYTES)
+
+    case("рядом-файл-блокировки-Excel", 0, "П-001.xlsx", ["открыта в другой программе", "Без изменений: П-001"],
+         inbox=with_lock)
+    case("только-файл-блокировки", 0, "", [], inbox=put("~$П-003 Черных.xlsx", LOCK_BYTES))
+    case("05-открыт-в-Excel", 2, W, ["Закройте", f"~${W}"], inbox=put(P, filled()),
+         program=lambda root: (root / f"~${W}").write_bytes(LOCK_BYTES))
+    case("05-открыт-в-LibreOffice", 2, W, ["Закройте", f".~lock.{W}#"], inbox=put(P, filled()),
+         program=lambda root: (root / f".~lock.{W}#").write_text(",Виноградова,pc,12.02.2027 10:00,file://;"))
+    case("05-только-чтение", 2, W, ["только для чтения"], inbox=put(P, filled()),
+         program=lambda root: (root / W).chmod(0o444))
+
+    # ---- «05_Работа пар» itself: collect rewrites it, so it must be readable and lose nothing
+    case("05-0-байт", 2, W, ["0 байт", "не перезаписана"], inbox=put(P, filled()),
+         program=lambda root: (root / W).write_bytes(b""))
+    case("05-docx-под-именем-xlsx", 2, W, ["документ Word", "не перезаписана"], inbox=put(P, filled()),
+         program=lambda root: (root / W).write_bytes(docx_bytes("Работа пар")))
+    case("05-лишний-лист", 2, W, ["Заметки куратора"], inbox=put(P, filled()),
+         program=lambda root: edit_book(root / W, _curator_notes))
+
+    def note_above(root: Path) -> None:
+        def change(wb: Workbook) -> None:
+            wb[MEETINGS].insert_rows(1)
+            wb[MEETINGS]["A1"] = "Встречи пар, 2026/2027 учебный год"
+
+        edit_book(root / W, change)
+
+    case("05-запись-над-заголовками", 2, W, ["над строкой заголовков"], inbox=put(P, filled()), program=note_above)
+    case("05-заголовок-переименован", 2, W, ["Нет столбца «Оценка наставника (1–5)»"], inbox=put(P, filled()),
+         program=lambda root: quick_set(root / W, MEETINGS, {"I1": "Оценка"}))
+
+    def curator_edit(root: Path) -> None:
+        def change(wb: Workbook) -> None:
+            ws = wb[MEETINGS]
+            row = next(r for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value == PAIR)
+            ws[f"E{row}"] = "Знакомство и правила встреч (уточнил куратор)"
+
+        edit_book(root / W, change)
+
+    case("правки-куратора-после-сбора", 1, P, ["изменены после последнего сбора"], inbox=put(P, filled()),
+         program=curator_edit)
+    case("04-нет-файла", 2, "04_Пары", ["не прочитана"], inbox=put(P, filled()),
+         program=lambda root: (root / "04_Пары.xlsx").unlink())
+    case("папки-входящих-нет", 2, "Входящие за май", ["не найдена"],
+         args=["collect", "{case}/" + PROGRAM, "{case}/Входящие за май"])
+    case("вместо-папки-файл", 2, P, ["это файл, а не папка"], inbox=put(P, filled()),
+         args=["collect", "{case}/" + PROGRAM, "{case}/" + INBOX + "/" + P])
+
+    # ---- whose workbook: another program, an unknown pair, two versions, edits of locked cells
+    case("книга-другой-программы", 1, P, ["другой программе", "другая-школа"],
+         inbox=put(P, meta("program_id", "другая-школа")))
+    case("неизвестная-пара-в-meta", 1, P, ["«П-099»"], inbox=put(P, meta("pair_id", "П-099")))
+    case("неизвестная-пара-на-листе-пара", 1, P, ["«П-077»"],
+         inbox=put(P, filled({"Пара": {"B2": "П-077"}}, drop("_meta"))))
+
+    def two_versions(inbox: Path) -> None:
+        filled()(inbox / "П-002 от наставника.xlsx")
+        meeting(D7="Подготовка к контрольной (версия наставляемого)")(inbox / "П-002 от наставляемого.xlsx")
+
+    case("две-версии-одной-пары", 1, "П-002 от наставника.xlsx", ["Две разные версии", "П-002 от наставляемого.xlsx"],
+         inbox=two_versions)
+
+    def two_copies(inbox: Path) -> None:
+        filled()(inbox / P)
+        shutil.copy2(inbox / P, inbox / f"{PAIR} (копия).xlsx")
+
+    case("две-одинаковые-копии", 0, "", ["Повтор:"], accepted=True, inbox=two_copies)
+    case("изменён-наставник-на-листе-пара", 1, P, ["защищённая ячейка", "НК-099 Кто-то Другой"],
+         ["лист «Пара»", "ячейка B6"], inbox=put(P, filled({"Пара": {"B6": "НК-099 Кто-то Другой"}})))
+    case("изменено-ФИО-в-компетенциях", 1, P, ["защищённая ячейка", "Лебедев Илья"],
+         ["лист «Компетенции»", "ячейка B2"], inbox=put(P, filled({"Компетенции": {"B2": "Иванов Иван"}})))
+    case("изменена-компетенция", 1, P, ["защищённая ячейка"], ["лист «Компетенции»", "ячейка D3"],
+         inbox=put(P, filled({"Компетенции": {"D3": "Телепатия"}})))
+    case("книга-программы-во-входящих", 0, "02_Заявки.xlsx", ["не книга работы пары"],
+         inbox=put("02_Заявки.xlsx", lambda p: shutil.copy2(base() / WORKED / R, p)))
+    case("письмо-txt", 0, "письмо.txt", ["не таблица"],
+         inbox=put("письмо.txt", "Добрый день! Отправляем книгу пары.".encode()))
+
+
+def _curator_notes(wb: Workbook) -> None:
+    wb.create_sheet("Заметки куратора")["A1"] = "позвонить родителям Кузнецова"
+
+
+# ---- 7. «05_Работа пар» and «06_Итоги» read by check, status, monitor, results and docs
+
+
+def stage7_cases(c: Corpus) -> None:
+    M05, FB = f"лист «{MEETINGS}»", "лист «Обратная связь»"
+    feedback = "Обратная связь"
+
+    def book_case(case_id: str, args: list[str], code: int, file: str, phrases: list[str],
+                  place: list[str] | None = None, make: Make | None = None, *, may_change: list[str] | None = None,
+                  may_create: list[str] | None = None) -> None:
+        c.case(Case(case_id, args, code, file, phrases, place or [], may_change=may_change or [],
+                    may_create=may_create or [], about=case_id), make, RESULTS)
+
+    def book(name: str, content: bytes | Callable[[Path], Any]) -> Make:
+        def make(folder: Path) -> None:
+            path = folder / PROGRAM / name
+            if callable(content):
+                content(path)
+            else:
+                path.write_bytes(content)
+
+        return make
+
+    def typed(sheet: str, values: dict[str, Any]) -> Callable[[Path], Any]:
+        return lambda path: quick_set(path, sheet, values)
+
+    def errors(sheet: str, cells: dict[str, str]) -> Callable[[Path], Any]:
+        def make(path: Path) -> None:
+            assert patch_cells(path, sheet, cells), cells
+
+        return make
+
+    def changed(change: Callable[[Workbook], None]) -> Callable[[Path], Any]:
+        return lambda path: edit_book(path, change)
+
+    def drop(name: str) -> Callable[[Workbook], None]:
+        def change(wb: Workbook) -> None:
+            del wb[name]
+
+        return change
+
+    def note_above(sheet: str) -> Callable[[Workbook], None]:
+        def change(wb: Workbook) -> None:
+            wb[sheet].insert_rows(1)
+            wb[sheet]["A1"] = "Итоги 2026/2027 учебного года"
+
+        return change
+
+    check = list(CHECK)
+    ref = 't="e"><f>Лист2!A1</f><v>#REF!</v>'
+    # «05_Работа пар» through check
+    book_case("05-0-байт", check, 2, W, ["0 байт"], make=book(W, b""))
+    book_case("05-docx-под-именем-xlsx", check, 2, W, ["документ Word"], make=book(W, docx_bytes("Работа пар")))
+    book_case("05-нет-листа-встреч", check, 1, W, ["Нет листа «Встречи»"], make=book(W, changed(drop(MEETINGS))))
+    book_case("05-заголовок-переименован", check, 1, W, ["Нет столбца «Оценка наставника (1–5)»"], [M05],
+              make=book(W, typed(MEETINGS, {"I1": "Оценка"})))
+    book_case("05-заголовок-повторён", check, 1, W, ["встречается дважды"], [M05, "ячейка M1"],
+              make=book(W, typed(MEETINGS, {"M1": "Тема"})))
+    book_case("05-ошибка-REF-в-оценке", check, 1, W, ["ошибка формулы «#REF!»"], [M05, "ячейка I2"],
+              make=book(W, errors(MEETINGS, {"I2": ref})))
+    book_case("05-ошибка-NA-в-дате", check, 1, W, ["ошибка формулы «#N/A»"], [M05, "ячейка C2"],
+              make=book(W, errors(MEETINGS, {"C2": 't="e"><f>VLOOKUP(B2,Z:Z,2,0)</f><v>#N/A</v>'})))
+    book_case("05-формула-с-результатом", check, 0, "", ["формула"], [M05, "ячейка F2"],
+              make=book(W, errors(MEETINGS, {"F2": "><f>40+5</f><v>45</v>"})))
+    book_case("05-оценка-9", check, 1, W, ["вне диапазона"], [M05, "ячейка I2"],
+              make=book(W, typed(MEETINGS, {"I2": 9})))
+    book_case("05-дата-31-февраля", check, 1, W, ["не дата"], [M05, "ячейка C2"],
+              make=book(W, typed(MEETINGS, {"C2": "31.02.2027"})))
+    # «06_Итоги» through check
+    book_case("06-0-байт", check, 2, T, ["0 байт"], make=book(T, b""))
+    book_case("06-docx-под-именем-xlsx", check, 2, T, ["документ Word"], make=book(T, docx_bytes("Итоги")))
+    book_case("06-нет-листа-обратной-связи", check, 1, T, ["Нет листа «Обратная связь»"],
+              make=book(T, changed(drop(feedback))))
+    book_case("06-заголовок-переименован", check, 1, T, ["Нет столбца «Оценка наставника наставляемым (1–5)»"],
+              [FB], make=book(T, typed(feedback, {"F1": "Оценка"})))
+    book_case("06-ошибка-REF-в-оценке", check, 1, T, ["ошибка формулы «#REF!»"], [FB, "ячейка F2"],
+              make=book(T, errors(feedback, {"F2": ref})))
+    book_case("06-оценка-9", check, 1, T, ["вне диапазона"], [FB, "ячейка H2"], make=book(T, typed(feedback, {"H2": 9})))
+    book_case("06-дата-представления-словом", check, 1, T, ["не дата"], ["лист «Результаты»", "ячейка F2"],
+              make=book(T, typed("Результаты", {"F2": "в мае"})))
+
+    # status and monitor read them; the errors line names the book
+    status = ["status", "{case}/" + PROGRAM, "--no-workbook", "--date", "15.02.2027"]
+    book_case("статус-05-0-байт", status, 0, W, ["В книгах есть ошибки"], make=book(W, b""))
+    book_case("статус-06-ошибка-REF", status, 0, T, ["В книгах есть ошибки"], make=book(T, errors(feedback, {"F2": ref})))
+    monitor = ["monitor", "{case}/" + PROGRAM, "--date", "15.02.2027"]
+    book_case("мониторинг-05-0-байт", monitor, 2, W, ["0 байт"], make=book(W, b""))
+    book_case("мониторинг-05-docx-под-именем-xlsx", monitor, 2, W, ["документ Word"],
+              make=book(W, docx_bytes("Работа пар")))
+    book_case("мониторинг-05-ошибка-REF", monitor, 0, W, ["В книгах есть ошибки"],
+              make=book(W, errors(MEETINGS, {"I2": ref})), may_change=[f"{PROGRAM}/{MONITOR}"])
+    book_case("мониторинг-открыт-в-Excel", monitor, 2, MONITOR, ["Закройте"],
+              make=book(f"~${MONITOR}", LOCK_BYTES))
+
+    # results rewrites «06_Итоги»: refused when something would be lost or the ranking made without data
+    results = ["results", "{case}/" + PROGRAM, "--date", "27.05.2027"]
+    book_case("итоги-06-0-байт", results, 2, T, ["0 байт", "не перезаписана"], make=book(T, b""))
+    book_case("итоги-06-docx-под-именем-xlsx", results, 2, T, ["документ Word"], make=book(T, docx_bytes("Итоги")))
+    book_case("итоги-06-лишний-лист", results, 2, T, ["Заметки куратора"], make=book(T, changed(_curator_notes)))
+    book_case("итоги-06-запись-над-заголовками", results, 2, T, ["над строкой заголовков"],
+              make=book(T, changed(note_above(feedback))))
+    book_case("итоги-06-заголовок-переименован", results, 2, T, ["Нет столбца «Оценка наставника наставляемым (1–5)»"],
+              make=book(T, typed(feedback, {"F1": "Оценка"})))
+    book_case("итоги-06-заголовок-повторён", results, 2, T, ["встречается дважды"],
+              make=book(T, typed(feedback, {"J1": "Отзыв куратора"})))
+    book_case("итоги-06-нет-листа-обратной-связи", results, 2, T, ["Нет листа «Обратная связь»"],
+              make=book(T, changed(drop(feedback))))
+    book_case("итоги-06-открыт-в-Excel", results, 2, T, ["Закройте"], make=book(f"~${T}", LOCK_BYTES))
+    book_case("итоги-06-оценка-9", results, 0, T, ["В книгах есть ошибки"], make=book(T, typed(feedback, {"H2": 9})),
+              may_change=[f"{PROGRAM}/{T}"], may_create=[f"{PROGRAM}/{BACKUPS}/"])
+    book_case("итоги-05-0-байт", results, 2, W, ["0 байт"], make=book(W, b""))
+
+    # docs reads «06_Итоги» (letters to the mentors the curator chose)
+    docs = ["docs", "{case}/" + PROGRAM, "--kind", "письма", "--date", "27.05.2027"]
+    book_case("документы-06-0-байт", docs, 2, T, ["не прочитана", "0 байт"], make=book(T, b""))
+    book_case("документы-06-docx-под-именем-xlsx", docs, 2, T, ["не прочитана", "документ Word"],
+              make=book(T, docx_bytes("Итоги")))
+    book_case("документы-06-оценка-9", docs, 0, T, ["В книгах есть ошибки"], make=book(T, typed(feedback, {"H2": 9})),
+              may_create=[f"{PROGRAM}/Документы/"])
+
+
+# ---- 8. Word templates: merge ШАБЛОН ДАННЫЕ and order --template
+
+
+BROKEN_FIELDS = [  # (id, the field as typed, a phrase of the message)
+    ("незакрытое-поле", "Уважаемая {{ ФИО ", "не закрыто"),
+    ("for-без-endfor", "{% for слово in ФИО %}{{ слово }}", "не закрыт блок"),
+    ("for-без-условия", "{% for %}{{ ФИО }}{% endfor %}", "{% for %}"),
+    ("if-без-endif", "{% if Пол == 'ж' %}Уважаемая", "не закрыт блок"),
+    ("лишний-endfor", "{{ ФИО }}{% endfor %}", "endfor"),
+    ("неизвестная-команда", "{% склонять ФИО %}", "склонять"),
+]
+ESCAPES = [  # (id, the field): every one must be refused, nothing run
+    ("mro", "{{ ''.__class__.__mro__ }}"),
+    ("cycler-globals", "{{ cycler.__init__.__globals__ }}"),
+    ("lipsum-os", "{{ lipsum.__globals__['os'].popen('id').read() }}"),
+    ("subclasses", "{{ ФИО.__class__.__base__.__subclasses__() }}"),
+    ("фильтр-attr", "{{ ФИО|attr('__class__') }}"),
+    ("склейка-имени", "{{ ФИО['__cla' ~ 'ss__'] }}"),
+    ("format-строки", "{{ '{0.__class__}'.format(ФИО) }}"),
+    ("include", "{% include 'C:/Windows/win.ini' %}"),
+    ("import", "{% import 'os' as os %}{{ os }}"),
+    ("extends", "{% extends 'base.docx' %}"),
+]
+OTHER_FILES = ("include", "import", "extends")  # refused as reading other files, not as running code
+HUNGRY = [  # (id, the field, a phrase): a template that would eat the memory or the stack
+    ("рекурсия-макроса", "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "вызывает сам себя"),
+    ("строка-на-10-ГБ", "{{ 'а' * 10000000000 }}", "слишком"),
+    ("число-9-в-степени-миллиард", "{{ 9 ** 1000000000 }}", "слишком"),
+    ("ширина-поля-миллиард", "{{ '%0999999999d' % 1 }}", "ширина поля"),
+    ("отступ-миллиард", "{{ ФИО|center(1000000000) }}", "число 1000000000"),
+    ("ljust-10-миллиардов", "{{ ФИО.ljust(10000000000) }}", "число 10000000000"),
+]
+
+
+def template_cases(c: Corpus) -> None:
+    def template(content: bytes | str | Make) -> Callable[[Path], None]:
+        def make(path: Path) -> None:
+            if callable(content):
+                content(path)
+            elif isinstance(content, str):
+                docx_template(path, content)
+            else:
+                path.write_bytes(content)
+
+        return make
+
+    def cut(path: Path) -> None:
+        merge_template(path)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+
+    unusable: list[tuple[str, bytes | Make, str]] = [
+        ("0-байт", b"", "0 байт"),
+        ("обрезан", cut, "повреждён"),
+        ("xlsx-под-именем-docx", lambda p: shutil.copy2(c.base / "данные.xlsx", p), "книга Excel"),
+        ("pdf-под-именем-docx", PDF, "PDF"),
+    ]
+    name = "Шаблон благодарности (9 «Б»).docx"
+
+    def merge(case_id: str, content: bytes | str | Make, code: int, phrases: list[str], isolate: bool = False,
+              file: str = name, template_name: str = name) -> None:
+        def make(folder: Path) -> None:
+            shutil.copy2(c.base / "данные.xlsx", folder / "список.xlsx")
+            template(content)(folder / template_name)
+
+        args = ["merge", "{case}/" + template_name, "{case}/список.xlsx", "--out", "{case}/Документы"]
+        c.case(Case(f"шаблон-слияния-{case_id}", args, code, file, phrases, isolate=isolate, about=case_id),
+               make, form=None)
+
+    for case_id, content, phrase in unusable:
+        merge(case_id, content, 2, [phrase])
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    merge("doc-под-именем-docx", ole, 2, ["старый формат Word"])
+    merge("doc", ole, 2, ["не документ .docx", "старый формат Word"], file="Благодарность.doc",
+          template_name="Благодарность.doc")
+    for case_id, text, phrase in BROKEN_FIELDS:
+        merge(case_id, text, 1, ["Ошибка в поле шаблона", phrase])
+    for case_id, text in ESCAPES:
+        merge(f"побег-{case_id}", text, 1, ["другие файлы" if case_id in OTHER_FILES else "программный код"])
+    for case_id, text, phrase in HUNGRY:
+        merge(case_id, text, 1, [phrase], isolate=True)
+    merge("деление-на-ноль", "{{ ФИО }}: {{ 1 / 0 }}", 1, ["деление на ноль"], file="список.xlsx")
+    merge("неизвестный-фильтр", "{{ ФИО|склонить }}", 1, ["неизвестный фильтр «склонить»"])
+
+    mine = "Мой приказ (с гербом).docx"
+
+    def order(case_id: str, content: bytes | str | Make | None, code: int, phrases: list[str],
+              isolate: bool = False) -> None:
+        def make(folder: Path) -> None:
+            if content is not None:
+                template(content)(folder / mine)
+
+        args = ["order", "{case}/" + PROGRAM, "--number", "17-о", "--template", "{case}/" + mine]
+        c.case(Case(f"шаблон-приказа-{case_id}", args, code, mine, phrases, isolate=isolate, about=case_id),
+               make, WORKED)
+
+    for case_id, content, phrase in unusable:
+        order(case_id, content, 2, [phrase])
+    order("нет-файла", None, 2, ["не найден"])
+    order("незакрытое-поле", "Приказ по {{ школа ", 2, ["ошибка в поле шаблона", "не закрыто"])
+    order("for-без-endfor", "{% for пара in пары %}{{ пара.код }}", 2, ["не закрыт блок"])
+    order("неизвестное-поле", "{{ школа }}, {{ номер_печати }}", 2, ["номер_печати"])
+    for case_id, text in ESCAPES[:3] + ESCAPES[7:8]:
+        order(f"побег-{case_id}", text, 2, ["другие файлы" if case_id in OTHER_FILES else "программный код"])
+    order("рекурсия-макроса", HUNGRY[0][1], 2, [HUNGRY[0][2]])
+    order("строка-на-10-ГБ", HUNGRY[1][1], 2, [HUNGRY[1][2]], isolate=True)
+
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1163,6 +1735,9 @@ def declare(corpus: Corpus) -> list[Case]:
     status_cases(corpus)
     import_cases(corpus)
     merge_cases(corpus)
+    collect_cases(corpus)
+    stage7_cases(corpus)
+    template_cases(corpus)
     return corpus.cases
 
 
