@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from libreoffice_helpers import soffice
 from python_calamine import CalamineWorkbook
 
 from toolkit import extent
@@ -353,14 +354,6 @@ def test_chunk_size_and_scan_path_change_nothing(demo: Path, chunk: int, monkeyp
 # --------------------------------------------------------------------------- .xls
 
 
-def _soffice() -> str:
-    if os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") == "1":
-        pytest.skip("NASTAVNIK_SKIP_LIBREOFFICE=1: проверки с LibreOffice пропущены")
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.fail("LibreOffice не найден (нет программы soffice в PATH). Установите LibreOffice "
-                    "или задайте NASTAVNIK_SKIP_LIBREOFFICE=1.")
-    return exe
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +362,7 @@ def xls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     LibreOffice writes as one MULRK record) and a copy of «small» under each edit of its records."""
     import openpyxl
 
-    exe = _soffice()
+    exe = soffice()
     folder = tmp_path_factory.mktemp("xls")
     wb = openpyxl.Workbook()
     wb.active.title = SHEET

@@ -23,6 +23,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from libreoffice_helpers import soffice
 
 from toolkit.demo import run_demo
 from toolkit.problems import Report
@@ -39,14 +40,6 @@ TRICKY_NOTES = ["=1+1", "+7 (914) 000-00-00 — звонить вечером", 
 TRICKY_MOTIVATION = "Первая строка\n=ЕСЛИ(1;2;3)\n- пункт списка\nё Ё «»"
 
 
-def soffice() -> str:
-    if os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") == "1":
-        pytest.skip("NASTAVNIK_SKIP_LIBREOFFICE=1: проверки с LibreOffice пропущены")
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.fail("LibreOffice не найден (нет программы soffice в PATH). Установите LibreOffice "
-                    "(apt-get install libreoffice-calc-nogui) или задайте NASTAVNIK_SKIP_LIBREOFFICE=1.")
-    return exe
 
 
 def test_libreoffice_is_installed() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from libreoffice_helpers import soffice
 
 from toolkit import demo
 from toolkit.cli import main
@@ -341,10 +341,7 @@ def test_collect_refuses_a_locked_program_workbook(student: Path, tmp_path: Path
 
 @pytest.mark.libreoffice
 def test_files_resaved_by_libreoffice_as_xlsx_and_ods(student: Path, tmp_path: Path) -> None:
-    if os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") == "1":
-        pytest.skip("NASTAVNIK_SKIP_LIBREOFFICE=1")
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    assert exe, "LibreOffice не найден"
+    exe = soffice()
     files = sent(student, tmp_path / "Рассылка")
     filled = tmp_path / "filled"
     sources = [fill(files["П-002"], first_work(extra_meetings=1), save_as=filled / "пара-2.xlsx"),
