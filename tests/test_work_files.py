@@ -146,6 +146,19 @@ def test_distribute_writes_a_protected_workbook_per_active_pair(student: Path, t
     assert report.flat() == [] and not result.written and len(result.unchanged) == 9
 
 
+def test_distribute_again_rewrites_only_what_changed(student: Path, tmp_path: Path) -> None:
+    out = tmp_path / "Рассылка"
+    files = sent(student, out)
+    filled = fill(files["П-002"], first_work())  # the curator typed into one book of the outbox
+    typed = filled.read_bytes()
+    untouched = {pid: p.read_bytes() for pid, p in files.items() if pid != "П-002"}
+    again = {item.pair_id: item for item in distribute(Program.open(student), out)}
+    assert [pid for pid, item in again.items() if not item.unchanged] == ["П-002"]
+    assert again["П-002"].backup is not None and again["П-002"].backup.read_bytes() == typed
+    assert all(files[pid].read_bytes() == content for pid, content in untouched.items())
+    assert [p.name for p in (out / "Резервные копии").iterdir()] == [again["П-002"].backup.name]
+
+
 def test_teachers_workbook_has_adaptation_and_the_four_results(tmp_path: Path) -> None:
     program = demo.build_teacher(tmp_path / "педагог-педагог")
     demo.run_pairing_demo(program)

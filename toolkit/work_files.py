@@ -21,7 +21,6 @@ rows of P in «05_Работа пар» and J the last fingerprint collected for
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,7 @@ from .work import (
     summary_text,
     work_spec,
 )
-from .writer import write_workbook
+from .writer import rewrite_workbook, write_workbook
 
 BASE_KEY = "base"
 PAIR_KEY = "pair_id"
@@ -144,16 +143,11 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
     for info in pairs:
         rows = existing.get(info.pair_id, {})
         path = inside(out, safe_filename(file_name(info), used) + ".xlsx")
-        files.ensure_not_locked(path)
-        with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
-            draft = Path(scratch) / path.name
-            write_workbook(draft, spec, program.profile, program.program_id, pair_rows(data, info, rows),
-                           meta={PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)})
-            if path.is_file() and files.same_package(draft, path):  # sent before and nothing new: left as is
-                done.append(Distributed(info.pair_id, path, None, unchanged=True))
-                continue
-            _, backup = files.replace_if_changed(path, draft.read_bytes(), out)
-        done.append(Distributed(info.pair_id, path, backup))
+        written, backup = rewrite_workbook(  # sent before and nothing new: left as it is
+            path, path if path.is_file() else None, spec, program.profile, program.program_id,
+            pair_rows(data, info, rows), backup_root=out,
+            meta={PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)})
+        done.append(Distributed(info.pair_id, path, backup, unchanged=not written))
     return done
 
 

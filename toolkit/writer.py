@@ -476,6 +476,7 @@ def rewrite_workbook(
     data: dict[str, Any],
     *,
     backup_root: Path | None,
+    meta: dict[str, str] | None = None,
 ) -> tuple[bool, Path | None]:
     """Rewrite a workbook a person edits: if the new version holds exactly what the file holds, nothing is
     written and nothing backed up (running a command again changes nothing); otherwise ``previous`` (the file
@@ -490,7 +491,7 @@ def rewrite_workbook(
     files.ensure_writable(target)
     with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
         draft = Path(scratch) / target.name
-        write_workbook(draft, spec, profile, program_id, data)
+        write_workbook(draft, spec, profile, program_id, data, meta)
         if previous is not None and previous == target and files.same_package(draft, target):
             return False, None
         saved = files.backup(previous, backup_root) if previous is not None and backup_root is not None else None
