@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import hashlib
 import io
 import os
@@ -313,4 +314,84 @@ def test_read_only_file_is_a_message(demo: Path, tmp_path: Path, capsys: pytest.
     code, output = run(["import", str(root), str(export(tmp_path, ["Новикова Вера"]))], capsys)
     assert code == 2
     assert output.strip().startswith("Ошибка: Файл «02_Заявки.xlsx» доступен только для чтения."), output
+    assert digests(root) == before
+
+
+# --------------------------------------------------------------------------- sheets of the curator's own
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from toolkit.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("весь-пример")
+    for _ in run_demo(folder):
+        pass
+    return folder / "ученик-ученик"
+
+
+OWN = {"A1": "позвонить родителям", "B2": 42, "C3": dt.datetime(2026, 12, 1), "D4": "=не формула", "E5": True,
+       "A7": "ещё одна заметка\nна две строки"}
+REWRITTEN = ["02_Заявки.xlsx", "04_Пары.xlsx", "05_Работа пар.xlsx", "06_Итоги.xlsx"]
+
+
+def _add_own_sheets(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("Заметки куратора")
+    for address, value in OWN.items():
+        ws[address] = value
+        if isinstance(value, str):
+            ws[address].data_type = "s"
+    hidden = wb.create_sheet("Черновик")
+    hidden["B2"] = "не показывать"
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+
+
+def test_sheets_of_the_curators_own_survive_every_rewrite(finished: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """import, match, results and collect rewrite the books from what they read: a sheet the curator added
+    comes back with every value (text stays text), hidden if it was; the previous book is in the backups."""
+    root = Path(shutil.copytree(finished, tmp_path / "p"))
+    for name in REWRITTEN:
+        _add_own_sheets(root / name)
+    inbox = tmp_path / "Входящие"
+    shutil.copytree(root / "Книги пар — входящие", inbox)
+    newer = sorted(inbox.glob("*.xlsx"))[0]
+    wb = openpyxl.load_workbook(newer)
+    wb["Встречи"]["D2"] = "Тема уточнена после встречи"
+    wb.save(newer)
+    for args in (["import", str(root), str(export(tmp_path, ["Новикова Вера Петровна"]))],
+                 ["match", str(root), "--scheme", "анкеты"], ["results", str(root), "--date", "20.05.2027"],
+                 ["collect", str(root), str(inbox), "--force"]):
+        before = {name: (root / name).read_bytes() for name in REWRITTEN}
+        code, output = run(args, capsys)
+        assert code in (0, 1) and "Traceback" not in output, output
+        changed = [name for name in REWRITTEN if (root / name).read_bytes() != before[name]]
+        assert changed, f"{args[0]}: книга не перезаписана\n{output}"
+    for name in REWRITTEN:
+        wb = openpyxl.load_workbook(root / name)
+        own = wb["Заметки куратора"]
+        assert {a: own[a].value for a in OWN} == OWN, name
+        assert own["D4"].data_type == "s", name  # text that looks like a formula stays text
+        assert wb["Черновик"].sheet_state == "hidden" and wb["Черновик"]["B2"].value == "не показывать", name
+    report = Report()
+    Program.open(root).load(report)
+    assert {(p.file, p.sheet) for p in report if p.code == "sheet-unknown"} >= {(n, "Заметки куратора") for n in REWRITTEN}
+
+
+def test_an_own_sheet_with_formulas_is_refused_not_flattened(finished: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(shutil.copytree(finished, tmp_path / "p"))
+    wb = openpyxl.load_workbook(root / "06_Итоги.xlsx")
+    ws = wb.create_sheet("Подсчёт")
+    ws["A1"], ws["B3"] = 5, "=A1*2"
+    wb.save(root / "06_Итоги.xlsx")
+    before = digests(root)
+    code, output = run(["results", str(root), "--date", "20.05.2027"], capsys)
+    assert code == 2, output
+    assert output.strip() == (
+        "Ошибка: 06_Итоги.xlsx: в книге есть свой лист «Подсчёт», и его нельзя перенести при перезаписи: в нём "
+        "формулы (ячейка B3), а программа переносит только значения. Книга не перезаписана, чтобы ничего не "
+        "пропало: перенесите лист в другую книгу и повторите команду.")
     assert digests(root) == before

@@ -20,7 +20,7 @@ from .problems import NastavnikError, Report
 from .reader import BookData, SheetTooLarge, open_book, parse_cell
 from .spec import Column, Sheet, WorkbookSpec
 from .values import clean_text, fold, is_blank, person_key
-from .writer import LISTS_SHEET, META_SHEET, write_workbook
+from .writer import FOREIGN_SHEETS, LISTS_SHEET, META_SHEET, ForeignSheet, write_workbook
 
 if TYPE_CHECKING:
     from .program import Program
@@ -195,7 +195,7 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
     if len(found) > 1:
         raise NastavnikError(f"В папке несколько версий реестра: {', '.join(p.name for p in found)}. Оставьте одну.")
     target = program.root / (registry_spec.file + ".xlsx")
-    current: dict[str, list[dict[str, Any]]] = {"mentors": [], "mentees": []}
+    current: dict[str, Any] = {"mentors": [], "mentees": []}
     existing_keys: dict[str, dict[str, int]] = {"mentor": {}, "mentee": {}}
     if found:
         files.ensure_not_locked(found[0])
@@ -212,7 +212,7 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
             text = (f"{place}: " if place else "") + (first.message if first else "книга не прочитана.")
             raise NastavnikError(f"{found[0].name}: {text} Исправьте реестр, затем повторите загрузку.")
         book = data.books["applications"]
-        ensure_nothing_lost(book, registry_spec)
+        current[FOREIGN_SHEETS] = ensure_nothing_lost(book, registry_spec)
         for role_key, sheet in sheets.items():
             table = book.tables[sheet.key]
             for row in table.rows:
@@ -324,9 +324,10 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
 MISSING_BLOCKERS = {"sheet-missing", "column-missing"}
 
 
-def ensure_rewritable(report: Report, book: BookData, spec: WorkbookSpec) -> None:
+def ensure_rewritable(report: Report, book: BookData, spec: WorkbookSpec) -> list[ForeignSheet]:
     """Refuse to rewrite ``book`` when reading it found a problem a rewrite would make worse (a repeated or
-    missing header, a missing sheet, a sheet too large) or something typed would not survive."""
+    missing header, a missing sheet, a sheet too large) or something typed would not survive; return the
+    sheets of the person's own to carry over."""
     blocker = next((p for p in report if p.file == book.label and p.code in REWRITE_BLOCKERS | MISSING_BLOCKERS),
                    None)
     if blocker is not None:
@@ -334,19 +335,17 @@ def ensure_rewritable(report: Report, book: BookData, spec: WorkbookSpec) -> Non
         place = ", ".join(x for x in (sheet and f"лист «{sheet}»", blocker.cell and f"ячейка {blocker.cell}") if x)
         raise NastavnikError(render("rewrite-refused", book=book.label, place=f"{place}: " if place else "",
                                     detail=blocker.message))
-    ensure_nothing_lost(book, spec)
+    return ensure_nothing_lost(book, spec)
 
 
-def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
-    """A workbook is rewritten from what was read: refuse when something typed in it would not survive
-    (a sheet not in the spec, a note above the headers, a text longer than a cell holds). Any command that
-    rewrites a workbook people edit can call it on the :class:`BookData` it read."""
+def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> list[ForeignSheet]:
+    """A workbook is rewritten from what was read: refuse when something typed in it would not survive (a
+    note above the headers, a text longer than a cell holds, a formula on a sheet of the person's own).
+    Sheets of the person's own are returned, read, to be written back as they are (values).
+    Any command that rewrites a workbook people edit calls it on the :class:`BookData` it read and passes
+    the result to the writer under :data:`~toolkit.writer.FOREIGN_SHEETS`."""
     known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, LISTS_SHEET)}
     other = [n for n in book.sheet_names if fold(n) not in known]
-    if other:
-        raise NastavnikError(
-            f"{book.label}: в книге есть лист «{other[0]}», которого нет в шаблоне: при перезаписи он бы пропал. "
-            "Перенесите его в другую книгу (или удалите) и повторите команду.")
     for table in book.tables.values():
         if table.preamble:
             cell, value = table.preamble[0]
@@ -360,6 +359,37 @@ def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> None:
                     cell = row.cell(key) or f"строка {row.number}"
                     raise NastavnikError(f"{book.label}: лист «{table.name}», ячейка {cell}: "
                                          + render("cell-too-long", length=len(value)))
+    return _foreign_sheets(book, other) if other else []
+
+
+def _foreign_sheets(book: BookData, names: list[str]) -> list[ForeignSheet]:
+    """The sheets of the person's own, read again with their values, to be carried over by a rewrite."""
+    from .writer import cell_name
+
+    report = Report()
+    opened = open_book(book.path, report, book.label)
+    if opened is None:
+        raise NastavnikError(f"{book.label}: книгу не удалось прочитать ещё раз, чтобы перенести листы «"
+                             + "», «".join(names) + "». Она не перезаписана: повторите команду.")
+    out = []
+    for name in names:
+        why = ""
+        try:
+            rows, _ = opened.rows(name)
+        except SheetTooLarge:
+            rows, why = [], "он слишком велик"
+        special = sorted({*opened.formulas(name), *opened.errors(name)})
+        if special:
+            why = f"в нём формулы (ячейка {cell_name(*special[0])}), а программа переносит только значения"
+        if not why and any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for r in rows for v in r):
+            why = "в нём текст длиннее, чем вмещает ячейка"
+        if why:
+            raise NastavnikError(
+                f"{book.label}: в книге есть свой лист «{name}», и его нельзя перенести при перезаписи: {why}. "
+                "Книга не перезаписана, чтобы ничего не пропало: перенесите лист в другую книгу и повторите "
+                "команду.")
+        out.append(ForeignSheet(name, [list(r) for r in rows], hidden=name in opened.hidden))
+    return out
 
 
 def _cell(row: int, col: int) -> str:

@@ -42,7 +42,7 @@ from .program import Participant, Program, ProgramData
 from .reader import BookData, Row, Table
 from .spec import Profile, WorkbookSpec
 from .values import clean_text, fold, format_date, parse_date
-from .writer import rewrite_workbook
+from .writer import FOREIGN_SHEETS, ForeignSheet, rewrite_workbook
 
 BOOK = "pairs"
 PROPOSAL, MEETING, QUESTIONNAIRE = "proposal", "meeting", "questionnaire"
@@ -942,13 +942,14 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
         problem = next((p for p in before if p.file == found[0].name and p.code in FATAL_CODES), None)
         raise NastavnikError(f"Книга «{found[0].name}» не прочитана" + (f": {problem.message}" if problem else ".")
                              + " Она не перезаписана: исправьте файл или уберите его из папки.")
+    carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
     if found and BOOK in data.books:
         from .forms_import import REWRITE_BLOCKERS, ensure_nothing_lost
 
         blocker = next((p for p in before if p.file == found[0].name and p.code in REWRITE_BLOCKERS), None)
         if blocker is not None:
             raise NastavnikError(f"{found[0].name}: {blocker.message} Книга не перезаписана, чтобы ничего не пропало.")
-        ensure_nothing_lost(data.books[BOOK], spec)  # a sheet or a note that a rewrite would drop: refuse
+        carried = ensure_nothing_lost(data.books[BOOK], spec)  # a note a rewrite would drop: refuse
     ctx = build_context(data)
     state = _State(ctx, spec)
     start = _start_date(ctx, options)
@@ -969,7 +970,7 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     unmatched = _unmatched(ctx, state, scheme, reasons)
     state.rows["unmatched"] = unmatched
     written, backup = rewrite_workbook(target, found[0] if found else None, spec, program.profile,
-                                       program.program_id, state.rows,
+                                       program.program_id, {**state.rows, FOREIGN_SHEETS: carried},
                                        backup_root=program.root if options.backup else None)
     if not written:
         lines.append(f"Книга «{target.name}» не изменилась: в ней уже всё это есть.")

@@ -29,7 +29,7 @@ from .ranking import MentorInput, Method, RankedMentor, rank
 from .reader import Row
 from .spec import Profile, WorkbookSpec, resolve, workbook_specs
 from .values import clean_text, fold
-from .writer import rewrite_workbook
+from .writer import FOREIGN_SHEETS, ForeignSheet, rewrite_workbook
 
 BOOK = "results"
 WORK_BOOK = "work"
@@ -453,16 +453,17 @@ def run_results(program: Program, report: Report, *, today: dt.date | None = Non
         raise NastavnikError(render("book-unreadable", book=broken[0], detail=broken[1], consequence=(
             "Итоги не пересчитаны: без журнала встреч и целей рейтинг наставников получился бы другим. "
             "Исправьте книгу или восстановите её из резервной копии.")))
+    carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
     if found:  # «06_Итоги» is rewritten from what was read: it must lose nothing
         from .forms_import import ensure_rewritable
 
-        ensure_rewritable(before, data.books[BOOK], spec)
+        carried = ensure_rewritable(before, data.books[BOOK], spec)
     pairs = result_pairs(data)
     method = method_of(program.profile)
     ranked = compute_ranking(data, today)
     rows, added = build_rows(data, spec, pairs, ranked)
     written, saved = rewrite_workbook(target, found[0] if found else None, spec, program.profile,
-                                      program.program_id, rows, backup_root=program.root if backup else None)
+                                      program.program_id, {**rows, FOREIGN_SHEETS: carried}, backup_root=program.root if backup else None)
     lines: list[str] = [] if written else [f"Книга «{target.name}» не изменилась: в ней уже всё это есть."]
     for old in found:
         if old != target:

@@ -57,7 +57,7 @@ from .work import (
     summary_text,
     work_spec,
 )
-from .writer import rewrite_workbook, write_workbook
+from .writer import FOREIGN_SHEETS, ForeignSheet, rewrite_workbook, write_workbook
 
 BASE_KEY = "base"
 PAIR_KEY = "pair_id"
@@ -290,10 +290,11 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
     target = work_path(program)
     files.ensure_not_locked(target)
     data, read = _load(program)
+    carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
     if BOOK in data.books:  # «05_Работа пар» is rewritten from what was read: it must lose nothing
         from .forms_import import ensure_rewritable
 
-        ensure_rewritable(read, data.books[BOOK], work_spec(program.profile))
+        carried = ensure_rewritable(read, data.books[BOOK], work_spec(program.profile))
     profile = program.profile
     pairs = known_pairs(data)
     existing = _existing(data)
@@ -354,7 +355,7 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
         accepted[pid] = first
         result.accepted.append((pid, first.label, summary_text(profile, first.rows)))
     if accepted:
-        _write(program, data, accepted, today or dt.date.today(), result, backup)
+        _write(program, data, accepted, today or dt.date.today(), result, backup, carried)
     return result
 
 
@@ -373,7 +374,7 @@ def _missing_row(current: dict[str, list[dict[str, Any]]], new: dict[str, list[d
 
 
 def _write(program: Program, data: ProgramData, accepted: dict[str, Incoming], today: dt.date,
-           result: CollectResult, backup: bool) -> None:
+           result: CollectResult, backup: bool, carried: list[ForeignSheet]) -> None:
     """Rewrite «05_Работа пар»: other pairs' rows as they were, the accepted pairs' rows from their files."""
     spec = work_spec(program.profile)
     book = data.books.get(BOOK)
@@ -409,7 +410,7 @@ def _write(program: Program, data: ProgramData, accepted: dict[str, Incoming], t
         files.ensure_writable(path)
     if target.exists() and backup:
         result.backup = files.backup(target, program.root)
-    write_workbook(new_target, spec, program.profile, program.program_id, rows)
+    write_workbook(new_target, spec, program.profile, program.program_id, {**rows, FOREIGN_SHEETS: carried})
     if target != new_target and target.exists():
         target.unlink()  # an .ods copy is in «Резервные копии»; two versions would be ambiguous
         result.lines.append(files.format_note(target, new_target))

@@ -12,9 +12,11 @@ Values from users are always written as typed values or plain strings, never as 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,9 @@ class _Writer:
             "title": wb.add_format({**base, "bold": True, "font_size": 16}),
             "subtitle": wb.add_format({**base, "bold": True, "font_size": 12}),
             "wrap": wb.add_format({**base, "text_wrap": True}),
+            "date": wb.add_format({**base, "num_format": "dd.mm.yyyy", "align": "left"}),
+            "datetime": wb.add_format({**base, "num_format": "dd.mm.yyyy hh:mm", "align": "left"}),
+            "time": wb.add_format({**base, "num_format": "hh:mm", "align": "left"}),
             "param": wb.add_format({**base, "bold": True, "text_wrap": True, "locked": True, "bg_color": LOCKED_BG,
                                     "border": 1}),
             "param_req": wb.add_format({**base, "bold": True, "text_wrap": True, "locked": True, "bg_color": LOCKED_BG,
@@ -390,6 +395,33 @@ class _Writer:
             return rows
         return rows
 
+    def foreign_sheet(self, sheet: ForeignSheet) -> None:
+        """A sheet of the person's own, back as it was read: values only (text stays text), not protected."""
+        ws = self.wb.add_worksheet(sheet.name)
+        f = self.fmt
+        width = max((len(r) for r in sheet.rows), default=0)
+        if width:
+            ws.set_column(0, width - 1, 16)
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    self._check(ws.write_boolean(r, c, value, f["wrap"]), "foreign bool")
+                elif isinstance(value, (int, float)) and math.isfinite(value):
+                    self._check(ws.write_number(r, c, value, f["wrap"]), "foreign number")
+                elif isinstance(value, dt.datetime):
+                    self._check(ws.write_datetime(r, c, value, f["datetime"]), "foreign datetime")
+                elif isinstance(value, dt.date):
+                    moment = dt.datetime(value.year, value.month, value.day)
+                    self._check(ws.write_datetime(r, c, moment, f["date"]), "foreign date")
+                elif isinstance(value, dt.time):
+                    self._check(ws.write_datetime(r, c, value, f["time"]), "foreign time")
+                else:
+                    self._check(ws.write_string(r, c, str(value), f["wrap"]), "foreign text")
+        if sheet.hidden:
+            ws.hide()
+
     def meta_sheet(self, extra: dict[str, str] | None = None) -> None:
         ws = self.wb.add_worksheet(META_SHEET)
         items = [("program_id", self.program_id), ("workbook", self.spec.key), ("form", self.profile.form),
@@ -435,6 +467,18 @@ def _type_hint(column: Column) -> str:
     }.get(column.type, "Текст.")
 
 
+FOREIGN_SHEETS = "__sheets__"  # a key of ``data``: sheets of a person's own, carried over as values
+
+
+@dataclass
+class ForeignSheet:
+    """A sheet a person added to a workbook the toolkit rewrites: its values, kept as they are."""
+
+    name: str
+    rows: list[list[Any]]
+    hidden: bool = False
+
+
 def write_workbook(
     path: Path,
     spec: WorkbookSpec,
@@ -459,6 +503,8 @@ def write_workbook(
                     writer.reference_sheet(sheet)
                 else:
                     writer.table_sheet(sheet, list(data.get(sheet.key) or []))
+            for foreign in data.get(FOREIGN_SHEETS) or []:
+                writer.foreign_sheet(foreign)
             writer.meta_sheet(meta)
             writer.close()
         if caught:

@@ -1139,7 +1139,7 @@ def import_cases(c: Corpus) -> None:
         prepare=registry(lambda p: edit_book(p, set_cells(MENTORS, {"XFD1048576": "x"}))), isolate=True)
     imp("импорт-реестр-повтор-заголовка", "ответы.csv", good, 2, ["встречается дважды"], file=R,
         prepare=registry(lambda p: quick_set(p, MENTORS, {"T1": "Класс", "T2": "9Б"})))
-    imp("импорт-реестр-лишний-лист", "ответы.csv", good, 2, ["Заметки"], file=R,
+    imp("импорт-реестр-свой-лист-с-формулой", "ответы.csv", good, 2, ["Заметки", "формулы (ячейка B2)"], file=R,
         prepare=registry(lambda p: edit_book(p, _notes_sheet)))
     imp("импорт-реестр-открыт-в-Excel", "ответы.csv", good, 2, [f"~${R}"], file=R,
         prepare=lambda root: (root / f"~${R}").write_bytes(LOCK_BYTES))
@@ -1165,7 +1165,9 @@ FORMULA_LIKE = ["=1+1", "+7 914 000-00-00", "-не звонить-", "@vk_уче
 
 
 def _notes_sheet(wb: Workbook) -> None:
-    wb.create_sheet("Заметки")["A1"] = "важно: позвонить"
+    """A sheet of the curator's own with a formula: carried over as values it would lose the formula."""
+    ws = wb.create_sheet("Заметки")
+    ws["A1"], ws["B2"] = "важно: позвонить", "=LEN(A1)"
 
 
 def _merged_hidden(wb: Workbook) -> None:
@@ -1428,7 +1430,7 @@ def collect_cases(c: Corpus) -> None:
          program=lambda root: (root / W).write_bytes(b""))
     case("05-docx-под-именем-xlsx", 2, W, ["документ Word", "не перезаписана"], inbox=put(P, filled()),
          program=lambda root: (root / W).write_bytes(docx_bytes("Работа пар")))
-    case("05-лишний-лист", 2, W, ["Заметки куратора"], inbox=put(P, filled()),
+    case("05-свой-лист-с-формулой", 2, W, ["Заметки куратора", "формулы (ячейка B2)"], inbox=put(P, filled()),
          program=lambda root: edit_book(root / W, _curator_notes))
 
     def note_above(root: Path) -> None:
@@ -1491,7 +1493,9 @@ def collect_cases(c: Corpus) -> None:
 
 
 def _curator_notes(wb: Workbook) -> None:
-    wb.create_sheet("Заметки куратора")["A1"] = "позвонить родителям Кузнецова"
+    """A sheet of the curator's own with a formula: carried over as values it would lose the formula."""
+    ws = wb.create_sheet("Заметки куратора")
+    ws["A1"], ws["B2"] = "позвонить родителям Кузнецова", "=LEN(A1)"
 
 
 # ---- 7. «05_Работа пар» and «06_Итоги» read by check, status, monitor, results and docs
@@ -1592,7 +1596,8 @@ def stage7_cases(c: Corpus) -> None:
     results = ["results", "{case}/" + PROGRAM, "--date", "27.05.2027"]
     book_case("итоги-06-0-байт", results, 2, T, ["0 байт", "не перезаписана"], make=book(T, b""))
     book_case("итоги-06-docx-под-именем-xlsx", results, 2, T, ["документ Word"], make=book(T, docx_bytes("Итоги")))
-    book_case("итоги-06-лишний-лист", results, 2, T, ["Заметки куратора"], make=book(T, changed(_curator_notes)))
+    book_case("итоги-06-свой-лист-с-формулой", results, 2, T, ["Заметки куратора", "формулы (ячейка B2)"],
+              make=book(T, changed(_curator_notes)))
     book_case("итоги-06-запись-над-заголовками", results, 2, T, ["над строкой заголовков"],
               make=book(T, changed(note_above(feedback))))
     book_case("итоги-06-заголовок-переименован", results, 2, T, ["Нет столбца «Оценка наставника наставляемым (1–5)»"],
