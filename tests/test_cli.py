@@ -10,19 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 
-from toolkit.cli import cli, main
+from toolkit.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    code = exc.value.code if isinstance(exc.value.code, int) else 0
-    return code, out.out, out.err
 
 
 def digest(folder: Path) -> dict[str, str]:

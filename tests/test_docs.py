@@ -11,11 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 from docx import Document
 from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
 
 from toolkit import render
-from toolkit.cli import main
 from toolkit.documents import KINDS, DocsOptions, make_documents, parse_kind
 from toolkit.problems import NastavnikError, Report
 from toolkit.program import Program
@@ -27,12 +27,6 @@ REGISTRY = "02_Заявки.xlsx"
 RESULTS = "06_Итоги.xlsx"
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return (exc.value.code if isinstance(exc.value.code, int) else 0), out.out, out.err
 
 
 def text_of(path: Path) -> str:

@@ -32,9 +32,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli_joined as run
 
 from toolkit import files, spec
-from toolkit.cli import main
 from toolkit.demo import build_student, build_teacher
 from toolkit.problems import Report
 from toolkit.program import Program
@@ -53,13 +53,6 @@ WORDS = ["проект", "олимпиада", "дроби", "чтение вс�
          "-не звонить-", '=HYPERLINK("http://example.com";"жми")', "../../Рабочий стол", "CON"]
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out + out.err
 
 
 # --------------------------------------------------------------------------- the person

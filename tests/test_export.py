@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli as run
 from results_helpers import FORMS, copy_demo, demo_folders, edit_rows
 
 from toolkit.cli import main
@@ -23,12 +24,6 @@ from toolkit.values import clean_text, fold
 DAY = "15.02.2027"
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
 
 
 def personal(folder: Path) -> tuple[set[str], set[str]]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli as run
 
-from toolkit.cli import main
 from toolkit.demo import build_student
 from toolkit.problems import Report
 from toolkit.program import Program
@@ -43,12 +43,6 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
     return path
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
 
 
 @pytest.fixture()

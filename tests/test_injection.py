@@ -17,8 +17,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli_joined as _run
 
-from toolkit.cli import main
 from toolkit.demo import build_student
 
 DANGEROUS = ["=1+1", "=HYPERLINK(\"http://example.com\";\"жми\")", "=cmd|' /C calc'!A0", "+7 914 000-00-00",
@@ -27,12 +27,6 @@ HEADER = ["Отметка времени", "Роль", "Фамилия", "Имя
           "Какие у вас навыки и сильные стороны?", "Любимый цвет"]
 
 
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out + out.err
 
 
 def formulas_in(path: Path) -> list[str]:

@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli_joined as _run
 
 from toolkit import files
-from toolkit.cli import main
 from toolkit.demo import build_student
 from toolkit.problems import Report
 from toolkit.program import Program
@@ -49,12 +49,6 @@ def test_each_limit_says_which_and_why(demo: Path, monkeypatch: pytest.MonkeyPat
         assert phrase in message, message
 
 
-def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out + out.err
 
 
 @pytest.mark.parametrize(("limit", "value", "content", "phrase"), [

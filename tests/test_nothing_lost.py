@@ -27,11 +27,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli_joined as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import files
-from toolkit.cli import main
 from toolkit.demo import build_student
 from toolkit.problems import NastavnikError, Report
 from toolkit.program import Program
@@ -42,13 +42,6 @@ HEADER = ["Отметка времени", "Роль", "ФИО", "Пол", "Кл
           "В какие дни вы свободны? (можно выбрать несколько)", "Согласны ли вы участвовать в программе наставничества?"]
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out + out.err
 
 
 def export(tmp_path: Path, people: list[str]) -> Path:

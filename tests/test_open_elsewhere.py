@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli_joined as run
 
 from toolkit.cli import main
 from toolkit.demo import run_demo
@@ -27,13 +28,6 @@ OUTBOX = "Книги пар — рассылка"
 EXPORT = "Для муниципалитета.xlsx"
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out + out.err
 
 
 @pytest.fixture(scope="module")

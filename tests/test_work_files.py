@@ -18,10 +18,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from cli_helpers import run_cli as cli
 from libreoffice_helpers import soffice
 
 from toolkit import demo
-from toolkit.cli import main
 from toolkit.problems import Report
 from toolkit.program import Program
 from toolkit.reader import open_book
@@ -81,12 +81,6 @@ def run_collect(root: Path, inbox: Path, **kw: Any) -> tuple[Any, Report]:
     return collect(Program.open(root), inbox, report, today=D(2027, 2, 15), **kw), report
 
 
-def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-        raise SystemExit(0)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
 
 
 def digest(path: Path) -> str:
