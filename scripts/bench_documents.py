@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from docx import Document  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
-from toolkit import render  # noqa: E402
+from toolkit.documents import templates as render
 
 GOALS = {"single": 20.0, "separate": 3.0, "pdf": 5.0}
 

@@ -1,4 +1,4 @@
-"""Benchmark of toolkit.pairing against PyPI ``matching`` on a seeded random instance.
+"""Benchmark of toolkit.logic.pairing against PyPI ``matching`` on a seeded random instance.
 
 Usage: python scripts/bench_pairing.py [--mentees 2000 --mentors 500 --capacity 4 --wishes 10]
 """
@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit.pairing import best_assignment, stable_assignment  # noqa: E402
+from toolkit.logic.pairing import best_assignment, stable_assignment  # noqa: E402
 
 T = TypeVar("T")
 Wishes = dict[str, list[str]]

@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit import spec  # noqa: E402
-from toolkit.problems import Report  # noqa: E402
-from toolkit.reader import open_book, read_workbook  # noqa: E402
-from toolkit.sample_data import People, phone  # noqa: E402
-from toolkit.writer import write_workbook  # noqa: E402
+from toolkit import spec
+from toolkit.base.problems import Report  # noqa: E402
+from toolkit.books.reader import open_book, read_workbook  # noqa: E402
+from toolkit.books.writer import write_workbook  # noqa: E402
+from toolkit.demo.people import People, phone  # noqa: E402
 
 
 def make_registry(path: Path, rows: int) -> None:

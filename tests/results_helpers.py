@@ -17,7 +17,7 @@ FORMS = {"student": "ученик-ученик", "teacher": "педагог-пе
 
 @functools.cache
 def demo_folders() -> dict[str, Path]:
-    from toolkit.demo import run_demo
+    from toolkit.demo.build import run_demo
 
     base = Path(tempfile.mkdtemp(prefix="nastavnik-results-"))
     atexit.register(shutil.rmtree, base, True)

@@ -1,6 +1,6 @@
 """Bad inputs as people produce them, each with the exact problems it must give.
 
-Every case starts from the demo program (``toolkit.demo.build_student`` / ``build_teacher``), changes one
+Every case starts from the demo program (``toolkit.demo.build.build_student`` / ``build_teacher``), changes one
 thing as a person would (a cell edited in a spreadsheet program: openpyxl load → change → save, or the
 workbook rewritten with modified data) and compares the flattened ``[file, sheet, cell, code]`` list of
 the report with the expected one. Unusable files go through the real command line.
@@ -21,12 +21,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from toolkit.base.problems import Report
+from toolkit.books.reader import open_book, read_workbook
+from toolkit.books.writer import write_workbook
 from toolkit.cli import main as cli_main
-from toolkit.demo import build_student, build_teacher
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.reader import open_book, read_workbook
-from toolkit.writer import write_workbook
+from toolkit.demo.build import build_student, build_teacher
+from toolkit.model.program import Program
 
 Mutation = Callable[[Path], None]
 

@@ -15,11 +15,11 @@ from cli_helpers import run_cli as run
 from docx import Document
 from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
 
-from toolkit import render
-from toolkit.documents import KINDS, DocsOptions, make_documents, parse_kind
-from toolkit.problems import NastavnikError, Report
-from toolkit.program import Program
-from toolkit.results import class_words, result_pairs
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.documents import templates as render
+from toolkit.documents.kinds import KINDS, DocsOptions, make_documents, parse_kind
+from toolkit.model.program import Program
+from toolkit.stages.results import class_words, result_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = "Документы"

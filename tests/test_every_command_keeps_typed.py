@@ -34,12 +34,13 @@ import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as run
 
-from toolkit import files, spec
-from toolkit.demo import build_student, build_teacher
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.reader import BookData, Row
-from toolkit.work import pair_spec
+from toolkit import spec
+from toolkit.base import files
+from toolkit.base.problems import Report
+from toolkit.books.reader import BookData, Row
+from toolkit.demo.build import build_student, build_teacher
+from toolkit.model.program import Program
+from toolkit.model.work import pair_spec
 
 D = dt.date
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +159,7 @@ def form_sheet_name(book: BookData, sheet_key: str) -> str:
 
 def read_book(path: Path, wb_spec: spec.WorkbookSpec) -> BookData:
     """One workbook as the toolkit reads it."""
-    from toolkit.reader import open_book, read_workbook
+    from toolkit.books.reader import open_book, read_workbook
 
     report = Report()
     book = open_book(path, report, path.name)

@@ -15,11 +15,11 @@ import pytest
 from cli_helpers import run_cli as run
 from results_helpers import FORMS, copy_demo, demo_folders, edit_rows
 
+from toolkit.base.problems import Report
+from toolkit.base.values import clean_text, fold
 from toolkit.cli import main
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.status import compute_status
-from toolkit.values import clean_text, fold
+from toolkit.model.program import Program
+from toolkit.stages.status import compute_status
 
 DAY = "15.02.2027"
 
@@ -192,5 +192,5 @@ def test_commands_log_no_personal_data(tmp_path: Path, capsys: pytest.CaptureFix
 
     assert leaks(logged(caplog.records), names, texts) == []
     # honest: with the same capture, a toolkit module logging a name at DEBUG is caught
-    logging.getLogger("toolkit.export").debug("участник %s", "Зябликова Арина")
+    logging.getLogger("toolkit.stages.export").debug("участник %s", "Зябликова Арина")
     assert leaks(logged(caplog.records), names, texts)

@@ -1,4 +1,4 @@
-"""The extent scan (``toolkit.extent``) finds how far every sheet reaches before python-calamine builds its
+"""The extent scan (``toolkit.books.extent``) finds how far every sheet reaches before python-calamine builds its
 dense grid of it — a grid python-calamine cannot hold aborts the whole process, with no message at all.
 
 .xlsx: cells and rows may be written without ``r`` (the next column, the next row — allowed by the format,
@@ -30,12 +30,12 @@ from hypothesis import strategies as st
 from libreoffice_helpers import soffice
 from python_calamine import CalamineWorkbook
 
-from toolkit import extent
-from toolkit.demo import build_student
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.reader import SheetTooLarge, open_book
-from toolkit.writer import cell_name, col_letter
+from toolkit.base.problems import Report
+from toolkit.books import extent
+from toolkit.books.reader import SheetTooLarge, open_book
+from toolkit.books.writer import cell_name, col_letter
+from toolkit.demo.build import build_student
+from toolkit.model.program import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEET = "Лист1"
@@ -443,8 +443,8 @@ def _edit_stream(source: Path, target: Path, edit: Callable[[bytearray], None]) 
 _CHILD = """
 import resource, sys
 from pathlib import Path
-from toolkit.problems import Report
-from toolkit.reader import SheetTooLarge, open_book
+from toolkit.base.problems import Report
+from toolkit.books.reader import SheetTooLarge, open_book
 path = Path(sys.argv[1])
 report = Report()
 book = open_book(path, report, path.name)

@@ -1,4 +1,4 @@
-"""Russian names and dates for documents (toolkit.grammar)."""
+"""Russian names and dates for documents (toolkit.base.grammar)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from jinja2 import DictLoader, StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from toolkit.grammar import (
+from toolkit.base.grammar import (
     PersonName,
     decline,
     format_date,
@@ -18,7 +18,7 @@ from toolkit.grammar import (
     parse_gender,
     salutation,
 )
-from toolkit.problems import NastavnikError
+from toolkit.base.problems import NastavnikError
 
 D, G, T = "дательный", "родительный", "творительный"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from toolkit.demo import build_student
-from toolkit.extent import sheet_extents
+from toolkit.books.extent import sheet_extents
+from toolkit.demo.build import build_student
 
 ROOT = Path(__file__).resolve().parent.parent
 

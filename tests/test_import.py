@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from cli_helpers import run_cli as run
 
-from toolkit.demo import build_student
-from toolkit.problems import Report
-from toolkit.program import Program
+from toolkit.base.problems import Report
+from toolkit.demo.build import build_student
+from toolkit.model.program import Program
 
 GOOGLE_HEADER = [
     "Отметка времени", "Роль", "ФИО", "Пол", "Класс", "Телефон или e-mail для связи",

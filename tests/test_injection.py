@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as _run
 
-from toolkit.demo import build_student
+from toolkit.demo.build import build_student
 
 DANGEROUS = ["=1+1", "=HYPERLINK(\"http://example.com\";\"жми\")", "=cmd|' /C calc'!A0", "+7 914 000-00-00",
              "+СУММ(1;2)", "-2+3", "-не звонить-", "@SUM(1,2)", "@vk_ученик", "\t=1+1", "\r=1+1", "=1+1\n=2+2"]

@@ -20,10 +20,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import files
-from toolkit.demo import build_student, run_demo
-from toolkit.problems import Report
-from toolkit.program import Program
+from toolkit.base import files
+from toolkit.base.problems import Report
+from toolkit.demo.build import build_student, run_demo
+from toolkit.model.program import Program
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="нужен SIGKILL (POSIX)")
 

@@ -25,11 +25,11 @@ import openpyxl
 import pytest
 from libreoffice_helpers import soffice
 
-from toolkit.demo import run_demo
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.reader import BookData, open_book, read_workbook
-from toolkit.writer import LISTS_SHEET, META_SHEET, col_letter, write_workbook
+from toolkit.base.problems import Report
+from toolkit.books.reader import BookData, open_book, read_workbook
+from toolkit.books.writer import LISTS_SHEET, META_SHEET, col_letter, write_workbook
+from toolkit.demo.build import run_demo
+from toolkit.model.program import Program
 
 pytestmark = pytest.mark.libreoffice
 

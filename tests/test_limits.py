@@ -1,4 +1,4 @@
-"""Every input limit of ``toolkit.files`` gives a message that names the limit and says why it exists.
+"""Every input limit of ``toolkit.base.files`` gives a message that names the limit and says why it exists.
 
 The limits are lowered for the test (they are read when a file is opened), so that small files cross them.
 """
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli_joined as _run
 
-from toolkit import files
-from toolkit.demo import build_student
-from toolkit.problems import Report
-from toolkit.program import Program
+from toolkit.base import files
+from toolkit.base.problems import Report
+from toolkit.demo.build import build_student
+from toolkit.model.program import Program
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""`nastavnik merge`: mail merge for admin staff from xlsx / CSV data (toolkit.merge + the command line).
+"""`nastavnik merge`: mail merge for admin staff from xlsx / CSV data (toolkit.documents.merge + the command line).
 
 Templates and data are built in the tests with python-docx and openpyxl; the documents are read back
 with python-docx.
@@ -21,8 +21,9 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from toolkit import merge, render
 from toolkit.cli import main
+from toolkit.documents import merge
+from toolkit.documents import templates as render
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "doc_templates"

@@ -31,10 +31,10 @@ from cli_helpers import run_cli_joined as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit import files
-from toolkit.demo import build_student
-from toolkit.problems import NastavnikError, Report
-from toolkit.program import Program
+from toolkit.base import files
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.demo.build import build_student
+from toolkit.model.program import Program
 
 HEADER = ["Отметка времени", "Роль", "ФИО", "Пол", "Класс", "Почему вы хотите стать наставником?",
           "Какие у вас навыки и сильные стороны?", "С чем вы можете помочь? (можно выбрать несколько)",
@@ -184,8 +184,8 @@ def test_write_killed_half_way_leaves_previous_registry(demo: Path, tmp_path: Pa
     def half_written(self: Any, *args: Any, **kwargs: Any) -> None:
         raise Killed  # the workbook is half written in the temporary file when this happens
 
-    monkeypatch.setattr("toolkit.writer._Writer.meta_sheet", half_written)
-    from toolkit.forms_import import import_export
+    monkeypatch.setattr("toolkit.books.writer._Writer.meta_sheet", half_written)
+    from toolkit.stages.registry_import import import_export
 
     with pytest.raises(Killed):
         import_export(Program.open(root), export(tmp_path, ["Новикова Вера"]), None, Report())
@@ -220,7 +220,7 @@ def test_status_workbook_killed_half_way(demo: Path, tmp_path: Path, monkeypatch
         raise Killed
 
     monkeypatch.setattr("xlsxwriter.Workbook.close", broken_close)
-    from toolkit.status import compute_status, status_path, write_status_workbook
+    from toolkit.stages.status import compute_status, status_path, write_status_workbook
 
     data = Program.open(root).load(Report())
     with pytest.raises(Killed):
@@ -315,7 +315,7 @@ def test_read_only_file_is_a_message(demo: Path, tmp_path: Path, capsys: pytest.
 
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from toolkit.demo import run_demo
+    from toolkit.demo.build import run_demo
 
     folder = tmp_path_factory.mktemp("весь-пример")
     for _ in run_demo(folder):

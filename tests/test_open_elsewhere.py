@@ -21,7 +21,7 @@ import pytest
 from cli_helpers import run_cli_joined as run
 
 from toolkit.cli import main
-from toolkit.demo import run_demo
+from toolkit.demo.build import run_demo
 
 INBOX = "Книги пар — входящие"
 OUTBOX = "Книги пар — рассылка"

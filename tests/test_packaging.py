@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -20,9 +22,16 @@ def test_wheel_ships_templates_and_runs_from_outside_the_repo(tmp_path: Path) ->
                  "workbook_templates/forms/teacher.yaml", "toolkit/cli.py"):
         assert name in names
     venv = tmp_path / "venv"
-    # the venv sees the already installed dependencies; the package itself comes only from the wheel
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    # The venv sees the dependencies this interpreter has (an outer venv or the system), through a .pth of
+    # its site folders; `--system-site-packages` would see only the base interpreter's. The package itself
+    # comes only from the wheel: the venv's own site-packages comes first, and .pth files inside the
+    # borrowed folders (an editable install of the checkout) are not run.
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    borrowed = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"]])
+    (Path(purelib) / "outer-dependencies.pth").write_text("\n".join(borrowed) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
                    check=True, capture_output=True)
     outside = tmp_path / "где-то"

@@ -1,4 +1,4 @@
-"""Tests of toolkit.pairing: stability, oracle against PyPI ``matching``, brute-force optimality."""
+"""Tests of toolkit.logic.pairing: stability, oracle against PyPI ``matching``, brute-force optimality."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
 
-from toolkit.pairing import (
+from toolkit.logic.pairing import (
     REASON_CAPACITY_FULL,
     REASON_NO_MUTUAL_WISH,
     REASON_NOT_CHOSEN,

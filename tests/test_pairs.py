@@ -18,9 +18,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from toolkit import demo
+from toolkit.base.problems import NastavnikError, Report
 from toolkit.cli import main
-from toolkit.pair_scoring import (
+from toolkit.demo import build as demo
+from toolkit.logic.scoring import (
     Person,
     Rules,
     add_months,
@@ -31,7 +32,9 @@ from toolkit.pair_scoring import (
     planned_end,
     score_pair,
 )
-from toolkit.pairs import (
+from toolkit.model.program import Program
+from toolkit.spec import profiles
+from toolkit.stages.match import (
     MEETING,
     PROPOSAL,
     QUESTIONNAIRE,
@@ -41,9 +44,6 @@ from toolkit.pairs import (
     parse_scheme,
     run_match,
 )
-from toolkit.problems import NastavnikError, Report
-from toolkit.program import Program
-from toolkit.spec import profiles
 
 START = dt.date(2026, 11, 30)
 MEETING_DAY = dt.date(2026, 11, 26)

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from docx import Document
 
-from toolkit import demo
-from toolkit.pairs_order import BLANK_DATE, BLANK_NUMBER, ORDER_FILE, make_order, template_path
-from toolkit.problems import NastavnikError, Report
-from toolkit.program import Program
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.demo import build as demo
+from toolkit.documents.order import BLANK_DATE, BLANK_NUMBER, ORDER_FILE, make_order, template_path
+from toolkit.model.program import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,10 +16,10 @@ import pytest
 from docx import Document
 from results_helpers import copy_demo
 
-from toolkit.charts import competency_chart
-from toolkit.documents import DocsOptions, make_documents, parse_kind
-from toolkit.problems import Report
-from toolkit.program import Program
+from toolkit.base.problems import Report
+from toolkit.documents.charts import competency_chart
+from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
+from toolkit.model.program import Program
 
 PNG = b"\x89PNG\r\n\x1a\n"
 RATINGS = [("Коммуникация", 2.0, 4.0), ("Работа в команде", 3.0, None), ("Ёмкое название компетенции, длинное "
@@ -60,7 +60,7 @@ def test_chart_is_a_png_for_an_a4_page_and_deterministic() -> None:
 
 
 def test_matplotlib_is_loaded_only_to_draw() -> None:
-    code = "import sys, toolkit.cli, toolkit.documents, toolkit.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, toolkit.cli, toolkit.documents.kinds, toolkit.documents.charts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "False"
 

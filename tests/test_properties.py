@@ -18,12 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from toolkit import messages, spec
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.reader import parse_cell
+from toolkit import spec
+from toolkit.base import messages
+from toolkit.base.problems import Report
+from toolkit.base.values import ValueProblem
+from toolkit.books.reader import parse_cell
+from toolkit.model.program import Program
 from toolkit.spec import Column
-from toolkit.values import ValueProblem
 
 COLUMNS: list[Column] = []
 for _form, _profile in spec.profiles().items():
@@ -97,7 +98,7 @@ def programs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.mark.parametrize(("form", "key"), BOOK_KEYS, ids=[f"{f}-{k}" for f, k in BOOK_KEYS])
 def test_any_sheet_content_gives_problems_not_exceptions(form: str, key: str, data: st.DataObject,
                                                           programs: dict[str, Path]) -> None:
-    from toolkit.writer import write_workbook
+    from toolkit.books.writer import write_workbook
 
     root = programs[form]
     program = Program.open(root)

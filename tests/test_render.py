@@ -1,4 +1,4 @@
-"""Sandboxed docx rendering, mail merge and PDF (toolkit.render).
+"""Sandboxed docx rendering, mail merge and PDF (toolkit.documents.templates).
 
 Templates are built with python-docx at test time; no binary fixtures.
 """
@@ -17,8 +17,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docxtpl import DocxTemplate
 
-from toolkit import render
-from toolkit.problems import NastavnikError
+from toolkit.base.problems import NastavnikError
+from toolkit.documents import templates as render
 
 TRICKY = 'ООО «Ромашка» & Co <b>жирный</b> "кавычки" \'апостроф\''
 

@@ -11,9 +11,9 @@ import pytest
 from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
 
 from toolkit import spec
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.results import (
+from toolkit.base.problems import Report
+from toolkit.model.program import Program
+from toolkit.stages.results import (
     PairWork,
     ResultPair,
     class_words,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit import spec
-from toolkit.problems import NastavnikError
-from toolkit.ranking import MentorInput, Method, rank
+from toolkit.base.problems import NastavnikError
+from toolkit.logic.ranking import MentorInput, Method, rank
 
 STUDENT = {"components": {"mentees": {"weight": 0.4, "if_missing": "exclude"},
                           "curator": {"weight": 0.4, "if_missing": "exclude"},

@@ -20,11 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import spec
-from toolkit.problems import Report
-from toolkit.reader import BookData, open_book, read_workbook
-from toolkit.spec import Column, Profile, Sheet, WorkbookSpec
-from toolkit.values import clean_multiline, clean_text, is_error_value
-from toolkit.writer import (
+from toolkit.base.problems import Report
+from toolkit.base.values import clean_multiline, clean_text, is_error_value
+from toolkit.books.reader import BookData, open_book, read_workbook
+from toolkit.books.writer import (
     INSTRUCTION_SHEET,
     LISTS_SHEET,
     META_SHEET,
@@ -34,6 +33,7 @@ from toolkit.writer import (
     format_id,
     write_workbook,
 )
+from toolkit.spec import Column, Profile, Sheet, WorkbookSpec
 
 PROGRAM_ID = "roundtrip-1"
 BOOKS = [

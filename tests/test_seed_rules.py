@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 
 from toolkit import spec
-from toolkit.assessment import item_keys, score_answers
-from toolkit.demo import build_student, build_teacher
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.status import compute_status
+from toolkit.base.problems import Report
+from toolkit.demo.build import build_student, build_teacher
+from toolkit.logic.assessment import item_keys, score_answers
+from toolkit.model.program import Program
+from toolkit.stages.status import compute_status
 
 
 def edit_setting(folder: Path, header: str, value: object) -> None:

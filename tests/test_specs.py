@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import spec
-from toolkit.problems import NastavnikError
+from toolkit.base.problems import NastavnikError
 
 
 def test_every_spec_and_profile_loads() -> None:

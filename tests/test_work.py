@@ -17,14 +17,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from toolkit import demo
+from toolkit.base.problems import Report
+from toolkit.books.writer import write_workbook
 from toolkit.cli import main
-from toolkit.problems import Report
-from toolkit.program import Program, ProgramData
+from toolkit.demo import build as demo
+from toolkit.model.program import Program, ProgramData
+from toolkit.model.work import known_pairs, pair_spec, work_spec
 from toolkit.spec import profiles
-from toolkit.status import compute_status
-from toolkit.work import known_pairs, pair_spec, work_spec
-from toolkit.writer import write_workbook
+from toolkit.stages.status import compute_status
 
 D = dt.date
 SHORT_S = "Краткосрочная цель (1–2 месяца)"

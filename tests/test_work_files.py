@@ -21,11 +21,11 @@ import pytest
 from cli_helpers import run_cli as cli
 from libreoffice_helpers import soffice
 
-from toolkit import demo
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.reader import open_book
-from toolkit.work_files import collect, distribute
+from toolkit.base.problems import Report
+from toolkit.books.reader import open_book
+from toolkit.demo import build as demo
+from toolkit.model.program import Program
+from toolkit.stages.pair_files import collect, distribute
 
 D = dt.date
 WORK = "05_Работа пар.xlsx"

@@ -16,13 +16,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from toolkit.base.problems import Report
 from toolkit.cli import main
-from toolkit.demo import run_demo
-from toolkit.monitor import MENTEE_BASE_HEADERS, MENTOR_BASE_HEADERS, build_monitor, chart_refs
-from toolkit.problems import Report
-from toolkit.program import Program
-from toolkit.status import compute_status
-from toolkit.work_demo import DEMO_DAY
+from toolkit.demo.build import run_demo
+from toolkit.demo.work import DEMO_DAY
+from toolkit.model.program import Program
+from toolkit.stages.monitor import MENTEE_BASE_HEADERS, MENTOR_BASE_HEADERS, build_monitor, chart_refs
+from toolkit.stages.status import compute_status
 
 D = dt.date
 
@@ -172,7 +172,7 @@ def test_monitor_command_and_a_program_before_the_pairs_start(demo_root: Path, t
 
 @pytest.mark.libreoffice
 def test_monitoring_renders_to_pdf_in_libreoffice(demo_root: Path, tmp_path: Path) -> None:
-    from toolkit.render import convert_to_pdf, find_soffice
+    from toolkit.documents.templates import convert_to_pdf, find_soffice
 
     if find_soffice() is None:
         pytest.fail("LibreOffice не найден (нет программы soffice в PATH).")

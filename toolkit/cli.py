@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .problems import NastavnikError
+from toolkit import __version__
+from toolkit.base.problems import NastavnikError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -95,7 +95,7 @@ def _print_report(report: Any) -> None:
 
 def _errors_line(report: Any, folder: Path, code: str = "books-have-errors") -> str:
     """«В книгах есть ошибки (2: «05_Работа пар.xlsx», «06_Итоги.xlsx»): подробности — …»."""
-    from .messages import line
+    from toolkit.base.messages import line
 
     errors = [p for p in report if p.severity == "error"]
     books = ", ".join(f"«{name}»" for name in dict.fromkeys(p.file for p in errors if p.file)) or "—"
@@ -103,7 +103,7 @@ def _errors_line(report: Any, folder: Path, code: str = "books-have-errors") -> 
 
 
 def _exit_code(report: Any) -> int:
-    from .messages import FATAL_CODES
+    from toolkit.base.messages import FATAL_CODES
 
     if any(p.code in FATAL_CODES for p in report):
         return EXIT_UNUSABLE
@@ -135,8 +135,8 @@ def init_cmd(folder: Path, form: str) -> None:
 
     Уже существующие файлы не перезаписываются: команду можно запускать повторно.
     """
-    from .program import Program
-    from .spec import find_profile
+    from toolkit.model.program import Program
+    from toolkit.spec import find_profile
 
     profile = find_profile(form)
     program, created, kept = Program.create(folder, profile)
@@ -156,8 +156,8 @@ def check_cmd(folder: Path, as_json: bool) -> None:
 
     Код выхода: 0 — ошибок нет, 1 — найдены ошибки, 2 — файл нельзя прочитать (нет файла, не таблица).
     """
-    from .problems import Report
-    from .program import Program
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
 
     program = Program.open(folder)
     report = Report()
@@ -187,10 +187,10 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
     в заявке или ни одной, низкие или падающие оценки, просроченные спринты, нет обратной связи; и
     групповая встреча для пар с общей проблемой. Также записывает книгу «Статус программы.xlsx».
     """
-    from .messages import FATAL_CODES
-    from .problems import Report
-    from .program import Program
-    from .status import compute_status, print_status, status_path, write_status_workbook
+    from toolkit.base.messages import FATAL_CODES
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.status import compute_status, print_status, status_path, write_status_workbook
 
     program = Program.open(folder)
     report = Report()
@@ -198,7 +198,7 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
     fatal = [p for p in report if p.code in FATAL_CODES and p.file]
     if any(p.file.startswith("02_Заявки") for p in fatal):
         _fail(f"{fatal[0].file}: {fatal[0].message}")
-    from .pairs import parse_option_date
+    from toolkit.stages.match import parse_option_date
 
     status = compute_status(data, parse_option_date(date, "--date"))
     if as_json:
@@ -226,14 +226,14 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     Участник, который уже есть в реестре, повторно не добавляется. Перед записью реестр копируется
     в папку «Резервные копии».
     """
-    from . import files
-    from .forms_import import import_export
-    from .problems import Report
-    from .program import Program
+    from toolkit.base import files
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.registry_import import import_export
 
     role_key = None
     if role:
-        from .values import fold
+        from toolkit.base.values import fold
 
         key = fold(role)
         if key.startswith(("наставляем", "mentee", "молод")):
@@ -268,7 +268,7 @@ def demo_cmd(folder: Path) -> None:
 
     Данные вымышленные и всегда одинаковые. По умолчанию папка «Наставник-пример».
     """
-    from .demo import run_demo
+    from toolkit.demo.build import run_demo
 
     for line in run_demo(folder):
         click.echo(line)
@@ -308,9 +308,9 @@ def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | 
     В подборе участвуют только готовые участники («nastavnik status»). Перед записью книга
     копируется в «Резервные копии»; введённые значения сохраняются.
     """
-    from .pairs import MatchOptions, parse_option_date, parse_scheme, run_match
-    from .problems import Report
-    from .program import Program
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.match import MatchOptions, parse_option_date, parse_scheme, run_match
 
     options = MatchOptions(
         scheme=parse_scheme(scheme), start=parse_option_date(start, "--start"),
@@ -349,10 +349,10 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
     В приказ попадают действующие пары и группы с согласием обеих сторон (для педагогов — и с датой
     личной встречи): таблица пар, ответственный куратор, строка подписи директора.
     """
-    from .pairs import parse_option_date
-    from .pairs_order import make_order
-    from .problems import Report
-    from .program import Program
+    from toolkit.base.problems import Report
+    from toolkit.documents.order import make_order
+    from toolkit.model.program import Program
+    from toolkit.stages.match import parse_option_date
 
     program = Program.open(folder)
     report = Report()
@@ -399,7 +399,7 @@ def merge_cmd(template: Path, data: Path, out: Path | None, single: bool, pdf: b
     """
     import contextlib
 
-    from .merge import is_unusable, plan_merge, run_merge
+    from toolkit.documents.merge import is_unusable, plan_merge, run_merge
 
     if out is None:
         _fail("Не указана папка для документов: добавьте --out ПАПКА.")
@@ -455,8 +455,8 @@ def distribute_cmd(folder: Path, out: Path) -> None:
     (педагоги — ещё программу адаптации и промежуточные итоги). Код пары и код программы хранятся
     в самой книге: файл можно переименовать. То, что уже собрано от пары, переносится в новую книгу.
     """
-    from .program import Program
-    from .work_files import distribute
+    from toolkit.model.program import Program
+    from toolkit.stages.pair_files import distribute
 
     program = Program.open(folder)
     done = distribute(program, out)
@@ -485,9 +485,9 @@ def collect_cmd(folder: Path, inbox: Path, force: bool) -> None:
     программа о них сообщает. Перед записью книга копируется в «Резервные копии».
     Код выхода: 0 — всё принято или без изменений, 1 — есть непринятые файлы, 2 — папку нельзя использовать.
     """
-    from .problems import Report
-    from .program import Program
-    from .work_files import collect
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.pair_files import collect
 
     program = Program.open(folder)
     report = Report()
@@ -528,10 +528,10 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     """
     import datetime as dt
 
-    from .monitor import build_monitor, monitor_path, write_monitor_workbook
-    from .pairs import parse_option_date
-    from .problems import Report
-    from .program import Program
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.match import parse_option_date
+    from toolkit.stages.monitor import build_monitor, monitor_path, write_monitor_workbook
 
     program = Program.open(folder)
     report = Report()
@@ -539,8 +539,8 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     if "pairs" not in data.books:
         _fail("книга пар «04_Пары» не прочитана: сначала сформируйте пары («nastavnik match») и проверьте книги "
               f"(«nastavnik check {folder}»).")
-    from .messages import render
-    from .work_files import unreadable_work_book
+    from toolkit.base.messages import render
+    from toolkit.stages.pair_files import unreadable_work_book
 
     broken = unreadable_work_book(program, data, report)
     if broken is not None:  # a monitoring with no meetings at all would be wrong, not empty
@@ -557,7 +557,7 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     if report.errors:
         click.echo(_errors_line(report, folder))
     if pdf:
-        from .render import convert_to_pdf
+        from toolkit.documents.templates import convert_to_pdf
 
         (made,) = convert_to_pdf([path], path.parent)
         click.echo(f"PDF: {made}")
@@ -579,10 +579,10 @@ def results_cmd(folder: Path, date: str | None) -> None:
     написано). Выбранные куратором поощрения и всё введённое сохраняются; прежняя книга — в
     «Резервные копии». Письма и грамоты по выбранным поощрениям: «nastavnik docs».
     """
-    from .pairs import parse_option_date
-    from .problems import Report
-    from .program import Program
-    from .results import run_results
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.match import parse_option_date
+    from toolkit.stages.results import run_results
 
     program = Program.open(folder)
     report = Report()
@@ -632,10 +632,10 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
     """
     import contextlib
 
-    from .documents import DocsOptions, make_documents, parse_kind
-    from .pairs import parse_option_date
-    from .problems import Report
-    from .program import Program
+    from toolkit.base.problems import Report
+    from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
+    from toolkit.model.program import Program
+    from toolkit.stages.match import parse_option_date
 
     day = parse_option_date(date, "--date")
     options = DocsOptions(parse_kind(kind), out=out, single=single, pdf=pdf, date=day, today=day)
@@ -691,11 +691,11 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
     if not anonymize:
         _fail("выгрузка бывает только обезличенной: персональные данные несовершеннолетних не покидают школу. "
               f"Запустите «nastavnik export {folder} --anonymize».")
-    from .export import build_export, export_path, write_export_workbook
-    from .messages import FATAL_CODES
-    from .pairs import parse_option_date
-    from .problems import Report
-    from .program import Program
+    from toolkit.base.messages import FATAL_CODES
+    from toolkit.base.problems import Report
+    from toolkit.model.program import Program
+    from toolkit.stages.export import build_export, export_path, write_export_workbook
+    from toolkit.stages.match import parse_option_date
 
     day = parse_option_date(date, "--date") or dt.date.today()
     program = Program.open(folder)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .problems import NastavnikError
+from toolkit.base.problems import NastavnikError
 
 ColumnType = Literal[
     "text", "longtext", "int", "number", "date", "bool", "choice", "multichoice", "id", "ref",
@@ -171,7 +171,7 @@ class Profile(_Strict):
     sprint_horizons: list[Horizon]
     pairing: dict[str, Any] = Field(default_factory=dict)
     awards: list[str]
-    ranking: dict[str, Any] = Field(default_factory=dict)  # the method of ranking mentors: toolkit.ranking
+    ranking: dict[str, Any] = Field(default_factory=dict)  # the method of ranking mentors: toolkit.logic.ranking
 
     def role_name(self, role: str) -> str:
         return self.roles[role]  # type: ignore[index]
@@ -244,7 +244,7 @@ def workbook_specs() -> dict[str, WorkbookSpec]:
 
 def find_profile(name: str) -> Profile:
     """A form by its Russian or Latin name: «ученик-ученик», «student-student», «педагог-педагог» …"""
-    from .values import fold
+    from toolkit.base.values import fold
 
     wanted = fold(name)
     for profile in profiles().values():

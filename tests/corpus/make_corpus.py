@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
 import openpyxl  # noqa: E402
 from openpyxl.workbook.workbook import Workbook  # noqa: E402
 
-from toolkit.writer import col_letter  # noqa: E402
+from toolkit.books.writer import col_letter  # noqa: E402
 
 PROGRAM = "Наставничество 2026 (школа № 5)"
 MANIFEST = "manifest.json"
@@ -429,11 +429,11 @@ def build_work_bases(base: Path) -> None:
     """WORKED: the student demo after pairing and the work of pairs («05_Работа пар» collected, «Мониторинг»);
     RESULTS: the same after stage 7 («06_Итоги» with feedback, a ranking and awards; the documents left out);
     the workbooks handed out from WORKED, and П-002's filled in with one more meeting."""
-    from toolkit.demo import build_student, run_pairing_demo, run_results_demo, run_work_demo
-    from toolkit.program import Program
-    from toolkit.work_demo import INBOX as DEMO_INBOX
-    from toolkit.work_demo import OUTBOX as DEMO_OUTBOX
-    from toolkit.work_files import distribute
+    from toolkit.demo.build import build_student, run_pairing_demo, run_results_demo, run_work_demo
+    from toolkit.demo.work import INBOX as DEMO_INBOX
+    from toolkit.demo.work import OUTBOX as DEMO_OUTBOX
+    from toolkit.model.program import Program
+    from toolkit.stages.pair_files import distribute
 
     program = build_student(base / WORKED)
     run_pairing_demo(program)
@@ -510,7 +510,7 @@ class Corpus:
     # ---- set-up
 
     def build_bases(self) -> None:
-        from toolkit.demo import build_student, build_teacher
+        from toolkit.demo.build import build_student, build_teacher
 
         build_student(self.base / STUDENT)
         build_teacher(self.base / TEACHER)

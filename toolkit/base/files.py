@@ -1,0 +1,246 @@
+"""Safe file operations: atomic writes, backups of files people edit, lock detection, input limits."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from toolkit.base.problems import NastavnikError
+
+BACKUP_DIR = "Резервные копии"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
+MAX_INPUT_BYTES = 50 * 1024 * 1024  # a school workbook is kilobytes; 50 MB is surely not one
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # zip bomb guard for xlsx/ods (they are zip archives)
+MAX_ROWS = 100_000
+MAX_COLUMNS = 500
+MAX_CELLS = 5_000_000  # rows × columns of one sheet read into memory
+STALE_TEMPORARY_SECONDS = 6 * 3600  # a temporary file this old is left by a killed write, not a running one
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files office suites leave beside an open document."""
+    candidates = [
+        path.with_name("~$" + path.name),  # Microsoft Office
+        path.with_name("~$" + path.name[2:]) if len(path.name) > 2 else None,  # Office shortens long names
+        path.with_name(".~lock." + path.name + "#"),  # LibreOffice
+        path.with_name("~" + path.name + ".lock"),  # МойОфис / Р7
+    ]
+    return [c for c in candidates if c is not None and c.exists()]
+
+
+def is_lock_file(path: Path) -> bool:
+    name = path.name
+    return name.startswith("~$") or name.startswith(".~lock.") or (name.startswith("~") and name.endswith(".lock"))
+
+
+def locked_name(path: Path) -> str:
+    """The document a lock file stands for: «~$Заявки.xlsx» → «Заявки.xlsx»."""
+    name = path.name
+    if name.startswith("~$"):
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock."):-1]
+    if name.startswith("~") and name.endswith(".lock"):
+        return name[1:-len(".lock")]
+    return name
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why the system refused, in Russian."""
+    if isinstance(exc, PermissionError):
+        return "нет прав на запись или файл занят другой программой"
+    return {
+        errno.ENOSPC: "на диске нет места",
+        errno.EROFS: "диск доступен только для чтения",
+        errno.EDQUOT: "превышена квота на диске",
+        errno.ENAMETOOLONG: "слишком длинное имя или путь",
+        errno.EBUSY: "файл занят другой программой",
+    }.get(exc.errno or 0, f"ошибка системы {exc.errno}")
+
+
+def ensure_writable(path: Path) -> None:
+    """Refuse a target marked read-only (the attribute a person sets to protect a file): on Windows the
+    rename would fail, elsewhere it would silently replace the file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if stat.S_ISREG(mode) and not mode & stat.S_IWUSR:
+        raise NastavnikError(
+            f"Файл «{path.name}» доступен только для чтения. Снимите атрибут «Только чтение» (Свойства файла) "
+            "или сохраните копию под другим именем и повторите команду."
+        )
+
+
+def ensure_not_locked(path: Path) -> None:
+    locks = lock_files(path)
+    if locks:
+        raise NastavnikError(
+            f"Файл «{path.name}» открыт в другой программе (найден файл блокировки «{locks[0].name}»). "
+            "Закройте его и повторите команду."
+        )
+
+
+def backup(path: Path, root: Path | None = None) -> Path | None:
+    """Copy a file a person may have edited into «Резервные копии» before it is rewritten."""
+    if not path.exists():
+        return None
+    folder = (root or path.parent) / BACKUP_DIR
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+    target = folder / f"{path.stem} {stamp}{path.suffix}"
+    try:
+        folder.mkdir(exist_ok=True)
+        n = 2
+        while target.exists():
+            target = folder / f"{path.stem} {stamp} ({n}){path.suffix}"
+            n += 1
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise NastavnikError(
+            f"Не удалось сохранить резервную копию «{path.name}» в папку «{folder.name}» ({_os_reason(exc)}): "
+            "файл не перезаписан. Проверьте права на папку и место на диске."
+        ) from exc
+    return target
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` in one rename.
+
+    A write killed half-way leaves the previous file intact. A target open in another program is
+    refused with a message (the lock file is checked first; on Windows the rename itself fails).
+    """
+    ensure_not_locked(path)
+    ensure_writable(path)
+    _remove_stale_temporaries(path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise NastavnikError(
+            f"Не удалось записать «{path.name}» в папку «{path.parent.name}» ({_os_reason(exc)}). "
+            "Проверьте, что папка не только для чтения, и повторите команду."
+        ) from exc
+    tmp = Path(tmp_name)
+    try:
+        try:
+            yield tmp
+        except OSError as exc:  # writing the new version failed (disk full …): the old file is untouched
+            raise NastavnikError(
+                f"Не удалось записать «{path.name}» ({_os_reason(exc)}): прежний файл не изменён."
+            ) from exc
+        try:
+            _keep_mode(tmp, path)
+            _flush_to_disk(tmp)
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            raise NastavnikError(
+                f"Не удалось записать «{path.name}»: файл занят другой программой или доступен только для "
+                "чтения. Закройте его и повторите команду."
+            ) from exc
+        except OSError as exc:
+            raise NastavnikError(
+                f"Не удалось записать «{path.name}» ({_os_reason(exc)}): прежний файл не изменён."
+            ) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _flush_to_disk(tmp: Path) -> None:
+    """The new version is on the disk before it replaces the old one (a power cut then leaves one of them)."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of a write that was killed (power cut, task manager) are removed later, once they are
+    older than any write could take; a write in progress elsewhere is never touched."""
+    limit = dt.datetime.now().timestamp() - STALE_TEMPORARY_SECONDS
+    with contextlib.suppress(OSError):
+        for tmp in folder.glob(".~tmp-*"):
+            with contextlib.suppress(OSError):
+                if tmp.is_file() and tmp.stat().st_mtime < limit:
+                    tmp.unlink()
+
+
+def _keep_mode(tmp: Path, path: Path) -> None:
+    """mkstemp makes owner-only files: give the new version the old one's permissions (or the usual ones)."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
+
+
+def write_atomic(path: Path, produce: Callable[[Path], None]) -> None:
+    with atomic_path(path) as tmp:
+        produce(tmp)
+
+
+def replace_if_changed(path: Path, data: bytes, root: Path | None = None) -> tuple[bool, Path | None]:
+    """Write ``data`` unless the file already holds exactly it (running a command again changes nothing and
+    fills no backups); the previous version goes to «Резервные копии» first. Returns (written, backup)."""
+    ensure_not_locked(path)
+    try:
+        if path.is_file():
+            old = path.read_bytes()
+            if old == data or (old[:2] == data[:2] == b"PK" and same_package(old, data)):
+                return False, None
+    except OSError:
+        pass
+    saved = backup(path, root) if path.exists() else None
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return True, saved
+
+
+def same_package(a: Path | bytes, b: Path | bytes, ignore: tuple[str, ...] = ("docProps/core.xml",)) -> bool:
+    """Two .xlsx/.docx files hold the same parts (zip time stamps and the creation time in
+    ``docProps/core.xml`` aside)."""
+    import io
+    import zipfile
+
+    def opened(x: Path | bytes) -> zipfile.ZipFile:
+        return zipfile.ZipFile(io.BytesIO(x) if isinstance(x, bytes) else x)
+
+    try:
+        with opened(a) as za, opened(b) as zb:
+            names = sorted(n for n in za.namelist() if n not in ignore)
+            if names != sorted(n for n in zb.namelist() if n not in ignore):
+                return False
+            return all(za.read(n) == zb.read(n) for n in names)
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return False
+
+
+def format_note(old: Path, new: Path) -> str:
+    """What to tell a curator whose .ods (.xls) book was written back as .xlsx, the toolkit's format."""
+    return (f"Книга теперь в формате {new.suffix}: «{new.name}»; прежний файл «{old.name}» — в папке «{BACKUP_DIR}». "
+            f"LibreOffice, МойОфис и Р7-Офис открывают её как обычно; сохраняйте её в формате {new.suffix}.")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    def produce(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomic(path, produce)
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("байт", "КБ", "МБ", "ГБ"):
+        if size < 1024 or unit == "ГБ":
+            return f"{size:.0f} {unit}" if unit == "байт" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024
+    return f"{n} байт"

@@ -1,0 +1,295 @@
+"""`nastavnik demo`: one program folder per form, filled as a curator would, on deterministic data.
+
+Later stages extend this module so that the demo always shows the whole product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from toolkit import spec
+from toolkit.base import files
+from toolkit.books.writer import format_id, write_workbook
+from toolkit.demo.people import (
+    MOTIVATIONS,
+    REFLECTIONS,
+    REQUESTS,
+    SKILLS,
+    TEACHER_REQUESTS,
+    People,
+    Person,
+    phone,
+    weekly,
+)
+from toolkit.logic.assessment import item_keys
+from toolkit.model.program import Program
+
+PARENT = "Родитель (законный представитель)"
+SELF = "Сам участник (18+)"
+YEAR_START = dt.date(2026, 9, 1)
+
+
+def _person_row(p: Person) -> dict[str, Any]:
+    return {"last_name": p.last_name, "first_name": p.first_name, "middle_name": p.middle_name, "gender": p.gender}
+
+
+def _settings(profile_name: str, curator: str, position: str) -> dict[str, Any]:
+    return {"settings": {
+        "form_name": profile_name,
+        "school_full": "Муниципальное автономное общеобразовательное учреждение «Средняя школа № 17»",
+        "school_short": "МАОУ СШ № 17",
+        "city": "г. Хабаровск",
+        "school_address": "680021, г. Хабаровск, ул. Серышева, д. 12",
+        "academic_year": "2026/2027",
+        "program_start": YEAR_START,
+        "program_end": dt.date(2027, 5, 31),
+        "curator": curator,
+        "curator_position": position,
+        "director": "Гончарова Елена Викторовна",
+        "signer_name": "Андреев Олег Николаевич",
+        "signer_position": "Глава администрации Железнодорожного округа",
+        "signer_org": "Администрация Железнодорожного округа города Хабаровска",
+    }}
+
+
+def _write_all(program: Program, data: dict[str, dict[str, Any]]) -> list[Path]:
+    written = []
+    for wb in program.specs:
+        for existing in program.find_files(wb):
+            files.backup(existing, program.root)  # a re-run never loses what someone typed in the demo
+            if existing.suffix.lower() != ".xlsx":
+                existing.unlink()
+        path = program.root / (wb.file + ".xlsx")
+        write_workbook(path, wb, program.profile, program.program_id, data.get(wb.key, {}))
+        written.append(path)
+    return written
+
+
+def build_student(root: Path) -> Program:
+    profile = spec.find_profile("student")
+    program = Program(root, profile, "demo-student")
+    rng = random.Random(17)
+    people = People(2026)
+    data: dict[str, dict[str, Any]] = {
+        "settings": _settings(profile.name, "Виноградова Ирина Сергеевна", "Заместитель директора по воспитательной работе"),
+    }
+    # ---- stage 1: the motivational meeting with the most active students
+    invited: list[dict[str, Any]] = []
+    mentor_people: list[tuple[Person, str]] = []
+    for i in range(22):
+        p = people.person(with_patronymic=i % 2 == 0)
+        klass = f"{rng.choice([8, 9, 10, 10, 11])}{rng.choice('АБВ')}"
+        attended = i not in (5, 13)
+        interest = ("Хочет стать наставником" if i < 12 else rng.choice(["Подумает", "Хочет стать наставником",
+                                                                          "Не заинтересован"])) if attended else None
+        invited.append({**_person_row(p), "class": klass,
+                        "reason": rng.choice(["Лучшие образовательные результаты", "Гражданская и социальная позиция",
+                                              "Оба основания"]),
+                        "attended": attended, "interest": interest})
+        if i < 12:
+            mentor_people.append((p, klass))
+    data["meeting"] = {
+        "event": {"date": dt.date(2026, 9, 10), "place": "Актовый зал", "topic": "Что такое наставничество и зачем оно нужно",
+                  "notes": "Рассказали о целях, форматах и возможностях программы; 20 учеников, 12 готовы стать наставниками."},
+        "invited": invited,
+    }
+    # ---- stage 2: applications
+    mentors = []
+    for i, (p, klass) in enumerate(mentor_people, start=1):
+        areas = rng.sample(["Математика", "Русский язык", "Английский язык", "Физика", "Биология",
+                            "Адаптация в новом классе", "Общение и дружба", "Подготовка к ОГЭ",
+                            "Проектная деятельность", "Планирование времени", "Профориентация"], 3)
+        mentors.append({
+            "id": format_id("НК-", i), **_person_row(p), "class": klass, "contact": phone(rng),
+            "applied_on": dt.date(2026, 9, 14) + dt.timedelta(days=i % 5),
+            "motivation": MOTIVATIONS[i % len(MOTIVATIONS)], "skills": SKILLS[i % len(SKILLS)], "areas": areas,
+            "frequency": rng.choice(["Раз в неделю", "Два раза в месяц"]), "capacity": rng.choice([1, 1, 2, 3]),
+            "days": sorted(rng.sample(["пн", "вт", "ср", "чт", "пт"], 2), key="пнвтсрчтпт".index),
+            "times": ["После уроков"],
+            "consent_participation": i != 4, "consent_pd": True, "consent_pd_by": PARENT,
+            "consent_date": dt.date(2026, 9, 18),
+        })
+    mentees = []
+    for i in range(1, 31):
+        p = people.person(with_patronymic=i % 3 == 0)
+        text, kind, areas = REQUESTS[i % len(REQUESTS)]
+        mentees.append({
+            "id": format_id("НЯ-", i), **_person_row(p), "class": f"{rng.choice([5, 6, 7, 8])}{rng.choice('АБВГ')}",
+            "contact": phone(rng), "applied_on": dt.date(2026, 9, 15) + dt.timedelta(days=i % 7),
+            "request": text, "request_kind": kind, "areas": areas,
+            "days": sorted(rng.sample(["пн", "вт", "ср", "чт", "пт"], 3), key="пнвтсрчтпт".index),
+            "times": ["После уроков"], "consent_participation": True, "consent_pd": i != 7,
+            "consent_pd_by": PARENT if i != 7 else None, "consent_date": dt.date(2026, 9, 20) if i != 7 else None,
+        })
+    data["applications"] = {"mentors": mentors, "mentees": mentees}
+    # ---- stage 2: testing (not a screening: it finds gaps for training)
+    testing = profile.testing
+    assert testing is not None
+    answers = []
+    for i, m in enumerate(mentors, start=1):
+        if i == 9:
+            continue  # one candidate has not taken the test yet
+        level = {d.key: rng.uniform(3.2, 4.8) for d in testing.dimensions}
+        level["empathy"] -= 0.9  # the group is weaker in empathy: that becomes the focus of training
+        if i == 3:
+            level["responsibility"] = 2.6
+        row: dict[str, Any] = {"id": m["id"], "name": f"{m['last_name']} {m['first_name']}",
+                               "date": dt.date(2026, 9, 24)}
+        for key, dim, reverse in item_keys(testing):
+            value = max(1, min(5, round(rng.gauss(level[dim], 0.6))))
+            row[key] = (testing.scale_min + testing.scale_max - value) if reverse else value
+        answers.append(row)
+    data["testing"] = {"answers": answers}
+    # ---- stage 3: training, 8 meetings with the curator
+    dates = weekly(dt.date(2026, 10, 1), profile.training.meetings)
+    plan = [{"number": n, "date": d, "held": True} for n, d in enumerate(dates, start=1)]
+    attendance = []
+    reflections = []
+    for i, m in enumerate(mentors, start=1):
+        missed = {6: {2, 4, 7}, 11: {5}, 2: {3}}.get(i, set())  # НК-006 visited 5 of 8: below the threshold
+        row = {"id": m["id"], "name": f"{m['last_name']} {m['first_name']}"}
+        for n in range(1, profile.training.meetings + 1):
+            row[f"m{n}"] = n not in missed
+            if n not in missed and n in (2, 3, 4, 8):
+                reflections.append({"id": m["id"], "meeting": n, "text": REFLECTIONS[(i + n) % len(REFLECTIONS)]})
+        attendance.append(row)
+    data["training"] = {"plan": plan, "attendance": attendance, "reflection": reflections}
+    root.mkdir(parents=True, exist_ok=True)
+    _write_all(program, data)
+    _questions(program)
+    return program
+
+
+def build_teacher(root: Path) -> Program:
+    profile = spec.find_profile("teacher")
+    program = Program(root, profile, "demo-teacher")
+    rng = random.Random(3)
+    people = People(1003)
+    data: dict[str, dict[str, Any]] = {
+        "settings": _settings(profile.name, "Орлова Наталья Павловна", "Заместитель директора по учебной работе"),
+    }
+    subjects = ["Математика", "Русский язык и литература", "Начальные классы", "Английский язык", "Физика",
+                "История и обществознание", "Биология"]
+    candidates = []
+    mentor_people = []
+    for i in range(7):
+        p = people.person(with_patronymic=True)
+        consent = True if i < 5 else (False if i == 5 else None)
+        candidates.append({**_person_row(p), "subject": subjects[i], "experience": rng.randint(12, 32),
+                           "category": rng.choice(["Высшая", "Первая"]), "discussed": True, "consent": consent,
+                           "consent_date": dt.date(2026, 8, 30) if consent else None})
+        if consent:
+            mentor_people.append((p, candidates[-1]))
+    data["meeting"] = {
+        "event": {"date": dt.date(2026, 8, 28), "place": "Учительская", "topic": "Наставничество для молодых специалистов",
+                  "council_date": dt.date(2026, 8, 30),
+                  "young_specialists": "В школу пришли 6 молодых педагогов: математика, русский язык, начальные классы, "
+                                       "английский язык, физика, история.",
+                  "notes": "Кандидатов обсудили на открытом педсовете; пятеро согласились стать наставниками."},
+        "candidates": candidates,
+    }
+    mentors = []
+    for i, (p, c) in enumerate(mentor_people, start=1):
+        mentors.append({
+            "id": format_id("НК-", i), **_person_row(p), "subject": c["subject"], "experience": c["experience"],
+            "category": c["category"], "contact": f"{['orlova', 'petrov', 'ivanova', 'smirnov', 'kozlova'][i - 1]}@school17.ru",
+            "applied_on": dt.date(2026, 9, 1), "motivation": "Хочу передать опыт и помочь коллеге быстрее освоиться.",
+            "skills": "Методика предмета, классное руководство, подготовка к ОГЭ.",
+            "areas": rng.sample(["Организация урока", "Дисциплина на уроке", "Работа с детьми с ОВЗ",
+                                 "Работа с родителями", "Подготовка к ОГЭ и ЕГЭ", "Классное руководство",
+                                 "Профессиональные конкурсы"], 3),
+            "frequency": "Раз в неделю", "capacity": 2 if i == 1 else 1, "days": ["вт", "чт"], "times": ["После уроков"],
+            "consent_participation": True, "consent_pd": True, "consent_pd_by": SELF, "consent_date": dt.date(2026, 9, 1),
+        })
+    mentees = []
+    for i in range(1, 7):
+        p = people.person(with_patronymic=True)
+        text, kind, areas = TEACHER_REQUESTS[i - 1]
+        mentees.append({
+            "id": format_id("НЯ-", i), **_person_row(p), "subject": subjects[(i - 1) % len(subjects)],
+            "experience": rng.randint(0, 2), "category": "Без категории", "contact": phone(rng),
+            "applied_on": dt.date(2026, 9, 2), "request": text, "request_kind": kind, "areas": areas,
+            "days": ["вт", "чт"] if i % 2 else ["пн", "чт"], "times": ["После уроков"],
+            "consent_participation": True, "consent_pd": True, "consent_pd_by": SELF,
+            "consent_date": dt.date(2026, 9, 2),
+        })
+    data["applications"] = {"mentors": mentors, "mentees": mentees}
+    plan = [{"number": 1, "date": dt.date(2026, 9, 7), "held": True}, {"number": 2, "date": dt.date(2026, 9, 14), "held": True}]
+    attendance = [{"id": m["id"], "name": f"{m['last_name']} {m['first_name']}", "m1": True, "m2": i != 5}
+                  for i, m in enumerate(mentors, start=1)]
+    strategy = [{"id": m["id"], "strategy": "Адаптация молодого педагога через совместное планирование уроков и "
+                                            "взаимопосещение.",
+                 "frequency": "Раз в неделю", "format": "Очно",
+                 "plan": "1. Знакомство, запросы. 2. Планирование урока. 3. Дисциплина. 4. Работа с родителями. "
+                         "5. Открытый урок.", "results": "Молодой педагог самостоятельно проводит открытый урок.",
+                 "deadline": dt.date(2027, 5, 20)} for m in mentors]
+    data["training"] = {"plan": plan, "attendance": attendance, "strategy": strategy}
+    root.mkdir(parents=True, exist_ok=True)
+    _write_all(program, data)
+    _questions(program)
+    return program
+
+
+def _questions(program: Program) -> None:
+    from toolkit.model.program import QUESTIONS_FILE
+
+    files.write_text_atomic(program.root / QUESTIONS_FILE, program.form_questions_text())
+
+
+def run_demo(folder: Path) -> Iterator[str]:
+    """Build both demo programs and say what was made."""
+    from toolkit.base.problems import Report
+    from toolkit.stages.status import compute_status, status_path, write_status_workbook
+
+    if folder.exists() and not folder.is_dir():
+        from toolkit.base.problems import NastavnikError
+
+        raise NastavnikError(f"«{folder}» — это файл, а не папка. Укажите папку для примера.")
+    for build in (build_student, build_teacher):
+        profile_folder = {"build_student": "ученик-ученик", "build_teacher": "педагог-педагог"}[build.__name__]
+        root = folder / profile_folder
+        program = build(root)
+        pairing_lines = run_pairing_demo(program) + run_work_demo(program) + run_results_demo(program)
+        report = Report()
+        data = program.load(report)
+        status = compute_status(data, work_day())
+        write_status_workbook(status, status_path(data))
+        c = status.counts
+        yield (f"«{program.profile.name}»: {root} — наставников {c['mentors']} (готовы к парам: {c['mentors_ready']}), "
+               f"наставляемых {c['mentees']}; проблем в книгах: {len(report)}.")
+        for line in pairing_lines:
+            yield "  " + line
+    yield (f"Готово. Проверка: nastavnik check «{folder / 'ученик-ученик'}»; статус на день примера: "
+           f"nastavnik status «{folder / 'ученик-ученик'}» --date {work_day():%d.%m.%Y}")
+
+
+def run_pairing_demo(program: Program) -> list[str]:
+    """Stage 4 on the demo data: the three schemes of forming pairs and the order fixing them."""
+    from toolkit.demo.pairs import demo_pairs
+
+    return demo_pairs(program)
+
+
+def run_work_demo(program: Program) -> list[str]:
+    """Stages 5–6 on the demo data: pair workbooks out and back, monitoring with charts (as of the demo day)."""
+    from toolkit.demo.work import demo_work
+
+    return demo_work(program)
+
+
+def work_day() -> dt.date:
+    """The day the demo's monitoring and status are made for (the pairs have been working for a while)."""
+    from toolkit.demo.work import DEMO_DAY
+
+    return DEMO_DAY
+
+
+def run_results_demo(program: Program) -> list[str]:
+    """Stage 7 on the demo data: results, the ranking of mentors, awards and every kind of document."""
+    from toolkit.demo.results import demo_results
+
+    return demo_results(program)

@@ -1,0 +1,921 @@
+"""``nastavnik docs``: the documents of a program folder from the templates of ``doc_templates/``.
+
+Kinds (Russian names and Latin aliases):
+
+* ``письма`` (letters) — letters of thanks to the mentors whose award in the ranking is a letter; the signer
+  and the signer's organisation come from the settings (the seed's example: the district administration);
+* ``грамоты`` (certificates) — the school's certificates, signed by the director;
+* ``приказ`` (order) — the order fixing the pairs (:mod:`toolkit.documents.order`);
+* ``прогресс`` (progress) — a progress report per pair or group: goals and sprints, meetings and evaluations,
+  competencies at the start and now as a chart image (:mod:`toolkit.documents.charts`) and as a table, results, feedback;
+* ``отчёт`` (report) — the program report for the director and the pedagogical council;
+* ``практика`` (practice) — a best practice described for a competition (city, regional, national level);
+* ``сайт`` (site) — one self-contained HTML page of best practices for the school web site;
+* ``приглашения`` (invitations) — invitations of the partners to the final celebration.
+
+Every document is rendered in memory first (an error leaves no file behind), then written atomically; a file
+that is already there goes to «Резервные копии». ``single`` joins the documents of a kind into one printable
+file, each from a new page. ``pdf`` converts everything written in one LibreOffice run per 200 files.
+
+The charts of the program report are tables whose cells are shaded by the data (see
+``scripts/make_report_templates.py``): they stay editable in Word and print exactly. The progress report adds a
+real chart image of the competencies (matplotlib) above the same shaded table, which stays for readers who
+need text (screen readers, search, copying); it is rendered through docxtpl's standard render with the
+sandboxed environment, since the fast prepared path cannot add image parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from toolkit.base import files
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.base.values import clean_text, format_date, format_number
+from toolkit.model.program import Program, ProgramData
+from toolkit.stages.results import (
+    BOOK,
+    GOAL_REACHED,
+    MUTUAL_ABOUT_MENTEE,
+    MUTUAL_ABOUT_MENTOR,
+    Award,
+    PairWork,
+    ResultPair,
+    as_of_date,
+    award_kind,
+    chosen_awards,
+    method_of,
+    name_of,
+    position,
+    regularity,
+    result_pairs,
+    results_spec,
+    work_book_name,
+    work_of,
+)
+
+DOCS_FOLDER = "Документы"
+START_BG, END_BG, EMPTY_BG, BAR_BG = "A6A6A6", "1F4E79", "FFFFFF", "2E75B6"
+Progress = Callable[[str, int, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    name: str  # the Russian argument
+    title: str  # what is made, for messages
+    prefix: str  # file names: «Благодарственное письмо — Иванов Иван Иванович.docx»
+    template: str
+
+
+KINDS: dict[str, Kind] = {k.key: k for k in (
+    Kind("letters", "письма", "Благодарственные письма", "Благодарственное письмо", "благодарственное_письмо.docx"),
+    Kind("certificates", "грамоты", "Грамоты", "Грамота", "грамота.docx"),
+    Kind("order", "приказ", "Приказ о закреплении пар", "Приказ", "order_pairs.docx"),
+    Kind("progress", "прогресс", "Отчёты о прогрессе пар", "Прогресс", "прогресс_пары.docx"),
+    Kind("report", "отчёт", "Отчёт о программе", "Отчёт о реализации программы наставничества",
+         "отчет_о_программе.docx"),
+    Kind("practice", "практика", "Описания лучших практик", "Практика", "лучшая_практика.docx"),
+    Kind("site", "сайт", "Страница лучших практик для сайта", "Лучшие практики — страница для сайта",
+         "лучшие_практики_сайт.html"),
+    Kind("invitations", "приглашения", "Приглашения партнёрам", "Приглашение", "приглашение.docx"),
+)}
+_ALIASES = {
+    "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
+    "грамоты": "certificates", "грамота": "certificates", "certificates": "certificates",
+    "certificate": "certificates", "приказ": "order", "order": "order", "прогресс": "progress",
+    "progress": "progress", "отчет": "report", "report": "report", "практика": "practice",
+    "практики": "practice", "practice": "practice", "practices": "practice", "сайт": "site", "site": "site",
+    "приглашения": "invitations", "приглашение": "invitations", "invitations": "invitations",
+    "invitation": "invitations",
+}
+
+
+def parse_kind(text: str) -> Kind:
+    key = _ALIASES.get(clean_text(text).casefold().replace("ё", "е"))
+    if key is None:
+        known = "|".join(k.name for k in KINDS.values())
+        raise NastavnikError(f"Неизвестный вид документов «{text}». Возможные: {known} (также "
+                             f"{'|'.join(KINDS)}).")
+    return KINDS[key]
+
+
+def template_path(name: str) -> Path:
+    return Path(str(resources.files("doc_templates") / name))
+
+
+@dataclass
+class DocsOptions:
+    kind: Kind
+    out: Path | None = None
+    single: bool = False
+    pdf: bool = False
+    date: dt.date | None = None  # the date printed on the documents (default: see document_date)
+    today: dt.date | None = None  # «today» for the regularity of meetings (the demo fixes it)
+
+
+@dataclass
+class DocsOutcome:
+    kind: Kind
+    documents: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    backups: int = 0
+    unchanged: int = 0  # already exactly so: not rewritten, no backup
+
+
+@dataclass
+class _Doc:
+    stem: str
+    context: dict[str, Any]
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _s(value: Any) -> str:
+    """A value as a document shows it inside lists (nested values bypass the renderer's conversion)."""
+    if value is None or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_s(v) for v in value)
+    return clean_text(value) if "\n" not in str(value) else str(value).strip()
+
+
+def _initials(name: str) -> str:
+    from toolkit.base.grammar import initials
+
+    return initials(name) if clean_text(name) else "________________"
+
+
+def _term(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        return f"{format_date(start)} – {format_date(end)}"
+    if start:
+        return f"с {format_date(start)}"
+    return "—"
+
+
+def _mean(values: Sequence[Any]) -> float | None:
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return sum(numbers) / len(numbers) if numbers else None
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _bar(value: float, top: float, cells: int, color: str) -> list[str]:
+    """Colours of a bar of ``cells`` cells for ``value`` of ``top`` (at least one cell for a positive value)."""
+    filled = 0 if top <= 0 or value <= 0 else max(1, round(cells * min(value, top) / top))
+    return [color if i < filled else EMPTY_BG for i in range(cells)]
+
+
+def next_year(academic_year: str) -> str:
+    m = re.match(r"^\s*(\d{4})\s*/\s*(\d{2,4})\s*$", academic_year or "")
+    if not m:
+        return "следующем"
+    first = int(m.group(1)) + 1
+    return f"{first}/{first + 1}"
+
+
+def common_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
+    s = data.settings()
+    curator = clean_text(s.get("curator"))
+    director = clean_text(s.get("director"))
+    return {
+        "школа": clean_text(s.get("school_full")) or "________________________________",
+        "школа_кратко": clean_text(s.get("school_short")) or clean_text(s.get("school_full")),
+        "адрес": clean_text(s.get("school_address")),
+        "город": clean_text(s.get("city")),
+        "форма": data.program.profile.name,
+        "учебный_год": clean_text(s.get("academic_year")) or "____/____",
+        "куратор": curator,
+        "должность_куратора": clean_text(s.get("curator_position")).lower(),
+        "куратор_подпись": _initials(curator),
+        "директор": director,
+        "директор_подпись": _initials(director),
+        "дата": date,
+    }
+
+
+def document_date(data: ProgramData, options: DocsOptions) -> dt.date:
+    """The date on the documents: ``--date``; for awards the day of the final celebration; otherwise today."""
+    if options.date:
+        return options.date
+    if options.kind.key in ("letters", "certificates"):
+        event = _event(data).get("date")
+        if isinstance(event, dt.date):
+            return event
+    return options.today or dt.date.today()
+
+
+def _event(data: ProgramData) -> dict[str, Any]:
+    book = data.books.get(BOOK)
+    return dict(book.forms["event"].values) if book and "event" in book.forms else {}
+
+
+def _need_settings(data: ProgramData, keys: dict[str, str], what: str) -> None:
+    s = data.settings()
+    missing = [header for key, header in keys.items() if not clean_text(s.get(key))]
+    if missing:
+        raise NastavnikError(f"Для документов «{what}» в книге «00_Настройки» не заполнено: "
+                             + ", ".join(f"«{m}»" for m in missing) + ". Заполните и повторите.")
+
+
+# --------------------------------------------------------------------------- letters and certificates
+
+
+def default_reason(data: ProgramData, mentees: int = 1) -> str:
+    year = clean_text(data.settings().get("academic_year"))
+    when = f" в {year} учебном году" if year else ""
+    if data.program.profile.form == "teacher":
+        whom = "молодых педагогов" if mentees > 1 else "молодого педагога"
+        return f"за активную работу наставником {whom} и вклад в развитие педагогического сообщества{when}"
+    return f"за активную работу наставником в программе наставничества «{data.program.profile.name}»{when}"
+
+
+def _awarded(data: ProgramData, kind: str) -> list[Award]:
+    awards = chosen_awards(data)
+    if not awards:
+        raise NastavnikError("Рейтинг наставников ещё не составлен (лист «Рейтинг наставников» книги «06_Итоги» "
+                             "пуст): запустите «nastavnik results ПАПКА», затем выберите поощрения в столбце "
+                             "«Поощрение».")
+    profile = data.program.profile
+    chosen = [a for a in awards if any(award_kind(profile, x) == kind for x in a.awards)]
+    if not chosen:
+        names = [x for x in profile.awards if award_kind(profile, x) == kind]
+        raise NastavnikError(f"Никому не выбрано поощрение «{' / '.join(names) or kind}» в столбце «Поощрение» листа "
+                             "«Рейтинг наставников» книги «06_Итоги»: документы делать не для кого.")
+    return chosen
+
+
+def _mentee_count(data: ProgramData, mentor: str) -> int:
+    return sum(len(p.mentees) for p in result_pairs(data) if p.mentor == mentor)
+
+
+def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
+    _need_settings(data, {"signer_name": "Подписывает благодарственные письма (ФИО)",
+                          "signer_position": "Должность подписывающего",
+                          "signer_org": "Организация подписывающего"}, "благодарственные письма")
+    s = data.settings()
+    school = clean_text(s.get("school_short")) or clean_text(s.get("school_full"))
+    docs = []
+    for a in _awarded(data, "letter"):
+        whom = position(data, a.mentor_id, dative=True)
+        p = data.participants.get(a.mentor_id)
+        docs.append(_Doc(a.name, {
+            "Организация": clean_text(s.get("signer_org")), "ФИО": a.name,
+            "Пол": clean_text(p.values.get("gender")) if p else "",
+            "Кому": f"{whom} {school}".strip() if whom else school,
+            "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
+            "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
+            "Дата": date,
+        }))
+    return docs
+
+
+def certificates(data: ProgramData, date: dt.date) -> list[_Doc]:
+    _need_settings(data, {"school_full": "Полное наименование образовательной организации",
+                          "director": "Директор (ФИО)"}, "грамоты")
+    s = data.settings()
+    docs = []
+    for a in _awarded(data, "certificate"):
+        p = data.participants.get(a.mentor_id)
+        docs.append(_Doc(a.name, {
+            "Организация": clean_text(s.get("school_full")), "ФИО": a.name,
+            "Пол": clean_text(p.values.get("gender")) if p else "",
+            "Кто": position(data, a.mentor_id, dative=False),
+            "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
+            "Должность": "Директор", "Подписывает": clean_text(s.get("director")), "Дата": date,
+        }))
+    return docs
+
+
+# --------------------------------------------------------------------------- progress of a pair
+
+
+_RESULT_FIELDS = (
+    ("presented_on", "Дата представления результатов"), ("project", "Совместный проект"),
+    ("education", "Образовательные результаты"), ("professional", "Профессиональные результаты"),
+    ("creative", "Творческие результаты"), ("sports", "Спортивные результаты"), ("other", "Иные результаты"),
+    ("testing", "Результаты тестирования"), ("open_lessons", "Серия открытых уроков"),
+    ("readiness", "Готовность к профессиональным обязанностям"), ("readiness_note", "Заключение наставника"),
+)
+
+
+def _rows_by(data: ProgramData, sheet: str, key: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in data.rows(BOOK, sheet):
+        if row.values.get(key):
+            out.setdefault(row.values[key], []).append(row.values)
+    return out
+
+
+def _rating(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _competency_charts(data: ProgramData, pair: ResultPair) -> list[dict[str, Any]]:
+    """Per mentee with ratings: the table rows, the conclusion and ``диаграмма`` — the chart's PNG bytes
+    (turned into an image by :func:`_render_with_images`)."""
+    from toolkit.documents.charts import competency_chart
+
+    by_mentee = _rows_by(data, "competencies", "mentee_id")
+    charts = []
+    for mentee in pair.mentees:
+        lines: list[dict[str, Any]] = []
+        ratings: list[tuple[str, float | None, float | None]] = []
+        grew: list[str] = []
+        same: list[str] = []
+        for v in by_mentee.get(mentee, []):
+            start, end = v.get("start"), v.get("end")
+            if start is None and end is None:
+                continue
+            name = clean_text(v.get("competency"))
+            ratings.append((name, _rating(start), _rating(end)))
+            for n, (when, value, color) in enumerate((("в начале", start, START_BG), ("в конце", end, END_BG))):
+                lines.append({"название": name if n == 0 else "", "когда": when,
+                              "полоса": _bar(float(value or 0), 5, 5, color), "балл": _s(value) or "—"})
+            if isinstance(start, int) and isinstance(end, int):
+                if end > start:
+                    grew.append(f"{name} (+{end - start})")
+                elif end == start:
+                    same.append(name)
+        if not lines:
+            continue
+        parts = []
+        if grew:
+            parts.append("Рост: " + ", ".join(grew) + ".")
+        if same:
+            parts.append("Без изменений: " + ", ".join(same) + ".")
+        charts.append({"имя": name_of(data, mentee), "строки": lines, "вывод": " ".join(parts),
+                       "диаграмма": competency_chart(ratings)})
+    return charts
+
+
+def _results_lines(data: ProgramData, pair: ResultPair, work: PairWork | None) -> list[dict[str, str]]:
+    by_mentee = _rows_by(data, "results", "mentee_id")
+    group = len(pair.mentees) > 1
+    out = []
+    for mentee in pair.mentees:
+        for v in by_mentee.get(mentee, []):
+            for key, label in _RESULT_FIELDS:
+                text = _s(v.get(key))
+                if text:
+                    who = f" ({_initials(name_of(data, mentee))})" if group else ""
+                    out.append({"что": label + who, "текст": text})
+    for r in (work.intermediate if work else []):
+        text = ", ".join(x for x in (
+            f"«{_s(r.get('topic'))}»" if r.get("topic") else "", _s(r.get("date")),
+            f"оценка {_s(r.get('evaluation'))} из 5" if r.get("evaluation") is not None else "") if x)
+        out.append({"что": f"Промежуточный итог: {_s(r.get('kind')).lower()}", "текст": text or "—"})
+    return out
+
+
+def _feedback_lines(data: ProgramData, pair: ResultPair) -> list[dict[str, str]]:
+    by_mentee = _rows_by(data, "feedback", "mentee_id")
+    mutual = _rows_by(data, "mutual", "mentee_id")
+    role = data.program.profile.roles["mentee"]
+    out = []
+    for mentee in pair.mentees:
+        short = _initials(name_of(data, mentee))
+        for v in by_mentee.get(mentee, []):
+            if v.get("mentee_score") is not None or v.get("mentee_comment"):
+                score = f"оценка наставника {v['mentee_score']} из 5. " if v.get("mentee_score") is not None else ""
+                out.append({"кто": f"{role} ({short})", "текст": (score + _s(v.get("mentee_comment"))).strip()})
+            if v.get("curator_score") is not None or v.get("curator_comment"):
+                score = f"оценка наставника {v['curator_score']} из 5. " if v.get("curator_score") is not None else ""
+                out.append({"кто": "Куратор", "текст": (score + _s(v.get("curator_comment"))).strip()})
+            if v.get("community_score") is not None:
+                out.append({"кто": "Педагогическое сообщество",
+                            "текст": f"оценка наставника {v['community_score']} из 5."})
+        for v in mutual.get(mentee, []):
+            about_mentor = _mean([v.get(k) for k in MUTUAL_ABOUT_MENTOR])
+            about_mentee = _mean([v.get(k) for k in MUTUAL_ABOUT_MENTEE])
+            if about_mentor is not None or about_mentee is not None:
+                out.append({"кто": f"Взаимная оценка ({short})",
+                            "текст": f"о наставнике — {_score(about_mentor)} из 5; о молодом педагоге — "
+                                     f"{_score(about_mentee)} из 5."})
+    return out
+
+
+def _meetings_summary(data: ProgramData, pair: ResultPair, work: dict[str, PairWork] | None,
+                      today: dt.date | None) -> str:
+    if work is None:
+        return f"Журнал встреч не найден (книга {work_book_name(data)})."
+    meetings = work.get(pair.pair_id, PairWork()).meetings
+    if not meetings:
+        return "Встреч в журнале пока нет."
+    reg = regularity(data, pair, work.get(pair.pair_id), as_of_date(data, today))
+    mentor = data.participants.get(pair.mentor)
+    frequency = clean_text(mentor.values.get("frequency")).lower() if mentor else ""
+    text = f"Проведено встреч: {len(meetings)}"
+    if reg is not None:
+        text += f" (регулярность — {round(100 * reg)} % от обещанной частоты" + (f" «{frequency}»" if frequency else "") + ")"
+    text += (f". Средняя оценка встреч: наставником — {_score(_mean([m.get('mentor_score') for m in meetings]))}, "
+             f"наставляемым — {_score(_mean([m.get('mentee_score') for m in meetings]))} из 5.")
+    return text
+
+
+def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) -> list[_Doc]:
+    pairs = result_pairs(data)
+    if not pairs:
+        raise NastavnikError("На листе «Пары» книги «04_Пары» нет закреплённых пар: отчёты о прогрессе делать не о ком.")
+    work = work_of(data)
+    profile = data.program.profile
+    docs = []
+    for pair in pairs:
+        pair_work = work.get(pair.pair_id) if work is not None else None
+        mentor = data.participants.get(pair.mentor)
+        mentees = []
+        requests = []
+        for m in pair.mentees:
+            p = data.participants.get(m)
+            extra = clean_text(p.values.get("class") or p.values.get("subject")) if p else ""
+            mentees.append(name_of(data, m) + (f" ({extra})" if extra else ""))
+            if p and clean_text(p.values.get("request")):
+                requests.append(clean_text(p.values.get("request")))
+        goals = [{"номер": _s(g.get("goal_no")), "цель": _s(g.get("goal")), "горизонт": _s(g.get("horizon")),
+                  "срок": _s(g.get("deadline")) or "—", "статус": _s(g.get("status")) or "—"}
+                 for g in (pair_work.goals if pair_work else [])]
+        sprints = [{"цель": _s(s.get("goal_no")), "задача": _s(s.get("task")),
+                    "сроки": _term(s.get("start"), s.get("end")), "статус": _s(s.get("status")) or "—",
+                    "результат": _s(s.get("result"))} for s in (pair_work.sprints if pair_work else [])]
+        meetings = [{"номер": _s(m.get("number")) or str(n), "дата": _s(m.get("date")), "тема": _s(m.get("topic")),
+                     "формат": _s(m.get("format")), "оценка_наставника": _s(m.get("mentor_score")) or "—",
+                     "оценка_наставляемого": _s(m.get("mentee_score")) or "—"}
+                    for n, m in enumerate(pair_work.meetings if pair_work else [], start=1)]
+        group = len(pair.mentees) > 1
+        context = {
+            **common_context(data, date),
+            "состав_заголовок": "наставнической группы" if group else "наставнической пары",
+            "код": pair.pair_id,
+            "наставник": name_of(data, pair.mentor),
+            "наставник_кто": position(data, pair.mentor, dative=False),
+            "роль_наставляемых": profile.roles_plural["mentee"] if group else profile.roles["mentee"],
+            "наставляемые_строкой": "; ".join(mentees),
+            "срок": _term(pair.start, pair.end),
+            "запрос": "; ".join(dict.fromkeys(requests)) or "—",
+            "частота": clean_text(mentor.values.get("frequency")) if mentor and mentor.values.get("frequency") else "—",
+            "цели": goals, "спринты": sprints,
+            "нет_работы": "" if work is not None else f" (книга {work_book_name(data)} не найдена)",
+            "встречи_итог": _meetings_summary(data, pair, work, today),
+            "встречи": meetings,
+            "компетенции": _competency_charts(data, pair),
+            "результаты": _results_lines(data, pair, pair_work),
+            "отзывы": _feedback_lines(data, pair),
+            "наставник_подпись": _initials(name_of(data, pair.mentor)),
+        }
+        docs.append(_Doc(f"{pair.pair_id} {name_of(data, pair.mentor)}", context))
+    return docs
+
+
+# --------------------------------------------------------------------------- the program report
+
+
+def _stage_counts(data: ProgramData) -> list[tuple[str, int]]:
+    from toolkit.stages.status import attendance
+
+    profile = data.program.profile
+    names = {s.number: s.name for s in profile.stages}
+    pairs = result_pairs(data) if "pairs" in data.books else []
+    work = work_of(data)
+    meeting_sheet = "invited" if profile.form == "student" else "candidates"
+    in_pairs = {m for p in pairs for m in (p.mentor, *p.mentees)}
+    threshold = data.training_threshold()
+    trained = sum(1 for pid, n in attendance(data).items() if n >= threshold and pid in data.participants)
+    analysed: set[str] = set()
+    meeting: set[str] = set()
+    for pair in pairs:
+        pw = work.get(pair.pair_id) if work else None
+        if pw and (pw.competencies or pw.goals):
+            analysed |= {pair.mentor, *pair.mentees}
+        if pw and pw.meetings:
+            meeting |= {pair.mentor, *pair.mentees}
+    presented = set()
+    for sheet, key in (("results", "mentee_id"), ("feedback", "mentee_id")):
+        for row in data.rows(BOOK, sheet):
+            v = row.values
+            if any(v.get(k) not in (None, "", []) for k in v if k not in ("pair_id", "mentor_id", "mentor_name",
+                                                                             "mentee_id", "mentee_name")):
+                presented.add(v.get(key))
+                presented.add(v.get("mentor_id"))
+    presented.discard(None)
+    counts = [
+        (1, len(data.rows("meeting", meeting_sheet))),
+        (2, len(data.participants)),
+        (3, trained),
+        (4, len(in_pairs)),
+        (5, len(analysed)),
+        (6, len(meeting)),
+        (7, len(presented)),
+    ]
+    return [(f"{n}. {names.get(n, '')}", count) for n, count in counts if n in names]
+
+
+def _monitoring(data: ProgramData, today: dt.date | None, attention: Sequence[dict[str, Any]] = ()) -> list[str]:
+    work = work_of(data)
+    if work is None:
+        return [f"Данные о работе пар (книга {work_book_name(data)}) не найдены: мониторинг не проводился."]
+    pairs = result_pairs(data)
+    meetings = [m for p in pairs for m in (work.get(p.pair_id, PairWork()).meetings)]
+    lines = [f"Проведено встреч: {len(meetings)} в {sum(1 for p in pairs if work.get(p.pair_id, PairWork()).meetings)}"
+             f" из {len(pairs)} пар и групп."]
+    if meetings:
+        lines.append(f"Средняя оценка встреч: наставниками — {_score(_mean([m.get('mentor_score') for m in meetings]))}, "
+                     f"наставляемыми — {_score(_mean([m.get('mentee_score') for m in meetings]))} из 5.")
+    as_of = as_of_date(data, today)
+    regs = [r for p in pairs if (r := regularity(data, p, work.get(p.pair_id), as_of)) is not None]
+    if regs:
+        low = [p.pair_id for p in pairs if (r := regularity(data, p, work.get(p.pair_id), as_of)) is not None and r < 0.5]
+        lines.append(f"Регулярность встреч в среднем — {round(100 * sum(regs) / len(regs))} % от обещанной частоты"
+                     + (f"; реже половины обещанного встречаются: {', '.join(low)}." if low else "."))
+    goals = [g for p in pairs for g in work.get(p.pair_id, PairWork()).goals]
+    if goals:
+        reached = sum(1 for g in goals if g.get("status") == GOAL_REACHED)
+        lines.append(f"Целей поставлено: {len(goals)}, достигнуто: {reached}.")
+    sprints = [s for p in pairs for s in work.get(p.pair_id, PairWork()).sprints]
+    overdue = [s for s in sprints if isinstance(s.get("end"), dt.date) and s["end"] < as_of
+               and s.get("status") not in ("Завершён", "Отменён")]
+    if sprints:
+        lines.append(f"Спринтов: {len(sprints)}, просрочено и не закрыто: {len(overdue)}.")
+    never = [p.pair_id for p in pairs if not work.get(p.pair_id, PairWork()).meetings]
+    if never:
+        lines.append(f"Пары и группы без единой встречи в журнале: {', '.join(never)}.")
+    for item in attention:
+        reasons = "; ".join(str(r).rstrip(".") for r in item.get("reasons", []))
+        lines.append(f"Внимание куратора (на {format_date(as_of)}): {item.get('pair')} — {reasons}.")
+    return lines
+
+
+def _award_text(a: Award, profile_points: str | None) -> str:
+    parts = []
+    for x in a.awards:
+        if profile_points and x == profile_points and a.points is not None:
+            parts.append(f"{x.lower()}: {a.points}")
+        else:
+            parts.append(x.lower())
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:] if text else "—"
+
+
+def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> list[_Doc]:
+    from toolkit.stages.status import compute_status
+
+    profile = data.program.profile
+    s = data.settings()
+    method = method_of(profile)
+    stages = _stage_counts(data)
+    top = max([c for _, c in stages] + [1])
+    status = compute_status(data, as_of_date(data, today))
+    not_ready = [p for p in status.participants if not p.ready]
+    awards = chosen_awards(data)
+    ranked = [a for a in awards if a.total is not None and a.place not in ("", "—")]
+    ranking = [{"место": a.place, "наставник": a.name, "наставник_кратко": _initials(a.name),
+                "балл": _s(a.total), "поощрение": _award_text(a, method.points_award),
+                "полоса": _bar(a.total or 0, 100, 10, BAR_BG)} for a in ranked[:10]]
+    counted: dict[str, int] = {}
+    for a in awards:
+        for x in a.awards:
+            counted[x] = counted.get(x, 0) + 1
+    pairs = result_pairs(data) if "pairs" in data.books else []
+    practices = [_practice_context(data, v, date) for v in _practices(data)]
+    start, end = s.get("program_start"), s.get("program_end")
+    context = {
+        **common_context(data, date),
+        "сроки": _term(start if isinstance(start, dt.date) else None, end if isinstance(end, dt.date) else None),
+        "наставников": status.counts["mentors"], "наставляемых": status.counts["mentees"],
+        "пар": len(pairs), "наставляемых_в_парах": sum(len(p.mentees) for p in pairs),
+        "этапы": [{"этап": label, "число": str(count), "полоса": _bar(count, top, 10, BAR_BG)} for label, count in stages],
+        "не_готовы": (f"Не готовы к формированию пар: {len(not_ready)} чел. — чего не хватает каждому, показывает "
+                      "команда «nastavnik status»." if not_ready else ""),
+        "мониторинг": _monitoring(data, today, getattr(status, "attention", [])),
+        "метод": (f"Рейтинг наставников составлен по обратной связи кураторов и наставляемых; веса компонентов "
+                  f"(профиль формы): {method.weights_text()}. Каждый компонент и расчёт — на листе «Рейтинг "
+                  f"наставников» книги «06_Итоги»."),
+        "рейтинг": ranking,
+        "практики": [{"название": p["название"], "авторы": p["авторы"], "уровень": p["уровень"] or "—",
+                      "конкурс": p["конкурс"] or "—"} for p in practices],
+        "поощрения": ", ".join(f"{k.lower()} — {v}" for k, v in counted.items()) or "по решению администрации",
+        "следующий_год": next_year(clean_text(s.get("academic_year"))),
+    }
+    return [_Doc(KINDS["report"].prefix, context)]
+
+
+# --------------------------------------------------------------------------- best practices, site, invitations
+
+
+def _practices(data: ProgramData) -> list[dict[str, Any]]:
+    return [r.values for r in data.rows(BOOK, "practices") if r.values.get("title")]
+
+
+def _authors(data: ProgramData, v: dict[str, Any], public: bool) -> str:
+    if clean_text(v.get("authors")):
+        return clean_text(v.get("authors"))
+    mentor = v.get("mentor_id")
+    if not mentor or (public and data.program.profile.minors):
+        return ""  # the names of minors are not put on a public page unless the curator types them
+    pair = next((p for p in result_pairs(data) if p.mentor == mentor), None) if "pairs" in data.books else None
+    names = [name_of(data, mentor)] + ([name_of(data, m) for m in pair.mentees] if pair else [])
+    return ", ".join(names)
+
+
+def in_quotes(title: str) -> str:
+    """«Название» in guillemets, unless it already has them (nested «…«…»…» reads badly)."""
+    return title if not title or "«" in title or "»" in title else f"«{title}»"
+
+
+def _practice_context(data: ProgramData, v: dict[str, Any], date: dt.date, public: bool = False) -> dict[str, Any]:
+    return {
+        "название": _s(v.get("title")), "название_в_кавычках": in_quotes(_s(v.get("title"))),
+        "авторы": _authors(data, v, public),
+        "уровень": _s(v.get("level")), "конкурс": _s(v.get("competition")),
+        "проблема": _s(v.get("problem")), "описание": _s(v.get("description")),
+        "результаты": _s(v.get("results")), "тиражирование": _s(v.get("replication")),
+    }
+
+
+def practice_docs(data: ProgramData, date: dt.date) -> list[_Doc]:
+    practices = _practices(data)
+    if not practices:
+        raise NastavnikError("На листе «Лучшие практики» книги «06_Итоги» нет ни одной практики: описывать нечего.")
+    docs = []
+    for v in practices:
+        context = {**common_context(data, date), **_practice_context(data, v, date)}
+        for key in ("проблема", "описание", "результаты", "тиражирование"):
+            context[key] = context[key] or "—"
+        context["авторы"] = context["авторы"] or "—"
+        docs.append(_Doc(_s(v.get("title")), context))
+    return docs
+
+
+def site_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
+    practices = _practices(data)
+    flagged = [v for v in practices if v.get("publish") is True]
+    decided = any(isinstance(v.get("publish"), bool) for v in practices)
+    chosen = flagged if decided else practices
+    if not chosen:
+        raise NastavnikError("Нет практик для сайта: на листе «Лучшие практики» книги «06_Итоги» отметьте «да» в "
+                             "столбце «Разместить на сайте школы».")
+    method = method_of(data.program.profile)
+    mentors = []
+    if data.program.profile.form == "teacher":  # adults; the names of student mentors stay off the public page
+        mentors = [{"наставник": a.name, "поощрение": _award_text(a, method.points_award)}
+                   for a in chosen_awards(data) if a.awards]
+    return {**common_context(data, date), "практики": [_practice_context(data, v, date, public=True) for v in chosen],
+            "наставники": mentors}
+
+
+def render_site(data: ProgramData, date: dt.date) -> str:
+    from toolkit.documents.templates import make_env
+
+    source = template_path(KINDS["site"].template).read_text(encoding="utf-8")
+    env = make_env()
+    env.trim_blocks = env.lstrip_blocks = True  # no blank lines where {% … %} stood
+    return env.from_string(source).render(site_context(data, date))
+
+
+def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
+    partners = [r.values for r in data.rows(BOOK, "partners") if r.values.get("person")]
+    if not partners:
+        raise NastavnikError("На листе «Партнёры» книги «06_Итоги» нет ни одного партнёра: приглашать некого.")
+    event = _event(data)
+    docs = []
+    for v in partners:
+        context = {
+            **common_context(data, date),
+            "ФИО": clean_text(v.get("person")), "Пол": clean_text(v.get("gender")), "Кому": _s(v.get("addressee")),
+            "Организация": _s(v.get("organization")),
+            "мероприятие": _s(event.get("title")) or "итоговое мероприятие программы наставничества",
+            "дата": event.get("date") if isinstance(event.get("date"), dt.date) else "",
+            "время": _s(event.get("time")), "место": _s(event.get("place")), "программа": _s(event.get("program")),
+            "ответить_до": event.get("reply_by") if isinstance(event.get("reply_by"), dt.date) else "",
+            "контакт": _s(event.get("contact")), "дата_письма": date,
+        }
+        docs.append(_Doc(f"{_s(v.get('organization'))} {clean_text(v.get('person'))}".strip(), context))
+    return docs
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _target_dir(program: Program, options: DocsOptions) -> Path:
+    out = options.out or program.root / DOCS_FOLDER
+    if out.exists() and not out.is_dir():
+        raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите в --out папку для документов.")
+    return out
+
+
+def _tick(progress: Progress | None, stage: str, done: int, total: int | None) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _write_bytes(program: Program, target: Path, data: bytes, outcome: DocsOutcome) -> None:
+    written, saved = files.replace_if_changed(target, data, program.root)
+    outcome.backups += 1 if saved else 0
+    outcome.unchanged += 0 if written else 1
+
+
+def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, single: bool,
+                 outcome: DocsOutcome, progress: Progress | None) -> None:
+    import io
+
+    from toolkit.documents.templates import inside, prepare, row_context, safe_filename
+
+    rendered: list[tuple[Path, bytes]] = []
+    used: set[str] = set()
+    if kind.key == "progress":  # chart images: docxtpl's standard render (see the module's docstring)
+        blobs = _render_with_images(kind, docs, progress)
+        if single and len(docs) > 1:
+            name = safe_filename(f"{kind.title} (для печати)", used)
+            rendered.append((inside(out_dir, name + ".docx"), _join_documents(blobs)))
+        else:
+            for doc, blob in zip(docs, blobs, strict=True):
+                stem = f"{kind.prefix} — {doc.stem}"
+                rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), blob))
+    elif single and len(docs) > 1:
+        prepared = prepare(template_path(kind.template))
+        _tick(progress, "Заполнение", 0, len(docs))
+        buffer = io.BytesIO()
+        prepared.write(buffer, prepared.render_single([d.context for d in docs]))
+        name = safe_filename(f"{kind.title} (для печати)", used)
+        rendered.append((inside(out_dir, name + ".docx"), buffer.getvalue()))
+        _tick(progress, "Заполнение", len(docs), len(docs))
+    else:
+        prepared = prepare(template_path(kind.template))
+        for n, doc in enumerate(docs, start=1):
+            buffer = io.BytesIO()
+            prepared.write(buffer, prepared.render_parts(row_context(doc.context), None))
+            stem = kind.prefix if len(docs) == 1 and kind.key == "report" else f"{kind.prefix} — {doc.stem}"
+            rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), buffer.getvalue()))
+            _tick(progress, "Заполнение", n, len(docs))
+    for target, _ in rendered:  # a document open in Word stops the run before the first file is written
+        files.ensure_not_locked(target)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for n, (target, data) in enumerate(rendered, start=1):
+        _write_bytes(program, target, data, outcome)
+        outcome.documents.append(target)
+        _tick(progress, "Запись", n, len(rendered))
+
+
+def _render_with_images(kind: Kind, docs: list[_Doc], progress: Progress | None) -> list[bytes]:
+    """Render with docxtpl's own render (it can add image parts) and the sandboxed, autoescaped environment;
+    a competency chart's PNG bytes become an ``InlineImage`` 16 cm wide (the text width of an A4 page)."""
+    import io
+
+    import jinja2
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from toolkit.documents.templates import DocumentError, make_env, row_context
+
+    class _Template(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+            """The file's properties are left as they are, as on the fast path (their description speaks of
+            ``{{ … }}`` fields)."""
+
+    env = make_env()
+    tpl = _Template(str(template_path(kind.template)))
+    out: list[bytes] = []
+    _tick(progress, "Заполнение", 0, len(docs))
+    for n, doc in enumerate(docs, start=1):
+        context = row_context(doc.context)
+        context["компетенции"] = [
+            {**k, "диаграмма": InlineImage(tpl, io.BytesIO(k["диаграмма"]), width=Mm(160)) if k.get("диаграмма") else ""}
+            for k in doc.context.get("компетенции", [])
+        ]
+        try:
+            tpl.render(context, env, autoescape=True)
+        except jinja2.TemplateError as exc:
+            raise DocumentError("doc-render-failed", at_row=None, detail=str(exc)) from exc
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        out.append(buffer.getvalue())
+        _tick(progress, "Заполнение", n, len(docs))
+    return out
+
+
+def _join_documents(blobs: Sequence[bytes]) -> bytes:
+    """One printable document of rendered ones, each from a new page; their images are carried over."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    first = docx.Document(io.BytesIO(blobs[0]))
+    body = first.element.body
+    final_sect = body.find(qn("w:sectPr"))
+    anchor = final_sect if final_sect is not None else None
+
+    def add(element: Any) -> None:
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            body.append(element)
+
+    for blob in blobs[1:]:
+        other = docx.Document(io.BytesIO(blob))
+        for blip in other.element.body.iter(qn("a:blip")):
+            rid = blip.get(qn("r:embed"))
+            if rid and rid in other.part.related_parts:
+                new_rid, _ = first.part.get_or_add_image(io.BytesIO(other.part.related_parts[rid].blob))
+                blip.set(qn("r:embed"), new_rid)
+        add(parse_xml(f'<w:p {nsdecls("w")}><w:r><w:br w:type="page"/></w:r></w:p>'))
+        for child in list(other.element.body):
+            if child.tag != qn("w:sectPr"):
+                add(child)
+    for number, pr in enumerate(body.iter(qn("wp:docPr")), start=1):
+        pr.set("id", str(number))
+    buffer = io.BytesIO()
+    first.save(buffer)
+    return buffer.getvalue()
+
+
+def make_documents(program: Program, options: DocsOptions, report: Report,
+                   progress: Progress | None = None, data: ProgramData | None = None) -> DocsOutcome:
+    """Make the documents of one kind for a program folder (see the module's docstring). ``data`` — the
+    program already loaded (several kinds in a row read the workbooks once)."""
+    from toolkit.documents.templates import convert_to_pdf
+
+    kind = options.kind
+    outcome = DocsOutcome(kind)
+    out_dir = _target_dir(program, options)
+    if kind.key == "order":
+        from toolkit.documents.order import ORDER_FILE, make_order
+
+        order = make_order(program, report, date=options.date, out=out_dir / ORDER_FILE, pdf=options.pdf)
+        outcome.documents.append(order.path)
+        if order.pdf:
+            outcome.pdfs.append(order.pdf)
+        outcome.backups += 1 if order.backup else 0
+        outcome.unchanged += 1 if order.unchanged else 0
+        outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
+        return outcome
+    if data is None:
+        data = program.load(report)
+    _need_books(data, kind, report)
+    date = document_date(data, options)
+    if kind.key == "site":
+        from toolkit.documents.templates import safe_filename
+
+        html = render_site(data, date)
+        target = out_dir / (safe_filename(kind.prefix, set()) + ".html")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _write_bytes(program, target, html.encode("utf-8"), outcome)
+        outcome.documents.append(target)
+        outcome.lines.append("Страница самодостаточна: стили внутри файла, без скриптов и внешних ссылок — "
+                             "её можно загрузить на сайт школы как есть.")
+        return outcome
+    builders: dict[str, Callable[[], list[_Doc]]] = {
+        "letters": lambda: letters(data, date),
+        "certificates": lambda: certificates(data, date),
+        "progress": lambda: progress_reports(data, date, options.today),
+        "report": lambda: program_report(data, date, options.today),
+        "practice": lambda: practice_docs(data, date),
+        "invitations": lambda: invitations(data, date),
+    }
+    docs = builders[kind.key]()
+    _render_docx(program, kind, docs, out_dir, options.single, outcome, progress)
+    outcome.lines.append(f"{kind.title}: документов {len(docs)}"
+                         + (" в одном файле для печати" if options.single and len(docs) > 1 else "") + ".")
+    if options.pdf:
+        _tick(progress, "PDF (LibreOffice)", 0, len(outcome.documents))
+        outcome.pdfs = convert_to_pdf(outcome.documents, out_dir)
+        _tick(progress, "PDF (LibreOffice)", len(outcome.pdfs), len(outcome.documents))
+    return outcome
+
+
+def _need_books(data: ProgramData, kind: Kind, report: Report) -> None:
+    if "settings" not in data.books:
+        raise NastavnikError("Книга «00_Настройки» не прочитана: без неё документы не сделать "
+                             "(«nastavnik check ПАПКА» покажет, что с ней).")
+    needs_results = kind.key in ("letters", "certificates", "practice", "site", "invitations")
+    found = data.program.find_files(results_spec(data.program.profile)) if needs_results else []
+    if found and BOOK not in data.books:  # in the folder but unreadable: say why, «results» would refuse it too
+        from toolkit.base.messages import FATAL_CODES, render
+
+        problem = next((p for p in report if p.file == found[0].name and p.code in FATAL_CODES), None)
+        raise NastavnikError(render("book-unreadable", book=found[0].name, detail=problem.message if problem else "",
+                                    consequence="Документы не сделаны: исправьте книгу или восстановите её из "
+                                                "резервной копии."))
+    if needs_results and BOOK not in data.books:
+        raise NastavnikError("Книга «06_Итоги» не прочитана: создайте её командой «nastavnik results ПАПКА» "
+                             "(«nastavnik check ПАПКА» покажет, что с ней).")
+    if kind.key == "progress" and "pairs" not in data.books:
+        raise NastavnikError("Книга «04_Пары» не прочитана: сначала сформируйте пары командой «nastavnik match».")

@@ -1,0 +1,157 @@
+"""«Приказ о закреплении наставнических пар» — the order fixing the pairs, from doc_templates/order_pairs.docx.
+
+The template is a docxtpl document (Cyrillic field names); it is rendered in the sandbox of
+:mod:`toolkit.documents.templates`. Only fixed pairs go into the order: active, both consents, and for teachers the date
+of the personal meeting. The number and the date of the order are filled when given, otherwise a blank
+line is left to fill by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from toolkit.base import files
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.base.values import clean_text, format_date
+from toolkit.model.program import Program, ProgramData
+from toolkit.stages.match import SCHEME_NAMES, FixedPair, fixed_pairs
+
+ORDER_FILE = "Приказ о закреплении наставнических пар.docx"
+TEMPLATE = "order_pairs.docx"
+BLANK_NUMBER = "________"
+BLANK_DATE = "«____» ______________ 20____ г."
+_SHORT_SCHEME = {
+    SCHEME_NAMES["proposal"]: "предложение куратора",
+    SCHEME_NAMES["meeting"]: "групповая встреча",
+    SCHEME_NAMES["questionnaire"]: "анкетирование",
+}
+
+
+def template_path() -> Path:
+    return Path(str(resources.files("doc_templates") / TEMPLATE))
+
+
+@dataclass
+class OrderResult:
+    path: Path
+    backup: Path | None
+    pairs: int
+    mentees: int
+    left_out: int
+    pdf: Path | None = None
+    unchanged: bool = False  # the order file already said exactly this: not rewritten
+
+
+def _long_date(value: dt.date) -> str:
+    from toolkit.base.grammar import format_date as long_date
+
+    return long_date(value)
+
+
+def _who(data: ProgramData, pid: str) -> str:
+    p = data.participants.get(pid)
+    if p is None:
+        return pid
+    extra = clean_text(p.values.get("class")) or clean_text(p.values.get("subject"))
+    if data.program.profile.form == "student" and extra:
+        extra = f"{extra} класс"
+    return p.name + (f" ({extra})" if extra else "")
+
+
+def _term(pair: FixedPair) -> str:
+    if pair.start and pair.end:
+        return f"{format_date(pair.start)} – {format_date(pair.end)}"
+    if pair.start:
+        return f"с {format_date(pair.start)}"
+    return ""
+
+
+def order_context(data: ProgramData, pairs: list[FixedPair], number: str | None = None,
+                  date: dt.date | None = None) -> dict[str, Any]:
+    """The fields of the order template."""
+    from toolkit.base.grammar import decline, initials
+
+    profile = data.program.profile
+    s = data.settings()
+    rows = []
+    for n, pair in enumerate(pairs, start=1):
+        scheme = ", ".join(_SHORT_SCHEME.get(x, x.lower()) for x in pair.schemes)
+        kind = f"группа ({len(pair.mentees)} чел.)" if pair.is_group else "пара"
+        rows.append({
+            "номер": f"{n}.", "код": pair.pair_id, "наставник": _who(data, pair.mentor),
+            "наставляемые": "\n".join(_who(data, m) for m in pair.mentees),
+            "форма": f"{kind}; {scheme}" if scheme else kind, "срок": _term(pair),
+        })
+    curator = clean_text(s.get("curator"))
+    director = clean_text(s.get("director"))
+    schemes = sorted({_SHORT_SCHEME.get(x, x.lower()) for p in pairs for x in p.schemes})
+    familiar = [{"фио": data.participants[p.mentor].name if p.mentor in data.participants else p.mentor,
+                 "роль": profile.roles["mentor"]} for p in pairs]
+    if curator:
+        familiar.append({"фио": curator, "роль": "Куратор программы"})
+    return {
+        "школа": clean_text(s.get("school_full")) or "________________________________",
+        "школа_кратко": clean_text(s.get("school_short")) or "образовательной организации",
+        "адрес": clean_text(s.get("school_address")),
+        "город": clean_text(s.get("city")),
+        "учебный_год": clean_text(s.get("academic_year")) or "____/____",
+        "форма": profile.name,
+        "номер_приказа": clean_text(number) or BLANK_NUMBER,
+        "дата_приказа": _long_date(date) if date else BLANK_DATE,
+        "схемы": ", ".join(schemes) or "предложение куратора",
+        # flags are "да" or "" (the renderer shows booleans as «да»/«нет», and «нет» would be true in {% if %})
+        "несовершеннолетние": "да" if profile.minors else "",
+        "педагоги": "да" if profile.form == "teacher" else "",
+        "число_пар": len(pairs),
+        "число_наставляемых": sum(len(p.mentees) for p in pairs),
+        "пары": rows,
+        "ознакомлены": familiar,
+        "куратор": curator,
+        "куратор_винительный": decline(curator, "винительный") if curator else "________________",
+        "должность_куратора": clean_text(s.get("curator_position")).lower(),
+        "директор": director,
+        "директор_подпись": initials(director) if director else "________________",
+    }
+
+
+def make_order(program: Program, report: Report, *, number: str | None = None, date: dt.date | None = None,
+               template: Path | None = None, out: Path | None = None, pdf: bool = False) -> OrderResult:
+    """Render the order for the fixed pairs of a program folder (the previous file goes to the backups)."""
+    from toolkit.base.messages import render as message
+    from toolkit.documents.templates import DocumentError, convert_to_pdf, render_one
+
+    data = program.load(report)
+    if "pairs" not in data.books:
+        raise NastavnikError("Книга «04_Пары» не прочитана: сначала сформируйте пары командой «nastavnik match».")
+    pairs = fixed_pairs(data)
+    if not pairs:
+        raise NastavnikError("На листе «Пары» нет закреплённых пар (с согласием обеих сторон): приказ делать не о ком. "
+                             "Сначала сформируйте пары командой «nastavnik match».")
+    rows = [r for r in data.rows("pairs", "pairs") if r.values.get("mentor_id") and r.values.get("mentee_id")
+            and r.values.get("status") not in ("Завершена", "Расформирована")]
+    included = sum(len(p.mentees) for p in pairs)
+    source = template or template_path()
+    if not source.is_file():
+        raise NastavnikError(f"Шаблон приказа «{source}» не найден.")
+    target = out or program.root / ORDER_FILE
+    files.ensure_not_locked(target)
+    context = order_context(data, pairs, number, date)
+    with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
+        draft = Path(scratch) / target.name
+        try:
+            render_one(source, context, draft)
+        except DocumentError as exc:  # a template of one's own: the message names it
+            if template is None:
+                raise
+            detail = exc.message[:1].lower() + exc.message[1:]
+            raise NastavnikError(message("order-template-failed", template=source.name, detail=detail)) from exc
+        written, backup = files.replace_if_changed(target, draft.read_bytes(), program.root)
+    result = OrderResult(target, backup, len(pairs), included, max(len(rows) - included, 0), unchanged=not written)
+    if pdf:
+        result.pdf = convert_to_pdf([target], target.parent)[0]
+    return result

@@ -1,0 +1,162 @@
+"""The pseudonymised, aggregated copy of a program for the municipality (``nastavnik export --anonymize``).
+
+Personal data of minors must not leave the school (152-ФЗ): the copy has no names, contacts or free-text
+answers (free text may name people). Participants are labelled «Наставник 1», «Наставляемый 2»… by the
+order of their participant IDs (never by names), so the labels are the same for the same data; the class
+is kept only as a band («5–6 кл.»), a teacher's experience only as a band («10–19 лет»). Counts come from
+:func:`toolkit.stages.status.compute_status`, pair states and meetings from :mod:`toolkit.logic.attention` and
+:mod:`toolkit.stages.monitor` — nothing is computed twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.base.values import clean_text, fold
+from toolkit.model.program import ProgramData
+
+EXPORT_FILE = "Выгрузка для муниципалитета (обезличенная).xlsx"
+
+CLASS_BANDS = ((1, 4, "1–4 кл."), (5, 6, "5–6 кл."), (7, 8, "7–8 кл."), (9, 11, "9–11 кл."))
+EXPERIENCE_BANDS = ((3, "до 3 лет"), (10, "3–9 лет"), (20, "10–19 лет"), (float("inf"), "20 лет и более"))
+
+
+@dataclass
+class Export:
+    """The three sheets of the copy: label/value lines and rows (every cell a number or a string)."""
+
+    summary: list[tuple[str, Any]]
+    participants: list[list[Any]]
+    pairs: list[list[Any]]
+    labels: dict[str, str] = field(default_factory=dict)  # participant ID -> pseudonym (kept in memory only)
+
+
+def class_band(value: Any) -> str:
+    match = re.match(r"\s*(\d{1,2})", clean_text(value))
+    if not match:
+        return "—"
+    number = int(match.group(1))
+    return next((label for low, high, label in CLASS_BANDS if low <= number <= high), "—")
+
+
+def experience_band(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        return "—"
+    return next(label for below, label in EXPERIENCE_BANDS if value < below)
+
+
+def gender(value: Any) -> str:
+    """«м» or «ж»; anything else typed in the column (it could be anything) is not exported."""
+    text = fold(value)
+    return "м" if text in ("м", "муж", "мужской") else "ж" if text in ("ж", "жен", "женский") else "—"
+
+
+def pseudonyms(data: ProgramData) -> dict[str, str]:
+    """«Наставник 1», «Наставляемый 1»… numbered by sorted participant IDs within each role."""
+    roles = data.program.profile.roles
+    out: dict[str, str] = {}
+    for role in ("mentor", "mentee"):
+        ids = sorted(pid for pid, p in data.participants.items() if p.role == role)
+        for n, pid in enumerate(ids, start=1):
+            out[pid] = f"{roles[role]} {n}"  # type: ignore[index]
+    return out
+
+
+def build_export(data: ProgramData, today: dt.date) -> Export:
+    from toolkit.logic.attention import pair_states
+    from toolkit.stages.status import compute_status
+
+    profile = data.program.profile
+    settings = data.settings()
+    status = compute_status(data, today)
+    labels = pseudonyms(data)
+    stages = {s.number: s.name for s in profile.stages}
+    c = status.counts
+    summary: list[tuple[str, Any]] = [
+        ("Школа", clean_text(settings.get("school_short") or settings.get("school_full")) or "—"),
+        ("Форма наставничества", profile.name),
+        ("Учебный год", clean_text(settings.get("academic_year")) or "—"),
+        ("На дату", today.strftime("%d.%m.%Y")),
+        ("Наставников в реестре", c["mentors"]),
+        ("Из них готовы к формированию пар", c["mentors_ready"]),
+        ("Наставляемых в реестре", c["mentees"]),
+        ("Из них с полной заявкой и согласиями", c["mentees_ready"]),
+        ("Закреплено пар и групп", c["pairs"]),
+        ("Пар и групп, которым нужно внимание", c["pairs_attention"]),
+    ]
+    for number in sorted({s.stage for s in status.participants}):
+        for role in ("mentor", "mentee"):
+            n = sum(1 for s in status.participants if s.stage == number and s.role == role)
+            if n:
+                summary.append((f"Этап {number} «{stages.get(number, '')}»: {profile.roles_plural[role].lower()}", n))  # type: ignore[index]
+    if "pairs" in data.books:
+        from toolkit.stages.monitor import build_monitor
+
+        monitor = build_monitor(data, today)
+        summary.extend((label, value) for label, value in monitor.totals
+                       if label not in ("Пар и групп, которым нужно внимание",))
+    participants: list[list[Any]] = []
+    for s in sorted(status.participants, key=lambda s: (s.role != "mentor", s.id)):
+        v = data.participants[s.id].values
+        band = class_band(v.get("class")) if profile.form == "student" else experience_band(v.get("experience"))
+        participants.append([labels[s.id], s.role_name, band, gender(v.get("gender")),
+                             f"{s.stage}. {stages.get(s.stage, '')}", "да" if s.ready else "нет"])
+    pairs: list[list[Any]] = []
+    if "pairs" in data.books:
+        from toolkit.stages.match import fixed_pairs
+
+        states = {st.pair_id: st.state for st in pair_states(data, today)}
+        for n, pair in enumerate(fixed_pairs(data), start=1):
+            pairs.append([f"Пара {n}" if not pair.is_group else f"Группа {n}", labels.get(pair.mentor, "—"),
+                          ", ".join(labels.get(m, "—") for m in pair.mentees), len(pair.mentees),
+                          ", ".join(pair.schemes) or pair.scheme or "—", states.get(pair.pair_id, "—")])
+    return Export(summary, participants, pairs, labels)
+
+
+def export_path(data: ProgramData) -> Path:
+    return data.program.root / EXPORT_FILE
+
+
+def write_export_workbook(export: Export, path: Path) -> None:
+    """Sheets «Сводка», «Участники», «Пары»; strings are written as strings, never as formulas."""
+    import xlsxwriter
+
+    from toolkit.base.files import write_atomic
+
+    def produce(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        head = wb.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "valign": "vcenter"})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+
+        def put(ws: Any, r: int, c: int, value: Any) -> None:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, c, value, wrap)
+            else:
+                ws.write_string(r, c, "" if value is None else str(value), wrap)
+
+        def sheet(name: str, headers: list[tuple[str, int]], rows: list[list[Any]]) -> None:
+            ws = wb.add_worksheet(name)
+            for c, (h, width) in enumerate(headers):
+                ws.set_column(c, c, width)
+                ws.write_string(0, c, h, head)
+            for r, values in enumerate(rows, start=1):
+                for c, value in enumerate(values):
+                    put(ws, r, c, value)
+            ws.freeze_panes(1, 0)
+            ws.set_paper(9)
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(0)
+
+        sheet("Сводка", [("Показатель", 60), ("Значение", 24)], [list(line) for line in export.summary])
+        sheet("Участники", [("Участник", 18), ("Роль", 16), ("Класс / стаж", 14), ("Пол", 7), ("Этап", 40),
+                            ("Готов к паре", 12)], export.participants)
+        sheet("Пары", [("Пара / группа", 14), ("Наставник", 18), ("Наставляемые", 40), ("Наставляемых", 12),
+                       ("Схема", 30), ("Состояние", 24)], export.pairs)
+        wb.close()
+
+    write_atomic(path, produce)

@@ -1,0 +1,436 @@
+"""Files out and back without a server: ``distribute`` writes one workbook per active pair or group,
+``collect`` reads the returned files and merges them into «05_Работа пар».
+
+A returned file is known by the pair's code stored inside it (the very hidden «_meta» sheet, or the locked
+sheet «Пара» when a suite dropped the hidden sheet), never by its name; xlsx and ods from any suite are read
+the same. Merging replaces the pair's rows in «05_Работа пар» by the file's rows, but only when that loses
+nothing. Each file carries the fingerprint of the pair's content when it was handed out (``base``); the
+sheet «Журнал сбора» keeps the fingerprint of every version collected. For a file F of pair P, with S the
+rows of P in «05_Работа пар» and J the last fingerprint collected for P:
+
+* F equals S — nothing to do (collecting the same files twice changes nothing: no rewrite, no backup);
+* F is a version collected before and superseded since — skipped;
+* two different files of P in one batch — a conflict, neither is taken;
+* a locked cell was edited, the file is of another program or of an unknown pair, or it has errors — refused;
+* S is neither what F was handed out from nor what was last collected (the curator edited P's rows in
+  «05_Работа пар» since) — a conflict, the edits are not overwritten (``--force`` takes the file);
+* something was collected after F was handed out, and F lacks a row S has — an older copy, a conflict;
+* otherwise F is taken: backup of «05_Работа пар», atomic rewrite, an entry in «Журнал сбора».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.base import files
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.base.values import clean_text, fold, format_date
+from toolkit.books.reader import BookData, open_book, read_form, read_workbook
+from toolkit.books.writer import FOREIGN_SHEETS, ForeignSheet, rewrite_workbook, write_workbook
+from toolkit.model.program import Program, ProgramData
+from toolkit.model.work import (
+    BOOK,
+    FORM_IDENTITY,
+    FORM_SHEET,
+    IDENTITY,
+    PAIR_BOOK,
+    PAIR_COLUMN,
+    PROGRAM_ONLY,
+    PairInfo,
+    PairSheets,
+    check_pair,
+    describe_row,
+    expected_form,
+    expected_identities,
+    fingerprint,
+    journal,
+    kept_rows,
+    known_pairs,
+    normalize_pair_id,
+    pair_rows,
+    pair_spec,
+    row_key,
+    rows_by_pair,
+    rules_of,
+    summary_text,
+    work_spec,
+)
+
+BASE_KEY = "base"
+PAIR_KEY = "pair_id"
+
+
+def _load(program: Program) -> tuple[ProgramData, Report]:
+    """Read the program; stop with a message when the pairs or «05_Работа пар» cannot be used."""
+    from toolkit.base.messages import FATAL_CODES
+
+    report = Report()
+    data = program.load(report)
+    if "pairs" not in data.books:
+        problem = next((p for p in report if p.file.startswith("04_") and p.code in FATAL_CODES), None)
+        raise NastavnikError("Книга пар «04_Пары» не прочитана" + (f": {problem.message}" if problem else ".")
+                             + " Без неё не узнать пары: сначала сформируйте пары («nastavnik match»).")
+    target = work_path(program)
+    if BOOK not in data.books and target.exists():
+        problem = next((p for p in report if p.file == target.name and p.code in FATAL_CODES), None)
+        raise NastavnikError(f"Книга «{target.name}» не прочитана" + (f": {problem.message}" if problem else ".")
+                             + " Она не перезаписана: исправьте файл или восстановите его из резервной копии.")
+    return data, report
+
+
+def unreadable_work_book(program: Program, data: ProgramData, report: Report) -> tuple[str, str] | None:
+    """(file name, why) when «05_Работа пар» is in the folder but could not be read: what is counted from
+    it (meetings, goals) would silently be counted as nothing."""
+    from toolkit.base.messages import FATAL_CODES
+
+    found = program.find_files(work_spec(program.profile))
+    if not found or BOOK in data.books:
+        return None
+    problem = next((p for p in report if p.file == found[0].name and p.code in FATAL_CODES), None)
+    return found[0].name, problem.message if problem else ""
+
+
+def work_path(program: Program) -> Path:
+    spec = work_spec(program.profile)
+    found = program.find_files(spec)
+    return found[0] if found else program.root / (spec.file + ".xlsx")
+
+
+def _existing(data: ProgramData) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    return {pid: {key: kept_rows(rows) for key, rows in sheets.items()} for pid, sheets in rows_by_pair(data).items()}
+
+
+# --------------------------------------------------------------------------- distribute
+
+
+@dataclass
+class Distributed:
+    pair_id: str
+    path: Path
+    backup: Path | None
+    unchanged: bool = False  # the workbook in the folder is already exactly this one
+
+
+def file_name(info: PairInfo) -> str:
+    """«П-001 Иванова Анна – Петров Иван»; a group: «П-002 Смирнов Павел – группа из 3»."""
+    def short(pid: str) -> str:
+        words = info.name(pid).split()
+        return " ".join(words[:2]) or pid
+
+    other = short(info.mentees[0]) if len(info.mentees) == 1 else f"группа из {len(info.mentees)}"
+    return f"{info.pair_id} {short(info.mentor)} – {other}"
+
+
+def distribute(program: Program, out: Path) -> list[Distributed]:
+    """One workbook per active pair or group in ``out``: prefilled, locked where the program fills it."""
+    from toolkit.documents.templates import inside, safe_filename
+
+    data, _ = _load(program)
+    pairs = [p for p in known_pairs(data).values() if p.active]
+    if not pairs:
+        raise NastavnikError("Нет действующих пар и групп с согласием обеих сторон (лист «Пары» книги «04_Пары»): "
+                             "раздавать некому. Сначала сформируйте пары («nastavnik match»).")
+    if out.exists() and not out.is_dir():
+        raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите папку для книг пар.")
+    out.mkdir(parents=True, exist_ok=True)
+    existing = _existing(data)
+    spec = pair_spec(program.profile)
+    used: set[str] = set()
+    done = []
+    for info in pairs:
+        rows = existing.get(info.pair_id, {})
+        path = inside(out, safe_filename(file_name(info), used) + ".xlsx")
+        written, backup = rewrite_workbook(  # sent before and nothing new: left as it is
+            path, path if path.is_file() else None, spec, program.profile, program.program_id,
+            pair_rows(data, info, rows), backup_root=out,
+            meta={PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)})
+        done.append(Distributed(info.pair_id, path, backup, unchanged=not written))
+    return done
+
+
+# --------------------------------------------------------------------------- collect
+
+
+@dataclass
+class Incoming:
+    label: str
+    pair_id: str
+    base: str | None
+    rows: dict[str, list[dict[str, Any]]]
+    digest: str
+
+
+@dataclass
+class CollectResult:
+    path: Path
+    accepted: list[tuple[str, str, str]] = field(default_factory=list)  # (pair, file, summary)
+    unchanged: list[tuple[str, str]] = field(default_factory=list)  # (pair, file)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (pair, file, same as file)
+    refused: list[str] = field(default_factory=list)  # files not taken
+    backup: Path | None = None
+    written: bool = False
+    lines: list[str] = field(default_factory=list)
+
+
+def _candidates(inbox: Path) -> list[tuple[Path, str]]:
+    """Every file of the inbox and its subfolders (lock files, temporary files and backups aside), by name."""
+    out = []
+    for path in sorted(inbox.rglob("*"), key=lambda p: str(p.relative_to(inbox)).casefold()):
+        if not path.is_file() or files.is_lock_file(path) or path.name.startswith(".~tmp-"):
+            continue
+        rel = path.relative_to(inbox)
+        if files.BACKUP_DIR in rel.parts[:-1]:
+            continue
+        out.append((path, rel.as_posix()))
+    return out
+
+
+def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, PairInfo],
+                   existing: dict[str, dict[str, list[dict[str, Any]]]], path: Path, label: str,
+                   report: Report) -> Incoming | None:
+    """Read one returned file: identify, validate, compare locked cells. None when it cannot be taken."""
+    spec = pair_spec(program.profile)
+    book = open_book(path, report, label)
+    if book is None:
+        return None
+    meta = book.meta()
+    form_sheet = spec.sheets[0]
+    if meta.get("workbook") and meta["workbook"] != PAIR_BOOK:
+        report.add("collect-not-pair-file", file=label)
+        return None
+    quiet = Report()
+    form = read_form(book, form_sheet, quiet, label) if form_sheet.name in book.sheet_names else None
+    pair_id = normalize_pair_id(meta.get(PAIR_KEY) or (form.values.get("pair_id") if form else ""))
+    if not pair_id:
+        report.add("collect-not-pair-file", file=label)
+        return None
+    program_id = meta.get("program_id") or clean_text(form.values.get("program_id") if form else "")
+    if program.program_id and program_id and program_id != program.program_id:
+        report.add("collect-other-program", file=label, pair=pair_id, found=program_id, expected=program.program_id)
+        return None
+    info = pairs.get(pair_id)
+    if info is None:
+        report.add("collect-unknown-pair", file=label, pair=pair_id)
+        return None
+    own = Report()
+    bookdata = read_workbook(book, spec, own, label)
+    _locked(data, info, existing.get(pair_id, {}), bookdata, own)
+    from toolkit.checks.program import check_unique
+
+    for table in bookdata.tables.values():
+        check_unique(bookdata, table, own)
+    names = {k: t.name for k, t in bookdata.tables.items()}
+    specs = {k: t.sheet for k, t in bookdata.tables.items()}
+    check_pair(PairSheets(label, names, specs, {k: t.rows for k, t in bookdata.tables.items()}),
+               rules_of(data), own, info.members)
+    report.extend(own)
+    locked = [p for p in own if p.code == "collect-locked-edited"]
+    errors = [p for p in own.errors if p.code != "collect-locked-edited"]
+    if errors:
+        report.add("collect-file-errors", file=label, pair=pair_id, count=len(errors))
+    if locked or errors:
+        return None
+    rows = {key: kept_rows(t.rows) for key, t in bookdata.tables.items()}
+    return Incoming(label, pair_id, meta.get(BASE_KEY) or None, rows, fingerprint(program.profile, rows))
+
+
+def _locked(data: ProgramData, info: PairInfo, existing: dict[str, list[dict[str, Any]]], book: BookData,
+            report: Report) -> None:
+    """Edits of locked cells: the sheet «Пара» and the identity of prefilled rows."""
+    form = book.forms.get(FORM_SHEET)
+    if form is not None and form.present:
+        expected = expected_form(data, info)
+        for key in FORM_IDENTITY:
+            typed, want = clean_text(form.values.get(key)), clean_text(expected.get(key))
+            if key in form.cells and fold(typed) != fold(want):
+                header = next(c.header for c in form.sheet.columns if c.key == key)
+                report.add("collect-locked-edited", file=book.label, sheet=form.sheet.name, cell=form.cells[key],
+                           field=header, value=typed, expected=want)
+    identities = expected_identities(data, info, existing)
+    for sheet_key, columns in IDENTITY.items():
+        table = book.tables.get(sheet_key)
+        if table is None or sheet_key not in identities:
+            continue
+        allowed = identities[sheet_key]
+        for row in table.rows:
+            got = tuple(fold(row.values.get(k)) for k in columns)
+            if got in allowed:
+                continue
+            for i, column in enumerate(columns):  # the first cell no prefilled row explains
+                if not any(t[: i + 1] == got[: i + 1] for t in allowed):
+                    header = next(c.header for c in table.sheet.columns if c.key == column)
+                    near = [t for t in allowed if t[:i] == got[:i]]
+                    want = (_original(data, info, existing, sheet_key, near[0], column)
+                            if len({t[i] for t in near}) == 1 else "одно из значений, записанных программой")
+                    report.add("collect-locked-edited", file=book.label, sheet=table.name, cell=row.cell(column),
+                               field=header, value=clean_text(row.values.get(column)), expected=want)
+                    break
+
+
+def _original(data: ProgramData, info: PairInfo, existing: dict[str, list[dict[str, Any]]], key: str,
+              identity: tuple[str, ...], column: str) -> str:
+    from toolkit.model.work import identity_of
+
+    for row in pair_rows(data, info, existing).get(key, []):
+        if identity_of(key, row) == identity:
+            return clean_text(row.get(column))
+    return ""  # pragma: no cover - the identity comes from the same rows
+
+
+def collect(program: Program, inbox: Path, report: Report, *, force: bool = False, backup: bool = True,
+            today: dt.date | None = None) -> CollectResult:
+    """Merge the returned files of ``inbox`` into «05_Работа пар» (see the module docstring)."""
+    if not inbox.exists():
+        raise NastavnikError(f"Папка «{inbox}» не найдена. Сложите в неё присланные книги пар.")
+    if not inbox.is_dir():
+        raise NastavnikError(f"«{inbox}» — это файл, а не папка. Укажите папку с присланными книгами пар.")
+    target = work_path(program)
+    files.ensure_not_locked(target)
+    data, read = _load(program)
+    carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
+    if BOOK in data.books:  # «05_Работа пар» is rewritten from what was read: it must lose nothing
+        from toolkit.stages.registry_import import ensure_rewritable
+
+        carried = ensure_rewritable(read, data.books[BOOK], work_spec(program.profile))
+    profile = program.profile
+    pairs = known_pairs(data)
+    existing = _existing(data)
+    history = journal(data)
+    result = CollectResult(target)
+    incoming: dict[str, list[Incoming]] = {}
+    for path, label in _candidates(inbox):
+        if path.suffix.lower() not in files.SPREADSHEET_SUFFIXES:
+            report.add("collect-skipped-file", file=label, suffix=path.suffix or "без расширения")
+            continue
+        item = _read_incoming(program, data, pairs, existing, path, label, report)
+        if item is None:
+            result.refused.append(label)
+            continue
+        incoming.setdefault(item.pair_id, []).append(item)
+    accepted: dict[str, Incoming] = {}
+    for pid in sorted(incoming):
+        current = existing.get(pid, {})
+        d_s = fingerprint(profile, current)
+        past = history.get(pid, [])
+        last = past[-1].get("digest") if past else None
+        fresh: list[Incoming] = []
+        for item in incoming[pid]:
+            if item.digest == d_s:
+                result.unchanged.append((pid, item.label))
+            elif any(e.get("digest") == item.digest for e in past):
+                when = next(e.get("collected_on") for e in past if e.get("digest") == item.digest)
+                report.add("collect-already-collected", file=item.label, pair=pid,
+                           date=format_date(when) if isinstance(when, dt.date) else "")
+            else:
+                fresh.append(item)
+        if not fresh:
+            continue
+        first = fresh[0]
+        others = [i for i in fresh[1:] if i.digest != first.digest]
+        if others:
+            for item in fresh:
+                other = next(i for i in fresh if i.digest != item.digest)
+                report.add("collect-two-versions", file=item.label, pair=pid, other=other.label)
+                result.refused.append(item.label)
+            continue
+        for item in fresh[1:]:
+            result.duplicates.append((pid, item.label, first.label))
+        if not force:
+            if d_s not in {first.base, last} and not (not _has_rows(current) and last is None):
+                report.add("collect-program-edited", file=first.label, pair=pid, book=target.name)
+                result.refused.append(first.label)
+                continue
+            if last is not None and d_s == last and d_s != first.base:
+                missing = _missing_row(current, first.rows)
+                if missing is not None:
+                    sheet_key, values = missing
+                    sheet_name = next(s.name for s in pair_spec(profile).sheets if s.key == sheet_key)
+                    report.add("collect-older-version", file=first.label, pair=pid, row=describe_row(sheet_key, values),
+                               sheet=sheet_name, book=target.name)
+                    result.refused.append(first.label)
+                    continue
+        accepted[pid] = first
+        result.accepted.append((pid, first.label, summary_text(profile, first.rows)))
+    if accepted:
+        _write(program, data, accepted, today or dt.date.today(), result, backup, carried)
+    return result
+
+
+def _has_rows(rows: dict[str, list[dict[str, Any]]]) -> bool:
+    return any(rows.values())
+
+
+def _missing_row(current: dict[str, list[dict[str, Any]]], new: dict[str, list[dict[str, Any]]]
+                 ) -> tuple[str, dict[str, Any]] | None:
+    for key, rows in current.items():
+        have = {row_key(key, r) for r in new.get(key, [])}
+        for r in rows:
+            if row_key(key, r) not in have:
+                return key, r
+    return None
+
+
+def _write(program: Program, data: ProgramData, accepted: dict[str, Incoming], today: dt.date,
+           result: CollectResult, backup: bool, carried: list[ForeignSheet]) -> None:
+    """Rewrite «05_Работа пар»: other pairs' rows as they were, the accepted pairs' rows from their files."""
+    spec = work_spec(program.profile)
+    book = data.books.get(BOOK)
+    target = result.path
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for sheet in spec.sheets:
+        if sheet.kind != "table":
+            continue
+        table = book.tables.get(sheet.key) if book else None
+        old = table.rows if table else []
+        out: list[dict[str, Any]] = []
+        placed: set[str] = set()
+        for row in old:
+            pid = normalize_pair_id(row.values.get(PAIR_COLUMN))
+            if sheet.key in PROGRAM_ONLY or pid not in accepted:
+                out.append(row.kept_values())
+                continue
+            if pid not in placed:
+                placed.add(pid)
+                out.extend(_pair_rows(sheet.key, pid, accepted[pid], old))
+        if sheet.key not in PROGRAM_ONLY:
+            for pid in sorted(accepted):
+                if pid not in placed:
+                    out.extend(_pair_rows(sheet.key, pid, accepted[pid], old))
+        rows[sheet.key] = out
+    for pid in sorted(accepted):
+        item = accepted[pid]
+        rows["journal"].append({PAIR_COLUMN: pid, "file": item.label, "collected_on": today, "digest": item.digest,
+                                "summary": summary_text(program.profile, item.rows)})
+    new_target = program.root / (spec.file + ".xlsx")
+    for path in {target, new_target}:  # refused before the backup: a refusal leaves no trace
+        files.ensure_not_locked(path)
+        files.ensure_writable(path)
+    if target.exists() and backup:
+        result.backup = files.backup(target, program.root)
+    write_workbook(new_target, spec, program.profile, program.program_id, {**rows, FOREIGN_SHEETS: carried})
+    if target != new_target and target.exists():
+        target.unlink()  # an .ods copy is in «Резервные копии»; two versions would be ambiguous
+        result.lines.append(files.format_note(target, new_target))
+    result.path = new_target
+    result.written = True
+
+
+def _pair_rows(key: str, pid: str, item: Incoming, old: list[Any]) -> list[dict[str, Any]]:
+    """The rows of an accepted pair for one sheet; extra columns the curator added are carried over."""
+    extras: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in old:
+        if normalize_pair_id(row.values.get(PAIR_COLUMN)) == pid and row.extra:
+            extras.setdefault(row_key(key, row.values), dict(row.extra))
+    out = []
+    for values in item.rows.get(key, []):
+        new = {PAIR_COLUMN: pid, **values}
+        extra = dict(new.get("__extra__") or {})
+        for header, value in extras.get(row_key(key, values), {}).items():
+            extra.setdefault(header, value)
+        if extra:
+            new["__extra__"] = extra
+        out.append(new)
+    return out
