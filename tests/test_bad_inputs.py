@@ -24,6 +24,7 @@ import pytest
 from toolkit.base.problems import Report
 from toolkit.books.reader import open_book, read_workbook
 from toolkit.books.writer import write_workbook
+from toolkit.checks.program import load_program
 from toolkit.cli import main as cli_main
 from toolkit.demo.build import build_student, build_teacher
 from toolkit.model.program import Program
@@ -48,7 +49,7 @@ def flat(report: Report) -> list[list[str]]:
 
 def check_folder(root: Path) -> Report:
     report = Report()
-    Program.open(root).load(report)
+    load_program(Program.open(root), report)
     return report
 
 

@@ -116,7 +116,8 @@ def test_check_blank_program_lists_every_missing_setting(tmp_path: Path, capsys:
     code, out, _ = run(["check", str(folder), "--json"], capsys)
     assert code == 1
     problems = json.loads(out)["problems"]
-    assert set(problems[0]) == {"file", "sheet", "cell", "field", "code", "severity", "message"}
+    assert set(problems[0]) == {"file", "book", "sheet", "cell", "field", "code", "severity", "message"}
+    assert {p["book"] for p in problems} == {"settings", "meeting"}  # books by their keys, not by file names
     flat = [[p["file"], p["sheet"], p["cell"], p["code"]] for p in problems]
     assert flat == [
         ["00_Настройки.xlsx", "Настройки", cell, "required-missing"]

@@ -16,10 +16,12 @@ from docx import Document
 from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
 
 from toolkit.base.problems import NastavnikError, Report
+from toolkit.checks.program import load_program
 from toolkit.documents import templates as render
 from toolkit.documents.kinds import KINDS, DocsOptions, make_documents, parse_kind
+from toolkit.logic.evaluation import class_words
+from toolkit.model.pairs import result_pairs
 from toolkit.model.program import Program
-from toolkit.stages.results import class_words, result_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = "Документы"
@@ -132,7 +134,7 @@ def test_demo_makes_every_kind_and_no_tags_are_left(form: str) -> None:
 
 
 def test_progress_report_shows_competencies_as_a_chart(ivanov: Path, tmp_path: Path) -> None:
-    data = Program.open(ivanov).load(Report())
+    data = load_program(Program.open(ivanov), Report())
     paths = make(ivanov, "прогресс", tmp_path, today=None)
     pairs = {p.name.split(" — ")[1].split()[0] for p in paths}
     assert len(paths) == len(pairs) and "П-001" in pairs
@@ -190,7 +192,7 @@ def test_site_page_is_self_contained_and_escaped(form: str) -> None:
     if form == "student":
         assert "Клуб «Дроби &amp; уравнения &lt;5–6 классы&gt;»" in html and "<5–6" not in html
         assert "&#34;кавычки&#34;" in html
-        data = Program.open(demo_folders()[form]).load(Report())
+        data = load_program(Program.open(demo_folders()[form]), Report())
         for p in data.participants.values():  # no student's name on a public page unless the curator typed it
             assert p.name not in html
     else:
@@ -201,7 +203,7 @@ def test_site_page_is_self_contained_and_escaped(form: str) -> None:
 def test_single_printable_file(ivanov: Path, tmp_path: Path) -> None:
     (path,) = make(ivanov, "progress", tmp_path, single=True)
     assert path.name == "Отчёты о прогрессе пар (для печати).docx"
-    data = Program.open(ivanov).load(Report())
+    data = load_program(Program.open(ivanov), Report())
     pairs = {p.pair_id for p in result_pairs(data)}
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode("utf-8")

@@ -38,6 +38,7 @@ from toolkit import spec
 from toolkit.base import files
 from toolkit.base.problems import Report
 from toolkit.books.reader import BookData, Row
+from toolkit.checks.program import load_program
 from toolkit.demo.build import build_student, build_teacher
 from toolkit.model.program import Program
 from toolkit.model.work import pair_spec
@@ -183,7 +184,7 @@ def row_with(rows: Iterable[Row], key: str, marker: Any) -> list[Row]:
 
 
 def assert_kept(root: Path, person: Person, after: str) -> None:
-    data = Program.open(root).load(Report())
+    data = load_program(Program.open(root), Report())
     lost = []
     for t in person.typed:
         book = data.books.get(t.book)
@@ -220,7 +221,7 @@ def formula_parts(path: Path) -> list[str]:
 
 def every_row(root: Path, keys: Iterable[str]) -> Counter[str]:
     """Every row of the given workbooks, whoever typed it (the demo's sample people too), as text."""
-    books = Program.open(root).load(Report()).books
+    books = load_program(Program.open(root), Report()).books
     return Counter(f"{key}/{sheet}: {sorted(row.kept_values().items(), key=lambda kv: kv[0])!r}"
                    for key in keys for sheet, table in books[key].tables.items() for row in table.rows)
 
@@ -262,10 +263,10 @@ class Curator:
 
 def load(root: Path) -> tuple[Program, dict[str, BookData]]:
     program = Program.open(root)
-    return program, program.load(Report()).books
+    return program, load_program(program, Report()).books
 
 
-def import_export(path: Path, person: Person, program: Program) -> Path:
+def import_applications(path: Path, person: Person, program: Program) -> Path:
     """A forms export with two new mentors, its questions named like the registry's columns."""
     sheet = next(s for w in program.specs if w.key == "applications" for s in w.sheets if s.key == "mentors")
     columns = [c for c in sheet.columns if c.type != "id" and c.key != "note"]
@@ -490,7 +491,7 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: P
     run_("init", str(root), "--form", form)
     run_("check", str(root), codes=(0, 1))
     run_("status", str(root), "--date", "01.10.2026")
-    output = run_("import", str(root), str(import_export(tmp_path / "ответы формы.csv", person, program)))
+    output = run_("import", str(root), str(import_applications(tmp_path / "ответы формы.csv", person, program)))
     assert "Добавлено: наставники — 2" in output, output
     run_("import", str(root), str(tmp_path / "ответы формы.csv"))  # the same export again: nothing doubled
     output = run_("status", str(root), "--json", "--no-workbook")

@@ -17,9 +17,10 @@ from results_helpers import FORMS, copy_demo, demo_folders, edit_rows
 
 from toolkit.base.problems import Report
 from toolkit.base.values import clean_text, fold
+from toolkit.checks.program import load_program
 from toolkit.cli import main
+from toolkit.logic.readiness import compute_status
 from toolkit.model.program import Program
-from toolkit.stages.status import compute_status
 
 DAY = "15.02.2027"
 
@@ -28,7 +29,7 @@ DAY = "15.02.2027"
 
 def personal(folder: Path) -> tuple[set[str], set[str]]:
     """(name parts, contacts and free-text answers) of every book of the program, as read by the toolkit."""
-    data = Program.open(folder).load(Report())
+    data = load_program(Program.open(folder), Report())
     names: set[str] = set()
     texts: set[str] = set()
     for book in data.books.values():
@@ -90,7 +91,7 @@ def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
     form, folder, out = exported
     book = cells(out)
     assert list(book) == ["Сводка", "Участники", "Пары"]
-    data = Program.open(folder).load(Report())
+    data = load_program(Program.open(folder), Report())
     labels = [row[0] for row in book["Участники"][1:]]
     assert len(labels) == len(set(labels)) == len(data.participants)
     assert all(re.fullmatch(r"[А-ЯЁа-яё ]+ \d+", label) for label in labels)
@@ -106,7 +107,7 @@ def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
 
 def test_counts_match_status(exported: tuple[str, Path, Path]) -> None:
     _, folder, out = exported
-    data = Program.open(folder).load(Report())
+    data = load_program(Program.open(folder), Report())
     status = compute_status(data, dt.date(2027, 2, 15))
     summary = {row[0]: row[1] for row in cells(out)["Сводка"][1:]}
     c = status.counts
@@ -143,7 +144,7 @@ def test_pseudonyms_stable_and_independent_of_names(tmp_path: Path, capsys: pyte
     # renaming participants (the order of names changes) changes nothing: pseudonyms come from the IDs
     program = Program.open(folder)
     (registry,) = program.find_files(next(s for s in program.specs if s.key == "applications"))
-    data = program.load(Report())
+    data = load_program(program, Report())
     ids = sorted(pid for pid, p in data.participants.items() if p.role == "mentor")
     edit_rows(registry, "Наставники", {("Код", pid): {"Фамилия": f"Яковлев{'а' * (n + 1)}"}
                                        for n, pid in enumerate(reversed(ids))})

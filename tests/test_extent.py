@@ -299,7 +299,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _problems(root: Path) -> list[tuple[str, str, str, str]]:
     report = Report()
-    Program.open(root).load(report)
+    from toolkit.checks.program import load_program
+
+    load_program(Program.open(root), report)
     return sorted((p.file, p.sheet, p.cell, p.code) for p in report)
 
 
@@ -334,7 +336,9 @@ def test_formula_and_error_without_r_are_named_by_their_cell(demo: Path, tmp_pat
     found = extent.scan(path)[MENTORS]
     assert found.errors == {(1, 5): "#DIV/0!"} and found.formulas == {(1, 5), (2, 19)}
     report = Report()
-    Program.open(root).load(report)
+    from toolkit.checks.program import load_program
+
+    load_program(Program.open(root), report)
     named = {(p.code, p.cell): p.message for p in report if p.sheet == MENTORS}
     assert "«#DIV/0!»" in named[("formula-error", "F2")]
     assert "«звонить вечером»" in named[("formula-in-input", "T3")]
@@ -445,6 +449,7 @@ import resource, sys
 from pathlib import Path
 from toolkit.base.problems import Report
 from toolkit.books.reader import SheetTooLarge, open_book
+from toolkit.checks.program import load_program
 path = Path(sys.argv[1])
 report = Report()
 book = open_book(path, report, path.name)

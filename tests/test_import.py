@@ -11,6 +11,7 @@ import pytest
 from cli_helpers import run_cli as run
 
 from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
 from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
@@ -54,7 +55,7 @@ def program(tmp_path: Path) -> Path:
 
 def registry(folder: Path) -> tuple[dict[str, dict[str, object]], Report]:
     report = Report()
-    data = Program.open(folder).load(report)
+    data = load_program(Program.open(folder), report)
     return {p.name: {"id": p.id, **p.values} for p in data.participants.values()}, report
 
 

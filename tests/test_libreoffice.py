@@ -28,6 +28,7 @@ from libreoffice_helpers import soffice
 from toolkit.base.problems import Report
 from toolkit.books.reader import BookData, open_book, read_workbook
 from toolkit.books.writer import LISTS_SHEET, META_SHEET, col_letter, write_workbook
+from toolkit.checks.program import load_program
 from toolkit.demo.build import run_demo
 from toolkit.model.program import Program
 
@@ -124,7 +125,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
 
 def _read_program(root: Path) -> tuple[dict[str, BookData], Report]:
     report = Report()
-    data = Program.open(root).load(report)
+    data = load_program(Program.open(root), report)
     return data.books, report
 
 

@@ -13,6 +13,7 @@ from cli_helpers import run_cli_joined as _run
 
 from toolkit.base import files
 from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
 from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
@@ -26,7 +27,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def registry_problems(demo: Path) -> list[tuple[str, str, str]]:
     report = Report()
-    Program.open(demo).load(report)
+    load_program(Program.open(demo), report)
     return [(p.code, p.sheet, p.message) for p in report if p.file == "02_Заявки.xlsx"]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.base.lock import ProgramBusy, holder_of, program_lock
+from toolkit.base.lock import ProgramBusy, _lock_files, holder_of, program_lock
 
 HOLD = """
 import sys, time
@@ -53,11 +53,12 @@ def test_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     proc = _holder(tmp_path, 30)
     os.kill(proc.pid, signal.SIGKILL)
     _finish(proc)
-    assert (tmp_path / ".nastavnik.lock.json").exists()  # its note is left behind...
+    assert _lock_files(tmp_path)[1].exists()  # its note is left behind...
     assert holder_of(tmp_path) == ""  # ...but recognised as a dead process's
     with program_lock(tmp_path, "nastavnik import", wait=0.5):
         assert "nastavnik import" in holder_of(tmp_path)
-    assert not (tmp_path / ".nastavnik.lock.json").exists()
+    assert not _lock_files(tmp_path)[1].exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing in the program folder itself
 
 
 def test_second_command_waits_for_a_short_first_one(tmp_path: Path) -> None:
@@ -71,3 +72,27 @@ def test_second_command_waits_for_a_short_first_one(tmp_path: Path) -> None:
 def test_reentrant_in_one_thread(tmp_path: Path) -> None:
     with program_lock(tmp_path, "nastavnik match"), program_lock(tmp_path, "nastavnik status", wait=0.1):
         pass
+
+
+def test_a_command_on_a_busy_program_is_refused_and_changes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import` while `collect` holds the program: exit 2, the holder named, the registry untouched."""
+    from cli_helpers import run_cli_joined
+    from results_helpers import copy_demo
+
+    folder = copy_demo("student", tmp_path / "Программа")
+    export = tmp_path / "ответы.csv"
+    export.write_text("Роль,ФИО,Пол,Класс\nНаставник,Новикова Вера Игоревна,ж,10А\n", encoding="utf-8")
+    registry = (folder / "02_Заявки.xlsx").read_bytes()
+    monkeypatch.setenv("NASTAVNIK_LOCK_WAIT", "0.5")
+    proc = _holder(folder, 30)
+    try:
+        code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    finally:
+        proc.kill()
+        _finish(proc)
+    assert code == 2, out
+    assert "занята другой командой" in out and "nastavnik collect" in out, out
+    assert (folder / "02_Заявки.xlsx").read_bytes() == registry
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)  # the holder gone: it runs
+    assert code == 0, out

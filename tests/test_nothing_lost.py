@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from toolkit.base import files
 from toolkit.base.problems import NastavnikError, Report
+from toolkit.checks.program import load_program
 from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
@@ -59,7 +60,7 @@ def export(tmp_path: Path, people: list[str]) -> Path:
 def read_registry(root: Path) -> dict[tuple[str, str], dict[str, Any]]:
     """(sheet, participant code) → everything the toolkit keeps of the row (as typed when invalid)."""
     report = Report()
-    data = Program.open(root).load(report)
+    data = load_program(Program.open(root), report)
     book = data.books["applications"]
     return {(t.name, str(r.values.get("id"))): r.kept_values() for t in book.tables.values() for r in t.rows}
 
@@ -185,10 +186,10 @@ def test_write_killed_half_way_leaves_previous_registry(demo: Path, tmp_path: Pa
         raise Killed  # the workbook is half written in the temporary file when this happens
 
     monkeypatch.setattr("toolkit.books.writer._Writer.meta_sheet", half_written)
-    from toolkit.stages.registry_import import import_export
+    from toolkit.stages.registry_import import import_applications
 
     with pytest.raises(Killed):
-        import_export(Program.open(root), export(tmp_path, ["Новикова Вера"]), None, Report())
+        import_applications(Program.open(root), export(tmp_path, ["Новикова Вера"]), None, Report())
     assert (root / "02_Заявки.xlsx").read_bytes() == before
     assert not [p.name for p in root.iterdir() if p.name.startswith(".~tmp-")]
 
@@ -220,9 +221,10 @@ def test_status_workbook_killed_half_way(demo: Path, tmp_path: Path, monkeypatch
         raise Killed
 
     monkeypatch.setattr("xlsxwriter.Workbook.close", broken_close)
-    from toolkit.stages.status import compute_status, status_path, write_status_workbook
+    from toolkit.logic.readiness import compute_status
+    from toolkit.stages.status import status_path, write_status_workbook
 
-    data = Program.open(root).load(Report())
+    data = load_program(Program.open(root), Report())
     with pytest.raises(Killed):
         write_status_workbook(compute_status(data), status_path(data))
     assert (root / "Статус программы.xlsx").read_bytes() == before
@@ -369,7 +371,7 @@ def test_sheets_of_the_curators_own_survive_every_rewrite(finished: Path, tmp_pa
         assert own["D4"].data_type == "s", name  # text that looks like a formula stays text
         assert wb["Черновик"].sheet_state == "hidden" and wb["Черновик"]["B2"].value == "не показывать", name
     report = Report()
-    Program.open(root).load(report)
+    load_program(Program.open(root), report)
     assert {(p.file, p.sheet) for p in report if p.code == "sheet-unknown"} >= {(n, "Заметки куратора") for n in REWRITTEN}
 
 

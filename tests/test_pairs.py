@@ -19,8 +19,10 @@ import openpyxl
 import pytest
 
 from toolkit.base.problems import NastavnikError, Report
+from toolkit.checks.program import load_program
 from toolkit.cli import main
 from toolkit.demo import build as demo
+from toolkit.logic.candidates import Context, build_context
 from toolkit.logic.scoring import (
     Person,
     Rules,
@@ -32,18 +34,10 @@ from toolkit.logic.scoring import (
     planned_end,
     score_pair,
 )
+from toolkit.model.pairs import MEETING, PROPOSAL, QUESTIONNAIRE, parse_scheme
 from toolkit.model.program import Program
 from toolkit.spec import profiles
-from toolkit.stages.match import (
-    MEETING,
-    PROPOSAL,
-    QUESTIONNAIRE,
-    Context,
-    MatchOptions,
-    build_context,
-    parse_scheme,
-    run_match,
-)
+from toolkit.stages.match import MatchOptions, run_match
 
 START = dt.date(2026, 11, 30)
 MEETING_DAY = dt.date(2026, 11, 26)
@@ -72,7 +66,7 @@ def teacher(built: dict[str, Path], tmp_path: Path) -> Path:
 
 
 def context(root: Path) -> Context:
-    return build_context(Program.open(root).load(Report()))
+    return build_context(load_program(Program.open(root), Report()))
 
 
 def match(root: Path, scheme: str, **kw: Any) -> tuple[Any, Report]:
@@ -83,7 +77,7 @@ def match(root: Path, scheme: str, **kw: Any) -> tuple[Any, Report]:
 
 def check(root: Path) -> Report:
     report = Report()
-    Program.open(root).load(report)
+    load_program(Program.open(root), report)
     return report
 
 

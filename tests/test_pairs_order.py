@@ -15,6 +15,7 @@ import pytest
 from docx import Document
 
 from toolkit.base.problems import NastavnikError, Report
+from toolkit.checks.program import load_program
 from toolkit.demo import build as demo
 from toolkit.documents.order import BLANK_DATE, BLANK_NUMBER, ORDER_FILE, make_order, template_path
 from toolkit.model.program import Program
@@ -86,7 +87,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_order_text_student(folders: dict[str, Path]) -> None:
     program = Program.open(folders["student"])
-    data = program.load(Report())
+    data = load_program(program, Report())
     names = {pid: p.name for pid, p in data.participants.items()}
     result = make_order(program, Report(), number="112-о", date=dt.date(2026, 11, 27))
     assert result.path == folders["student"] / ORDER_FILE
@@ -133,7 +134,7 @@ def test_order_blanks_backup_and_escaping(folders: dict[str, Path], tmp_path: Pa
 
 def test_order_teacher_needs_personal_meeting(folders: dict[str, Path]) -> None:
     program = Program.open(folders["teacher"])
-    data = program.load(Report())
+    data = load_program(program, Report())
     result = make_order(program, Report(), number="87-о", date=dt.date(2026, 9, 18))
     text = _text(result.path)
     assert (result.pairs, result.left_out) == (1, 1)
@@ -169,7 +170,7 @@ def test_order_converts_to_pdf(folders: dict[str, Path], tmp_path: Path) -> None
         pytest.skip("нужны LibreOffice (soffice) и pdftotext")
     root = Path(shutil.copytree(folders["student"], tmp_path / "pdf"))
     program = Program.open(root)
-    names = {pid: p.name for pid, p in program.load(Report()).participants.items()}
+    names = {pid: p.name for pid, p in load_program(program, Report()).participants.items()}
     result = make_order(program, Report(), number="112-о", date=dt.date(2026, 11, 27), pdf=True)
     assert result.pdf is not None and result.pdf.stat().st_size > 5000
     text = subprocess.run(["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, check=True,

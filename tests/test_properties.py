@@ -23,6 +23,7 @@ from toolkit.base import messages
 from toolkit.base.problems import Report
 from toolkit.base.values import ValueProblem
 from toolkit.books.reader import parse_cell
+from toolkit.checks.program import load_program
 from toolkit.model.program import Program
 from toolkit.spec import Column
 
@@ -112,6 +113,6 @@ def test_any_sheet_content_gives_problems_not_exceptions(form: str, key: str, da
                                   for _ in range(data.draw(st.integers(0, 3)))]
     write_workbook(root / f"{wb.file}.xlsx", wb, program.profile, program.program_id, content)
     report = Report()
-    Program.open(root).load(report)  # reader + every validation of the program
+    load_program(Program.open(root), report)  # reader + every validation of the program
     for problem in report:
         assert problem.message and problem.severity in (messages.ERROR, messages.WARNING)

@@ -12,31 +12,25 @@ from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
 
 from toolkit import spec
 from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
+from toolkit.logic.evaluation import PairWork, class_words, goals_reached, position, regularity
+from toolkit.model.pairs import Pair, result_pairs
 from toolkit.model.program import Program
-from toolkit.stages.results import (
-    PairWork,
-    ResultPair,
-    class_words,
-    goals_reached,
-    position,
-    regularity,
-    result_pairs,
-    run_results,
-)
+from toolkit.stages.results import run_results
 
 RESULTS = "06_Итоги.xlsx"
 
 
 def codes(folder: Path) -> list[tuple[str, str, str]]:
     report = Report()
-    Program.open(folder).load(report)
+    load_program(Program.open(folder), report)
     return [(p.sheet, p.cell, p.code) for p in report]
 
 
 @pytest.mark.parametrize("form", ["student", "teacher"])
 def test_a_row_for_every_mentee_of_every_pair(form: str) -> None:
     folder = demo_folders()[form]
-    data = Program.open(folder).load(Report())
+    data = load_program(Program.open(folder), Report())
     pairs = result_pairs(data)
     wanted = sorted((p.mentor, m) for p in pairs for m in p.mentees)
     profile = data.program.profile
@@ -136,7 +130,7 @@ def test_warnings_about_awards_and_points(tmp_path: Path) -> None:
     found = {code: cell for _, cell, code in codes(folder)}
     assert set(found) == {"results-award-unranked", "results-points-missing", "results-points-without-award"}
     report = Report()
-    Program.open(folder).load(report)
+    load_program(Program.open(folder), report)
     messages = {p.code: p.message for p in report}
     assert messages["results-points-missing"] == ("Выбрано поощрение «Баллы за общественную работу», но не указано, "
                                                   "сколько баллов. Впишите баллы в столбец «Баллы».")
@@ -166,12 +160,12 @@ def test_without_the_work_of_pairs_secondary_components_are_left_out(tmp_path: P
 
 
 def test_regularity_against_the_promised_frequency() -> None:
-    data = Program.open(demo_folders()["teacher"]).load(Report())
+    data = load_program(Program.open(demo_folders()["teacher"]), Report())
     mentor = next(p for p in data.participants.values() if p.role == "mentor"
                   and p.values.get("frequency") == "Раз в неделю")
     dates = [dt.date(2026, 12, 3), dt.date(2026, 12, 10), dt.date(2026, 12, 17), dt.date(2027, 1, 20)]
     work = PairWork(meetings=[{"date": d} for d in dates])
-    pair = ResultPair("П-900", mentor.id, [], dt.date(2026, 12, 1), None)
+    pair = Pair("П-900", mentor.id, [], dt.date(2026, 12, 1), None)
     # 01.12–29.12: 29 days → 29 // 7 = 4 meetings promised; 3 held by then → 0.75
     assert regularity(data, pair, work, dt.date(2026, 12, 29)) == 0.75
     # the pair ended on 14.12: 14 days → 2 promised, 2 held → 1 (never more than 1)
@@ -198,12 +192,12 @@ def test_goals_reached_leave_out_cancelled_and_open_long_term_goals() -> None:
 
 def test_positions_for_letters_and_certificates() -> None:
     assert class_words("9Б") == "9 «Б» класса" and class_words("10") == "10 класса"
-    data = Program.open(demo_folders()["student"]).load(Report())
+    data = load_program(Program.open(demo_folders()["student"]), Report())
     girl = next(p for p in data.participants.values() if p.values.get("gender") == "ж" and p.values.get("class"))
     klass = class_words(girl.values["class"])
     assert position(data, girl.id, dative=True) == f"ученице {klass}"
     assert position(data, girl.id, dative=False) == f"ученица {klass}"
-    teachers = Program.open(demo_folders()["teacher"]).load(Report())
+    teachers = load_program(Program.open(demo_folders()["teacher"]), Report())
     maths = next(p for p in teachers.participants.values() if p.values.get("subject") == "Математика")
     assert position(teachers, maths.id, dative=True) == "учителю математики"
     assert position(teachers, maths.id, dative=False) == "учитель математики"

@@ -10,10 +10,11 @@ import pytest
 
 from toolkit import spec
 from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
 from toolkit.demo.build import build_student, build_teacher
 from toolkit.logic.assessment import item_keys, score_answers
+from toolkit.logic.readiness import compute_status
 from toolkit.model.program import Program
-from toolkit.stages.status import compute_status
 
 
 def edit_setting(folder: Path, header: str, value: object) -> None:
@@ -31,7 +32,7 @@ def edit_setting(folder: Path, header: str, value: object) -> None:
 
 def status_of(folder: Path) -> dict[str, dict[str, object]]:
     report = Report()
-    data = Program.open(folder).load(report)
+    data = load_program(Program.open(folder), report)
     assert report.errors == [], report.flat()
     return {s.id: s.__dict__ for s in compute_status(data).participants}
 
@@ -61,7 +62,7 @@ def test_threshold_from_settings_overrides_profile(student: Path) -> None:
 def test_threshold_above_meetings_is_a_problem(student: Path) -> None:
     edit_setting(student, "Порог обучения: встреч посетить не менее", 9)
     report = Report()
-    Program.open(student).load(report)
+    load_program(Program.open(student), report)
     assert [[p.file, p.sheet, p.cell, p.code] for p in report] == [
         ["00_Настройки.xlsx", "Настройки", "B16", "threshold-too-high"]]
     assert report.problems[0].message == ("Порог посещаемости обучения (9) больше числа встреч по плану (8). "
@@ -70,7 +71,7 @@ def test_threshold_above_meetings_is_a_problem(student: Path) -> None:
 
 def test_testing_never_rejects_anyone(student: Path) -> None:
     report = Report()
-    data = Program.open(student).load(report)
+    data = load_program(Program.open(student), report)
     status = compute_status(data)
     text = json.dumps(status.as_json(), ensure_ascii=False).casefold()
     for word in ("отклон", "отсе", "reject", "не прош"):
@@ -139,7 +140,7 @@ def test_half_filled_test_is_reported_and_counted(student: Path) -> None:
     ws["D2"].value = None  # the first statement of the first candidate
     wb.save(path)
     report = Report()
-    data = Program.open(student).load(report)
+    data = load_program(Program.open(student), report)
     assert [[p.sheet, p.cell, p.code] for p in report] == [["Ответы", "D2", "required-missing"]]
     first = ws["A2"].value
     status = {s.id: s for s in compute_status(data).participants}

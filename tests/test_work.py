@@ -19,12 +19,14 @@ import pytest
 
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
+from toolkit.checks.program import load_program
 from toolkit.cli import main
 from toolkit.demo import build as demo
+from toolkit.logic.readiness import compute_status
+from toolkit.model.pairs import known_pairs
 from toolkit.model.program import Program, ProgramData
-from toolkit.model.work import known_pairs, pair_spec, work_spec
+from toolkit.model.work import pair_spec, work_spec
 from toolkit.spec import profiles
-from toolkit.stages.status import compute_status
 
 D = dt.date
 SHORT_S = "Краткосрочная цель (1–2 месяца)"
@@ -61,7 +63,7 @@ def write_work(root: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
 
 def load(root: Path) -> tuple[ProgramData, Report]:
     report = Report()
-    data = Program.open(root).load(report)
+    data = load_program(Program.open(root), report)
     return data, report
 
 

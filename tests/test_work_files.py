@@ -23,6 +23,7 @@ from libreoffice_helpers import soffice
 
 from toolkit.base.problems import Report
 from toolkit.books.reader import open_book
+from toolkit.checks.program import load_program
 from toolkit.demo import build as demo
 from toolkit.model.program import Program
 from toolkit.stages.pair_files import collect, distribute
@@ -190,7 +191,7 @@ def test_collect_a_renamed_file_then_again_changes_nothing(student: Path, tmp_pa
     assert entry["Пара / группа"] == "П-002" and entry["Файл"] == "почта/наша работа (Даниил).xlsx"
     assert entry["Что принято"] == "встреч 2, целей 1, спринтов 1, оценок компетенций 1"
     report = Report()
-    Program.open(student).load(report)
+    load_program(Program.open(student), report)
     assert report.flat() == []
     # the same files again: no rewrite, no new backup
     after = digest(student / WORK)

@@ -17,12 +17,13 @@ import openpyxl
 import pytest
 
 from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
 from toolkit.cli import main
 from toolkit.demo.build import run_demo
 from toolkit.demo.work import DEMO_DAY
+from toolkit.logic.readiness import compute_status
 from toolkit.model.program import Program
 from toolkit.stages.monitor import MENTEE_BASE_HEADERS, MENTOR_BASE_HEADERS, build_monitor, chart_refs
-from toolkit.stages.status import compute_status
 
 D = dt.date
 
@@ -36,7 +37,7 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def load(root: Path) -> Any:
     report = Report()
-    data = Program.open(root).load(report)
+    data = load_program(Program.open(root), report)
     return data, report
 
 

@@ -74,6 +74,57 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
+def _print_status(status: Any, console: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
+    for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
+        table.add_column(header, overflow="fold")
+    for s in status.participants:
+        style = "green" if s.ready else None
+        table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—", style=style)
+    console.print(table)
+    c = status.counts
+    console.print(f"Наставников: {c['mentors']}, готовы к формированию пар: {c['mentors_ready']}. "
+                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=True)
+    if status.invited_without_application:
+        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=True)
+    if status.testing and status.testing["focus"]:
+        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=True)
+    _print_attention(status, console)
+
+
+def _print_attention(status: Any, console: Any) -> None:
+    """Pairs needing attention and suggested group meetings (nothing when all is well)."""
+    if not status.attention:
+        return
+    import datetime as dt
+
+    from toolkit.base.values import format_date
+
+    day = format_date(dt.date.fromisoformat(status.date)) if status.date else ""
+    console.print(f"Пары и группы, которым нужно внимание куратора (на {day}): {len(status.attention)}.", soft_wrap=True)
+    for item in status.attention:
+        console.print(f"  {item['pair']}: " + "; ".join(item["reasons"]) + ".", soft_wrap=True, markup=False)
+    for meeting in status.group_meetings:
+        console.print(f"Предлагается групповая встреча «{meeting['topic']}»: " + ", ".join(meeting["pairs"]) + ".",
+                      soft_wrap=True, markup=False)
+
+
+def _date_option(text: str | None, what: str) -> Any:
+    """A date typed after an option («--date 01.10.2026»), or None when the option is absent."""
+    import datetime as dt
+
+    from toolkit.base.values import parse_date
+
+    if not text:
+        return None
+    value = parse_date(text)
+    if not isinstance(value, dt.date):
+        raise NastavnikError(f"{what}: «{text}» — не дата. Укажите дату как ДД.ММ.ГГГГ, например 01.10.2026.")
+    return value
+
+
 def _fail(message: str, code: int = EXIT_UNUSABLE) -> None:
     click.echo(f"Ошибка: {message}", err=True)
     sys.exit(code)
@@ -157,11 +208,12 @@ def check_cmd(folder: Path, as_json: bool) -> None:
     Код выхода: 0 — ошибок нет, 1 — найдены ошибки, 2 — файл нельзя прочитать (нет файла, не таблица).
     """
     from toolkit.base.problems import Report
+    from toolkit.checks.program import load_program
     from toolkit.model.program import Program
 
     program = Program.open(folder)
     report = Report()
-    program.load(report)
+    load_program(program, report)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -189,22 +241,23 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
     """
     from toolkit.base.messages import FATAL_CODES
     from toolkit.base.problems import Report
+    from toolkit.checks.program import load_program
+    from toolkit.logic.readiness import compute_status
     from toolkit.model.program import Program
-    from toolkit.stages.status import compute_status, print_status, status_path, write_status_workbook
+    from toolkit.stages.status import status_path, write_status_workbook
 
     program = Program.open(folder)
     report = Report()
-    data = program.load(report)
+    data = load_program(program, report)
     fatal = [p for p in report if p.code in FATAL_CODES and p.file]
-    if any(p.file.startswith("02_Заявки") for p in fatal):
+    if any(p.book == "applications" for p in fatal):
         _fail(f"{fatal[0].file}: {fatal[0].message}")
-    from toolkit.stages.match import parse_option_date
 
-    status = compute_status(data, parse_option_date(date, "--date"))
+    status = compute_status(data, _date_option(date, "--date"))
     if as_json:
         click.echo(json.dumps(status.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        print_status(status, _console())
+        _print_status(status, _console())
         if report.errors:
             click.echo(_errors_line(report, folder))
     if not no_workbook:
@@ -229,7 +282,7 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     from toolkit.base import files
     from toolkit.base.problems import Report
     from toolkit.model.program import Program
-    from toolkit.stages.registry_import import import_export
+    from toolkit.stages.registry_import import import_applications
 
     role_key = None
     if role:
@@ -244,7 +297,7 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             _fail(f"Неизвестная роль «{role}». Укажите: наставник или наставляемый.")
     program = Program.open(folder)
     report = Report()
-    result = import_export(program, export, role_key, report)
+    result = import_applications(program, export, role_key, report)
     if len(report):
         _print_report(report)
     profile = program.profile
@@ -309,12 +362,13 @@ def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | 
     копируется в «Резервные копии»; введённые значения сохраняются.
     """
     from toolkit.base.problems import Report
+    from toolkit.model.pairs import parse_scheme
     from toolkit.model.program import Program
-    from toolkit.stages.match import MatchOptions, parse_option_date, parse_scheme, run_match
+    from toolkit.stages.match import MatchOptions, run_match
 
     options = MatchOptions(
-        scheme=parse_scheme(scheme), start=parse_option_date(start, "--start"),
-        meeting_date=parse_option_date(meeting_date, "--date"), rounds=rounds, group_size=group_size,
+        scheme=parse_scheme(scheme), start=_date_option(start, "--start"),
+        meeting_date=_date_option(meeting_date, "--date"), rounds=rounds, group_size=group_size,
         minutes=minutes, begin=begin, reschedule=reschedule)
     program = Program.open(folder)
     report = Report()
@@ -352,11 +406,10 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
     from toolkit.base.problems import Report
     from toolkit.documents.order import make_order
     from toolkit.model.program import Program
-    from toolkit.stages.match import parse_option_date
 
     program = Program.open(folder)
     report = Report()
-    result = make_order(program, report, number=number, date=parse_option_date(date, "--date"),
+    result = make_order(program, report, number=number, date=_date_option(date, "--date"),
                         template=template, pdf=pdf)
     click.echo(f"Приказ: {result.path} — пар и групп {result.pairs}, наставляемых {result.mentees}.")
     if result.left_out:
@@ -529,13 +582,13 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     import datetime as dt
 
     from toolkit.base.problems import Report
+    from toolkit.checks.program import load_program
     from toolkit.model.program import Program
-    from toolkit.stages.match import parse_option_date
     from toolkit.stages.monitor import build_monitor, monitor_path, write_monitor_workbook
 
     program = Program.open(folder)
     report = Report()
-    data = program.load(report)
+    data = load_program(program, report)
     if "pairs" not in data.books:
         _fail("книга пар «04_Пары» не прочитана: сначала сформируйте пары («nastavnik match») и проверьте книги "
               f"(«nastavnik check {folder}»).")
@@ -547,7 +600,7 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
         _fail(render("book-unreadable", book=broken[0], detail=broken[1], consequence=(
             "Мониторинг не составлен: в нём не было бы ни одной встречи. Исправьте книгу или восстановите её из "
             "резервной копии.")))
-    day = parse_option_date(date, "--date") or dt.date.today()
+    day = _date_option(date, "--date") or dt.date.today()
     monitor = build_monitor(data, day)
     path = monitor_path(data)
     write_monitor_workbook(monitor, path)
@@ -581,12 +634,11 @@ def results_cmd(folder: Path, date: str | None) -> None:
     """
     from toolkit.base.problems import Report
     from toolkit.model.program import Program
-    from toolkit.stages.match import parse_option_date
     from toolkit.stages.results import run_results
 
     program = Program.open(folder)
     report = Report()
-    outcome = run_results(program, report, today=parse_option_date(date, "--date"))
+    outcome = run_results(program, report, today=_date_option(date, "--date"))
     for line in outcome.lines:
         click.echo(line)
     if outcome.backup:
@@ -635,9 +687,8 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
     from toolkit.base.problems import Report
     from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
     from toolkit.model.program import Program
-    from toolkit.stages.match import parse_option_date
 
-    day = parse_option_date(date, "--date")
+    day = _date_option(date, "--date")
     options = DocsOptions(parse_kind(kind), out=out, single=single, pdf=pdf, date=day, today=day)
     program = Program.open(folder)
     report = Report()
@@ -693,16 +744,16 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
               f"Запустите «nastavnik export {folder} --anonymize».")
     from toolkit.base.messages import FATAL_CODES
     from toolkit.base.problems import Report
+    from toolkit.checks.program import load_program
     from toolkit.model.program import Program
     from toolkit.stages.export import build_export, export_path, write_export_workbook
-    from toolkit.stages.match import parse_option_date
 
-    day = parse_option_date(date, "--date") or dt.date.today()
+    day = _date_option(date, "--date") or dt.date.today()
     program = Program.open(folder)
     report = Report()
-    data = program.load(report)
+    data = load_program(program, report)
     fatal = [p for p in report if p.code in FATAL_CODES and p.file]
-    if any(p.file.startswith("02_Заявки") for p in fatal):
+    if any(p.book == "applications" for p in fatal):
         _fail(f"{fatal[0].file}: {fatal[0].message}")
     export = build_export(data, day)
     path = out or export_path(data)

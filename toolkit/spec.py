@@ -22,7 +22,6 @@ ColumnType = Literal[
     "text", "longtext", "int", "number", "date", "bool", "choice", "multichoice", "id", "ref",
     "class", "contact", "likert",
 ]
-FORM_KEYS = ("student", "teacher")
 
 
 class _Strict(BaseModel):
@@ -175,9 +174,6 @@ class Profile(_Strict):
 
     def role_name(self, role: str) -> str:
         return self.roles[role]  # type: ignore[index]
-
-    def list_values(self, name: str) -> list[str]:
-        return self.lists[name]
 
 
 # --------------------------------------------------------------------------- loading

@@ -6,9 +6,11 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -244,3 +246,47 @@ def human_size(n: int) -> str:
             return f"{size:.0f} {unit}" if unit == "байт" else f"{size:.1f} {unit}".replace(".", ",")
         size /= 1024
     return f"{n} байт"
+
+
+# --------------------------------------------------------------------------- names from data
+
+MAX_NAME_LENGTH = 100
+DEFAULT_FILE_NAME = "документ"
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i in range(1, 10)} | {
+    f"LPT{i}" for i in range(1, 10)} | {"COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
+_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def safe_filename(value: object, used: set[str]) -> str:
+    """A Windows-safe file name (without extension) made from a data value, unique within ``used``.
+
+    Path separators, ``..``, ``: * ? " < > |`` and control characters become spaces or disappear;
+    trailing dots and spaces go; reserved device names (CON, PRN, AUX, NUL, COM1–9, LPT1–9, also
+    «con.txt») get a «_» in front; the length is limited to ~100 characters; Cyrillic is kept.  The
+    name is never empty («документ»).  Duplicates (case-insensitive, as on Windows) get « (2)», « (3)» …
+    ``used`` holds the case-folded names already taken and is updated.
+    """
+    text = unicodedata.normalize("NFC", str(value) if value is not None else "")
+    text = re.sub(r"\s", " ", text)  # tabs and line breaks separate words
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    text = _BAD_CHARS.sub(" ", text)
+    text = re.sub(r"\.{2,}", ".", text)
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    if text.split(".")[0].strip().upper() in _RESERVED:
+        text = "_" + text
+    text = text[:MAX_NAME_LENGTH].rstrip(" .") or DEFAULT_FILE_NAME
+    name, number = text, 1
+    while name.casefold() in used:
+        number += 1
+        name = f"{text} ({number})"
+    used.add(name.casefold())
+    return name
+
+
+def inside(directory: Path, name: str) -> Path:
+    """``directory / name``, guaranteed not to escape ``directory``."""
+    base = directory.resolve()
+    target = (base / name).resolve()
+    if target.parent != base:
+        raise NastavnikError(f"Имя файла «{name}» выводит за пределы папки «{directory}».")
+    return target

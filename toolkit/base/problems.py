@@ -6,13 +6,18 @@ A :class:`Report` collects every problem of a run so that a user sees them all a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from dataclasses import field as dataclass_field
 
 from toolkit.base import messages
 
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem: its stable code, where it is (``book`` is the workbook's key in the specs, «applications»
+    for «02_Заявки», so nobody has to recognise a book by its file name), and the parameters its message was
+    made of, for an interface that words it differently."""
+
     code: str
     severity: str
     message: str
@@ -20,13 +25,16 @@ class Problem:
     sheet: str = ""
     cell: str = ""
     field: str = ""
+    book: str = ""
+    params: dict[str, object] = dataclass_field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("params")
+        return out
 
-    def location(self) -> str:
-        parts = [p for p in (self.file, self.sheet and f"лист «{self.sheet}»", self.cell and f"ячейка {self.cell}") if p]
-        return ", ".join(parts)
+    def in_book(self, book: str) -> Problem:
+        return replace(self, book=book)
 
     def flat(self) -> list[str]:
         """[sheet, cell, code]: the short form tests compare."""
@@ -55,9 +63,17 @@ class Report:
             sheet=sheet,
             cell=cell,
             field=field,
+            params=dict(params),
         )
         self.problems.append(problem)
         return problem
+
+    def tag_books(self, books: dict[str, str], start: int = 0) -> None:
+        """Give problems (from ``start``) without a book the book key of their file (``books``: label → key)."""
+        for i in range(start, len(self.problems)):
+            p = self.problems[i]
+            if not p.book and p.file in books:
+                self.problems[i] = p.in_book(books[p.file])
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)

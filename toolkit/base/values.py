@@ -5,13 +5,13 @@ Everything here is pure: a raw cell value in, a clean Python value (or a ``Value
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 
-NBSP_CHARS = "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\ufeff"
 _SPACES = re.compile(r"\s+")
 # zero-width and soft hyphen, and control characters that are not spaces: invisible, impossible to type,
 # invalid in XML (they would break documents) and they make equal names differ
@@ -229,3 +229,12 @@ def format_number(value: float) -> str:
 def person_key(last: object, first: object, middle: object = "", extra: object = "") -> str:
     """Identity of a person for de-duplication: ё/е, case and spaces do not matter."""
     return "|".join(fold(x) for x in (last, first, middle, extra))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the last day of a shorter month), minus one day: a term ends the day before."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last)) - dt.timedelta(days=1)

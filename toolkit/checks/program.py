@@ -2,45 +2,47 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from toolkit.base.problems import Report
 from toolkit.base.values import class_number, fold, format_date
 from toolkit.books.reader import BookData, Table
-
-if TYPE_CHECKING:
-    from toolkit.model.program import ProgramData
+from toolkit.checks.pairs import validate_pairs
+from toolkit.checks.people import same_person
+from toolkit.checks.results import validate_results
+from toolkit.checks.work import validate_work
+from toolkit.model.program import Program, ProgramData
 
 SELF_CONSENT = "Сам участник (18+)"
 
 
-def validate_program(data: ProgramData, report: Report) -> None:
-    from toolkit.model.program import Participant
+def load_program(program: Program, report: Report) -> ProgramData:
+    """Read every workbook of the program and check it: the one way a command gets a program's data."""
+    data = program.read(report)
+    validate_program(data, report)
+    report.tag_books(data.labels)
+    return data
 
+
+def validate_program(data: ProgramData, report: Report) -> None:
+    """Every check of every workbook, each problem in ``report`` (lazy: nothing stops at the first one)."""
     for book in data.books.values():
         for table in book.tables.values():
             check_unique(book, table, report)
-    # the registry of participants
     registry = data.books.get("applications")
-    if registry:
+    if registry and data.program.profile.minors:
         for table in registry.tables.values():
-            role = table.sheet.role
-            if role is None:
-                continue
-            for row in table.rows:
-                pid = row.values.get("id")
-                if pid and pid not in data.participants:
-                    data.participants[pid] = Participant(pid, role, row, table.name)
-            if data.program.profile.minors:
+            if table.sheet.role is not None:
                 check_minor_consent(registry, table, report)
     for book in data.books.values():
         for table in book.tables.values():
             check_refs(data, book, table, report)
     check_settings(data, report)
     check_training(data, report)
-    check_pairs(data, report)
-    check_work(data, report)
-    check_results(data, report)
+    if "pairs" in data.books:
+        validate_pairs(data, report)
+    if "work" in data.books:
+        validate_work(data, report)
+    if "results" in data.books:
+        validate_results(data, report)
 
 
 def check_unique(book: BookData, table: Table, report: Report) -> None:
@@ -102,16 +104,9 @@ def check_refs(data: ProgramData, book: BookData, table: Table, report: Report) 
                            expected=data.program.profile.roles[column.role])
                 continue
             name = row.values.get("name")
-            if name and "name" in row.cells and not _same_person(name, participant.name):
+            if name and "name" in row.cells and not same_person(name, participant.name):
                 report.add("name-mismatch", file=book.label, sheet=table.name, cell=row.cell("name"), field="ФИО",
                            value=name, id=pid, expected=participant.name)
-
-
-def _same_person(written: str, registered: str) -> bool:
-    """«Иванова Анна» matches «Иванова Анна Сергеевна»; word order of surname and name is free."""
-    a = [fold(w) for w in written.split()]
-    b = [fold(w) for w in registered.split()]
-    return len(a) >= 2 and set(a) <= set(b)
 
 
 def check_minor_consent(book: BookData, table: Table, report: Report) -> None:
@@ -157,30 +152,3 @@ def check_training(data: ProgramData, report: Report) -> None:
         if isinstance(n, int) and n > count:
             report.add("meeting-out-of-plan", file=book.label, sheet=table.name, cell=row.cell("meeting"),
                        field="№ встречи", value=n, count=count)
-
-
-def check_pairs(data: ProgramData, report: Report) -> None:
-    """The pairs workbook (stage 4): consents, capacities, readiness, hard rules of the form, wishes."""
-    if "pairs" not in data.books:
-        return
-    from toolkit.stages.match import validate_pairs
-
-    validate_pairs(data, report)
-
-
-def check_work(data: ProgramData, report: Report) -> None:
-    """The work of pairs (stages 5–6): goals and sprints, dates within the program, the plan before meetings."""
-    if "work" not in data.books:
-        return
-    from toolkit.model.work import validate_work
-
-    validate_work(data, report)
-
-
-def check_results(data: ProgramData, report: Report) -> None:
-    """Stage 7: the results workbook (pairs, awards, points, a ranking older than the feedback)."""
-    if "results" not in data.books:
-        return
-    from toolkit.stages.results import validate_results
-
-    validate_results(data, report)

@@ -14,6 +14,7 @@ from typing import Any
 from toolkit import spec
 from toolkit.base import files
 from toolkit.books.writer import format_id, write_workbook
+from toolkit.checks.program import load_program
 from toolkit.demo.people import (
     MOTIVATIONS,
     REFLECTIONS,
@@ -243,7 +244,8 @@ def _questions(program: Program) -> None:
 def run_demo(folder: Path) -> Iterator[str]:
     """Build both demo programs and say what was made."""
     from toolkit.base.problems import Report
-    from toolkit.stages.status import compute_status, status_path, write_status_workbook
+    from toolkit.logic.readiness import compute_status
+    from toolkit.stages.status import status_path, write_status_workbook
 
     if folder.exists() and not folder.is_dir():
         from toolkit.base.problems import NastavnikError
@@ -255,7 +257,7 @@ def run_demo(folder: Path) -> Iterator[str]:
         program = build(root)
         pairing_lines = run_pairing_demo(program) + run_work_demo(program) + run_results_demo(program)
         report = Report()
-        data = program.load(report)
+        data = load_program(program, report)
         status = compute_status(data, work_day())
         write_status_workbook(status, status_path(data))
         c = status.counts

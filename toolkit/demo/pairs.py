@@ -15,18 +15,12 @@ from typing import Any
 
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
+from toolkit.checks.program import load_program
+from toolkit.logic.candidates import build_context
 from toolkit.logic.scoring import hard_rule, score_pair
+from toolkit.model.pairs import BOOK, MEETING, PROPOSAL, QUESTIONNAIRE
 from toolkit.model.program import Program
-from toolkit.stages.match import (
-    BOOK,
-    MEETING,
-    PROPOSAL,
-    QUESTIONNAIRE,
-    MatchOptions,
-    build_context,
-    pairs_spec,
-    run_match,
-)
+from toolkit.stages.match import MatchOptions, pairs_spec, run_match
 
 STUDENT_DATES = {"meeting": dt.date(2026, 11, 26), "start": dt.date(2026, 11, 30), "order": dt.date(2026, 11, 27)}
 TEACHER_DATES = {"meeting": dt.date(2026, 9, 17), "start": dt.date(2026, 9, 21), "order": dt.date(2026, 9, 18)}
@@ -35,7 +29,7 @@ TEACHER_DATES = {"meeting": dt.date(2026, 9, 17), "start": dt.date(2026, 9, 21),
 def _edit(program: Program, sheet: str, change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> None:
     """What a curator does in Excel: change the rows of one sheet, everything else stays as it was."""
     report = Report()
-    data = program.load(report)
+    data = load_program(program, report)
     spec = pairs_spec(program)
     book = data.books[BOOK]
     rows = {s.key: [r.kept_values() for r in book.tables[s.key].rows] if s.key in book.tables else []
@@ -53,7 +47,7 @@ def _match(program: Program, scheme: str, dates: dict[str, dt.date], **kw: Any) 
 def _proposals(program: Program, count: int, dates: dict[str, dt.date]) -> list[dict[str, Any]]:
     """The curator's choice for the first adaptation requests: the best allowed ready mentor for each."""
     report = Report()
-    ctx = build_context(program.load(report))
+    ctx = build_context(load_program(program, report))
     allowed_kinds = ctx.rules.proposal_allowed_kinds
     mentors = [p for p in sorted(ctx.people) if ctx.people[p].role == "mentor" and ctx.ready.get(p)]
     mentees = [p for p in sorted(ctx.people) if ctx.people[p].role == "mentee" and ctx.ready.get(p)
@@ -81,7 +75,7 @@ def _proposals(program: Program, count: int, dates: dict[str, dt.date]) -> list[
 def _wishes(program: Program, seed: int) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
     """After the speed meeting each side ranks up to three of those it met (by affinity, with chance)."""
     report = Report()
-    ctx = build_context(program.load(report))
+    ctx = build_context(load_program(program, report))
     rng = random.Random(seed)
 
     def change(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,18 +17,12 @@ from typing import Any
 
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
+from toolkit.checks.program import load_program
 from toolkit.documents.kinds import DOCS_FOLDER, KINDS, DocsOptions, make_documents
+from toolkit.logic.evaluation import BOOK, MUTUAL_ABOUT_MENTEE, MUTUAL_ABOUT_MENTOR, method_of
+from toolkit.model.pairs import result_pairs
 from toolkit.model.program import Program
-from toolkit.stages.results import (
-    BOOK,
-    MUTUAL_ABOUT_MENTEE,
-    MUTUAL_ABOUT_MENTOR,
-    build_rows,
-    method_of,
-    result_pairs,
-    results_spec,
-    run_results,
-)
+from toolkit.stages.results import build_rows, results_spec, run_results
 
 EVENT_DATE = dt.date(2027, 5, 27)
 PRESENTED = dt.date(2027, 5, 20)
@@ -68,7 +62,7 @@ CURATOR_COMMENTS = ["Системная работа, все встречи по
 def _edit(program: Program, change: Callable[[dict[str, Any]], None]) -> None:
     """What a curator does in Excel: change the rows of «06_Итоги» as the sheets show them (the rows the
     program prepared for every pair included), everything else stays as it was."""
-    data = program.load(Report())
+    data = load_program(program, Report())
     spec = results_spec(program.profile)
     rows, _ = build_rows(data, spec, result_pairs(data), [])
     rows["ranking"] = [r.kept_values() for r in data.rows(BOOK, "ranking")]  # as «results» wrote it
@@ -196,7 +190,7 @@ def demo_results(program: Program) -> list[str]:
              if line.startswith("Рейтинг") or line.startswith("Не учтены")]
     out = program.root / DOCS_FOLDER
     made = []
-    data = program.load(Report())
+    data = load_program(program, Report())
     for kind in KINDS.values():
         result = make_documents(program, DocsOptions(kind, out=out, date=EVENT_DATE, today=EVENT_DATE), Report(),
                                 data=data)

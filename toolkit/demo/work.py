@@ -20,16 +20,10 @@ from typing import Any
 from toolkit.base.problems import Report
 from toolkit.base.values import format_date
 from toolkit.books.writer import write_workbook
+from toolkit.checks.program import load_program
+from toolkit.model.pairs import Pair, known_pairs
 from toolkit.model.program import Program, ProgramData
-from toolkit.model.work import (
-    GROUP_NAMES,
-    PairInfo,
-    fingerprint,
-    known_pairs,
-    pair_rows,
-    pair_spec,
-    promised_frequency,
-)
+from toolkit.model.work import GROUP_NAMES, fingerprint, pair_rows, pair_spec, promised_frequency
 from toolkit.stages.monitor import build_monitor, monitor_path, write_monitor_workbook
 from toolkit.stages.pair_files import BASE_KEY, PAIR_KEY, collect, distribute
 
@@ -150,7 +144,7 @@ def _meeting_dates(start: dt.date, step: int, until: dt.date) -> list[dt.date]:
     return dates
 
 
-def _goals(program: Program, data: ProgramData, info: PairInfo) -> list[tuple[str, list[str]]]:
+def _goals(program: Program, data: ProgramData, info: Pair) -> list[tuple[str, list[str]]]:
     table = STUDENT_GOALS if program.profile.form == "student" else TEACHER_GOALS
     mentee = data.participants.get(info.mentees[0])
     areas = list(mentee.values.get("areas") or []) if mentee else []
@@ -158,7 +152,7 @@ def _goals(program: Program, data: ProgramData, info: PairInfo) -> list[tuple[st
     return table[key]
 
 
-def _plan(program: Program, info: PairInfo, goals: list[tuple[str, list[str]]], start: dt.date, kind: str
+def _plan(program: Program, info: Pair, goals: list[tuple[str, list[str]]], start: dt.date, kind: str
           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Goals with horizons and sprints with dates: the sprints of each goal fit its horizon and the program;
     a sprint that ended before the demo day is closed (except in the pair with an overdue sprint)."""
@@ -192,7 +186,7 @@ def _plan(program: Program, info: PairInfo, goals: list[tuple[str, list[str]]], 
     return goal_rows, sprints
 
 
-def _filled(program: Program, data: ProgramData, info: PairInfo, kind: str, rng: random.Random) -> dict[str, Any]:
+def _filled(program: Program, data: ProgramData, info: Pair, kind: str, rng: random.Random) -> dict[str, Any]:
     """What a pair writes into its workbook (``kind``: normal, never, falling, sprint, stopped, lesson)."""
     profile = program.profile
     teacher = profile.form == "teacher"
@@ -269,7 +263,7 @@ def _filled(program: Program, data: ProgramData, info: PairInfo, kind: str, rng:
     return rows
 
 
-def _kinds(data: ProgramData, pairs: list[PairInfo]) -> dict[str, str]:
+def _kinds(data: ProgramData, pairs: list[Pair]) -> dict[str, str]:
     """Which pairs are the problem pairs of the demo."""
     kinds = {p.pair_id: "normal" for p in pairs}
     if data.program.profile.form == "student":
@@ -291,7 +285,7 @@ def demo_work(program: Program) -> list[str]:
     root = program.root
     outbox, inbox = root / OUTBOX, root / INBOX
     sent = distribute(program, outbox)
-    data = program.load(Report())
+    data = load_program(program, Report())
     pairs = [p for p in known_pairs(data).values() if p.active]
     kinds = _kinds(data, pairs)
     rng = random.Random(5 if program.profile.form == "student" else 6)
@@ -311,7 +305,7 @@ def demo_work(program: Program) -> list[str]:
                            pair_rows(data, info, filled), meta)
     report = Report()
     result = collect(program, inbox, report, backup=False, today=DEMO_DAY)
-    data = program.load(Report())
+    data = load_program(program, Report())
     monitor = build_monitor(data, DEMO_DAY)
     write_monitor_workbook(monitor, monitor_path(data))
     lines = [f"Книги пар: {len(sent)} в папке «{OUTBOX}»; присланные — в «{INBOX}»: принято {len(result.accepted)}, "

@@ -37,15 +37,14 @@ from typing import Any
 from toolkit.base import files
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
-from toolkit.model.program import Program, ProgramData
-from toolkit.stages.results import (
+from toolkit.checks.program import load_program
+from toolkit.logic.evaluation import (
     BOOK,
     GOAL_REACHED,
     MUTUAL_ABOUT_MENTEE,
     MUTUAL_ABOUT_MENTOR,
     Award,
     PairWork,
-    ResultPair,
     as_of_date,
     award_kind,
     chosen_awards,
@@ -53,11 +52,12 @@ from toolkit.stages.results import (
     name_of,
     position,
     regularity,
-    result_pairs,
-    results_spec,
     work_book_name,
     work_of,
 )
+from toolkit.model.pairs import Pair, result_pairs
+from toolkit.model.program import Program, ProgramData
+from toolkit.stages.results import results_spec
 
 DOCS_FOLDER = "Документы"
 START_BG, END_BG, EMPTY_BG, BAR_BG = "A6A6A6", "1F4E79", "FFFFFF", "2E75B6"
@@ -329,7 +329,7 @@ def _rating(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _competency_charts(data: ProgramData, pair: ResultPair) -> list[dict[str, Any]]:
+def _competency_charts(data: ProgramData, pair: Pair) -> list[dict[str, Any]]:
     """Per mentee with ratings: the table rows, the conclusion and ``диаграмма`` — the chart's PNG bytes
     (turned into an image by :func:`_render_with_images`)."""
     from toolkit.documents.charts import competency_chart
@@ -367,7 +367,7 @@ def _competency_charts(data: ProgramData, pair: ResultPair) -> list[dict[str, An
     return charts
 
 
-def _results_lines(data: ProgramData, pair: ResultPair, work: PairWork | None) -> list[dict[str, str]]:
+def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list[dict[str, str]]:
     by_mentee = _rows_by(data, "results", "mentee_id")
     group = len(pair.mentees) > 1
     out = []
@@ -386,7 +386,7 @@ def _results_lines(data: ProgramData, pair: ResultPair, work: PairWork | None) -
     return out
 
 
-def _feedback_lines(data: ProgramData, pair: ResultPair) -> list[dict[str, str]]:
+def _feedback_lines(data: ProgramData, pair: Pair) -> list[dict[str, str]]:
     by_mentee = _rows_by(data, "feedback", "mentee_id")
     mutual = _rows_by(data, "mutual", "mentee_id")
     role = data.program.profile.roles["mentee"]
@@ -413,7 +413,7 @@ def _feedback_lines(data: ProgramData, pair: ResultPair) -> list[dict[str, str]]
     return out
 
 
-def _meetings_summary(data: ProgramData, pair: ResultPair, work: dict[str, PairWork] | None,
+def _meetings_summary(data: ProgramData, pair: Pair, work: dict[str, PairWork] | None,
                       today: dt.date | None) -> str:
     if work is None:
         return f"Журнал встреч не найден (книга {work_book_name(data)})."
@@ -488,7 +488,7 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
 
 
 def _stage_counts(data: ProgramData) -> list[tuple[str, int]]:
-    from toolkit.stages.status import attendance
+    from toolkit.logic.readiness import attendance
 
     profile = data.program.profile
     names = {s.number: s.name for s in profile.stages}
@@ -574,7 +574,7 @@ def _award_text(a: Award, profile_points: str | None) -> str:
 
 
 def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> list[_Doc]:
-    from toolkit.stages.status import compute_status
+    from toolkit.logic.readiness import compute_status
 
     profile = data.program.profile
     s = data.settings()
@@ -868,7 +868,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
         return outcome
     if data is None:
-        data = program.load(report)
+        data = load_program(program, report)
     _need_books(data, kind, report)
     date = document_date(data, options)
     if kind.key == "site":

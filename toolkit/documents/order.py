@@ -18,8 +18,9 @@ from typing import Any
 from toolkit.base import files
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date
+from toolkit.checks.program import load_program
+from toolkit.model.pairs import SCHEME_NAMES, Pair, fixed_pairs
 from toolkit.model.program import Program, ProgramData
-from toolkit.stages.match import SCHEME_NAMES, FixedPair, fixed_pairs
 
 ORDER_FILE = "Приказ о закреплении наставнических пар.docx"
 TEMPLATE = "order_pairs.docx"
@@ -63,7 +64,7 @@ def _who(data: ProgramData, pid: str) -> str:
     return p.name + (f" ({extra})" if extra else "")
 
 
-def _term(pair: FixedPair) -> str:
+def _term(pair: Pair) -> str:
     if pair.start and pair.end:
         return f"{format_date(pair.start)} – {format_date(pair.end)}"
     if pair.start:
@@ -71,7 +72,7 @@ def _term(pair: FixedPair) -> str:
     return ""
 
 
-def order_context(data: ProgramData, pairs: list[FixedPair], number: str | None = None,
+def order_context(data: ProgramData, pairs: list[Pair], number: str | None = None,
                   date: dt.date | None = None) -> dict[str, Any]:
     """The fields of the order template."""
     from toolkit.base.grammar import decline, initials
@@ -125,7 +126,7 @@ def make_order(program: Program, report: Report, *, number: str | None = None, d
     from toolkit.base.messages import render as message
     from toolkit.documents.templates import DocumentError, convert_to_pdf, render_one
 
-    data = program.load(report)
+    data = load_program(program, report)
     if "pairs" not in data.books:
         raise NastavnikError("Книга «04_Пары» не прочитана: сначала сформируйте пары командой «nastavnik match».")
     pairs = fixed_pairs(data)

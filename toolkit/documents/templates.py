@@ -34,7 +34,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -54,14 +53,13 @@ from lxml import etree
 from mailmerge import MailMerge
 
 from toolkit.base import grammar, messages
+from toolkit.base.files import DEFAULT_FILE_NAME, MAX_NAME_LENGTH, inside, safe_filename  # noqa: F401
 from toolkit.base.messages import template_detail
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_number
 from toolkit.books.writer import col_letter
 
 FIRST_DATA_ROW = 2
-MAX_NAME_LENGTH = 100
-DEFAULT_FILE_NAME = "документ"
 
 _XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -958,46 +956,6 @@ def _report_template_problems(report: Report, template: Path) -> None:
 
 
 # --- file names --------------------------------------------------------------------------------
-
-_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i in range(1, 10)} | {
-    f"LPT{i}" for i in range(1, 10)} | {"COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
-_BAD_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-
-
-def safe_filename(value: object, used: set[str]) -> str:
-    """A Windows-safe file name (without extension) made from a data value, unique within ``used``.
-
-    Path separators, ``..``, ``: * ? " < > |`` and control characters become spaces or disappear;
-    trailing dots and spaces go; reserved device names (CON, PRN, AUX, NUL, COM1–9, LPT1–9, also
-    «con.txt») get a «_» in front; the length is limited to ~100 characters; Cyrillic is kept.  The
-    name is never empty («документ»).  Duplicates (case-insensitive, as on Windows) get « (2)», « (3)» …
-    ``used`` holds the case-folded names already taken and is updated.
-    """
-    text = unicodedata.normalize("NFC", str(value) if value is not None else "")
-    text = re.sub(r"\s", " ", text)  # tabs and line breaks separate words
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
-    text = _BAD_CHARS.sub(" ", text)
-    text = re.sub(r"\.{2,}", ".", text)
-    text = re.sub(r"\s+", " ", text).strip(" .")
-    if text.split(".")[0].strip().upper() in _RESERVED:
-        text = "_" + text
-    text = text[:MAX_NAME_LENGTH].rstrip(" .") or DEFAULT_FILE_NAME
-    name, number = text, 1
-    while name.casefold() in used:
-        number += 1
-        name = f"{text} ({number})"
-    used.add(name.casefold())
-    return name
-
-
-def inside(directory: Path, name: str) -> Path:
-    """``directory / name``, guaranteed not to escape ``directory``."""
-    base = directory.resolve()
-    target = (base / name).resolve()
-    if target.parent != base:
-        raise NastavnikError(f"Имя файла «{name}» выводит за пределы папки «{directory}».")
-    return target
-
 
 # --- PDF -------------------------------------------------------------------------------------
 

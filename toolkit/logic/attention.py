@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base.values import format_date
-from toolkit.model.work import SPRINT_CLOSED, PairInfo, journal, known_pairs, promised_frequency, rows_by_pair
+from toolkit.model.pairs import Pair, known_pairs
+from toolkit.model.work import SPRINT_CLOSED, journal, promised_frequency, rows_by_pair
 
 if TYPE_CHECKING:
     from toolkit.model.program import ProgramData
@@ -60,7 +61,7 @@ _GENITIVE = {"наставник": "наставника", "наставляем
 class PairState:
     """One pair or group as of a day: its meetings, evaluations, state and the reasons to look at it."""
 
-    info: PairInfo
+    info: Pair
     frequency: str
     interval: int | None
     meetings: list[dict[str, Any]]  # held by the day, in order of date

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.base.problems import NastavnikError
-from toolkit.base.values import class_number, format_number
+from toolkit.base.values import add_months, class_number
 
 KNOWN_WEIGHTS = ("areas", "days", "times", "older_class", "classes", "same_subject")
 KNOWN_RULES = ("common_day_required", "mentor_older", "personal_meeting_required")
@@ -269,17 +269,6 @@ def all_scores(mentors: Sequence[Person], mentees: Sequence[Person], rules: Rule
     return allowed, forbidden
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of a shorter month), minus one day: a term ends the day before."""
-    import calendar
-
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last)) - dt.timedelta(days=1)
-
-
 def planned_end(start: dt.date, request_kind: str, rules: Rules, program_end: dt.date | None = None) -> dt.date | None:
     """Planned end of a pair: the duration of the mentee's request kind, not later than the program end."""
     months = rules.durations.get(request_kind)
@@ -293,5 +282,3 @@ def planned_end(start: dt.date, request_kind: str, rules: Rules, program_end: dt
     return end
 
 
-def duration_text(rules: Rules) -> str:
-    return "; ".join(f"{kind} — {format_number(m)} мес." for kind, m in rules.durations.items())

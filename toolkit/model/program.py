@@ -41,6 +41,7 @@ class ProgramData:
     program: Program
     books: dict[str, BookData] = field(default_factory=dict)
     participants: dict[str, Participant] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # file name of each book read → its key
 
     def settings(self) -> dict[str, Any]:
         book = self.books.get("settings")
@@ -110,8 +111,6 @@ class Program:
         return program, created, kept
 
     def form_questions_text(self) -> str:
-        from toolkit.stages.registry_import import questions_text
-
         return questions_text(self)
 
     # ------------------------------------------------------------------ opening
@@ -152,10 +151,11 @@ class Program:
 
     # ------------------------------------------------------------------ reading
 
-    def load(self, report: Report) -> ProgramData:
-        from toolkit.checks.program import validate_program
-
+    def read(self, report: Report) -> ProgramData:
+        """Every workbook of the program as read (problems of reading in ``report``), and its participants.
+        Checks are not run here: :func:`toolkit.checks.program.load_program` reads and checks."""
         data = ProgramData(self)
+        labels: dict[str, str] = {}  # file name → book key, to tag the problems of each book
         for wb in self.specs:
             found = self.find_files(wb)
             if len(found) > 1:
@@ -163,13 +163,24 @@ class Program:
                 continue
             path = found[0] if found else self.root / (wb.file + ".xlsx")
             label = path.name
+            labels[label] = wb.key
             book = open_book(path, report, label)
             if book is None:
                 continue
             if not self._identity_ok(book, wb, report, label):
                 continue
             data.books[wb.key] = read_workbook(book, wb, report, label)
-        validate_program(data, report)
+        registry = data.books.get("applications")
+        for table in registry.tables.values() if registry else ():
+            role = table.sheet.role
+            if role is None:
+                continue
+            for row in table.rows:
+                pid = row.values.get("id")
+                if pid and pid not in data.participants:
+                    data.participants[pid] = Participant(pid, role, row, table.name)
+        data.labels = labels
+        report.tag_books(labels)
         return data
 
     def _identity_ok(self, book: Book, wb: WorkbookSpec, report: Report, label: str) -> bool:
@@ -198,3 +209,38 @@ def _form_from_settings(book: Book) -> str:
         if len(row) > 1 and fold(row[0]) == fold("Форма наставничества"):
             return clean_text(row[1])
     return ""
+
+
+def questions_text(program: Program) -> str:
+    """The questions to paste into a Yandex / Google form, one list per role."""
+    profile = program.profile
+    registry = next(s for s in program.specs if s.key == "applications")
+    lines = [
+        f"Вопросы для анкеты участников программы наставничества (форма «{profile.name}»).",
+        "Создайте в Яндекс Формах или Google Формах вопросы с такими же названиями: тогда команда",
+        "«nastavnik import ПАПКА ВЫГРУЗКА.csv» сама разнесёт ответы по реестру заявок.",
+        "Можно сделать одну форму для всех с вопросом «Роль» (варианты: Наставник, Наставляемый)",
+        "или две отдельные формы и указывать роль при загрузке: --role наставник / --role наставляемый.",
+        "",
+    ]
+    for sheet in registry.sheets:
+        if not sheet.role:
+            continue
+        lines.append(f"=== {profile.roles_plural[sheet.role]} ===")
+        n = 0
+        for column in sheet.columns:
+            if column.question is None:
+                continue
+            n += 1
+            mark = " (обязательный вопрос)" if column.required else ""
+            lines.append(f"{n}. {column.question}{mark}")
+            if column.type == "choice" and column.choices:
+                lines.append("   Один вариант: " + "; ".join(column.choices))
+            elif column.type == "multichoice" and column.choices:
+                lines.append("   Несколько вариантов: " + "; ".join(column.choices))
+            elif column.type == "bool":
+                lines.append("   Варианты: Да; Нет")
+            elif column.type in ("int", "class"):
+                lines.append("   Короткий ответ: " + ("число" if column.type == "int" else "класс, например 9Б"))
+        lines.append("")
+    return "\n".join(lines)

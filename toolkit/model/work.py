@@ -22,15 +22,13 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from toolkit import spec
-from toolkit.base.problems import Report
 from toolkit.base.values import clean_text, fold, format_date
 from toolkit.books.reader import Row
-from toolkit.logic.scoring import add_months
-from toolkit.spec import Horizon, Profile, WorkbookSpec
+from toolkit.model.pairs import Pair, normalize_pair_id
+from toolkit.spec import Profile, WorkbookSpec
 
 if TYPE_CHECKING:
     from toolkit.model.program import ProgramData
@@ -96,67 +94,7 @@ def content_sheets(profile: Profile) -> list[str]:
     return [s.key for s in pair_spec(profile).sheets if s.kind == "table"]
 
 
-def normalize_pair_id(value: object) -> str:
-    from toolkit.stages.match import normalize_pair_id as normalize
-
-    return normalize(value)
-
-
-# --------------------------------------------------------------------------- pairs
-
-
-@dataclass
-class PairInfo:
-    """A pair or group of stage 4 as the later stages see it."""
-
-    pair_id: str
-    mentor: str
-    mentees: list[str]
-    start: dt.date | None
-    end: dt.date | None
-    active: bool = True
-    names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def members(self) -> list[str]:
-        return [self.mentor, *self.mentees]
-
-    def name(self, pid: str) -> str:
-        return self.names.get(pid, "")
-
-
-def known_pairs(data: ProgramData) -> dict[str, PairInfo]:
-    """Active pairs and groups (both sides agreed) and those already ended or dissolved, by code."""
-    from toolkit.stages.match import BOOK as PAIRS
-    from toolkit.stages.match import consent, fixed_pairs, is_ended
-
-    out: dict[str, PairInfo] = {}
-    for pair in fixed_pairs(data):
-        out[pair.pair_id] = PairInfo(pair.pair_id, pair.mentor, list(pair.mentees), pair.start, pair.end, True)
-    for row in data.rows(PAIRS, "pairs"):
-        v = row.values
-        pid = normalize_pair_id(v.get("pair_id"))
-        if (not pid or (pid in out and out[pid].active) or not is_ended(v) or not v.get("mentor_id")
-                or not v.get("mentee_id") or consent(v, "consent_mentor") is not True
-                or consent(v, "consent_mentee") is not True):
-            continue
-        info = out.setdefault(pid, PairInfo(pid, v["mentor_id"], [], None, None, False))
-        if v["mentor_id"] != info.mentor or v["mentee_id"] in info.mentees:
-            continue
-        info.mentees.append(v["mentee_id"])
-        start, end = v.get("start"), v.get("end")
-        if isinstance(start, dt.date) and (info.start is None or start < info.start):
-            info.start = start
-        if isinstance(end, dt.date) and (info.end is None or end > info.end):
-            info.end = end
-    for info in out.values():
-        for pid in info.members:
-            participant = data.participants.get(pid)
-            info.names[pid] = participant.name if participant else ""
-    return dict(sorted(out.items()))
-
-
-def promised_frequency(data: ProgramData, info: PairInfo) -> tuple[str, int | None]:
+def promised_frequency(data: ProgramData, info: Pair) -> tuple[str, int | None]:
     """The frequency of meetings the mentor promised in the application (teachers: or in the regulation of
     stage 3) and its interval in days from the profile; ("", None) when unknown."""
     profile = data.program.profile
@@ -171,11 +109,11 @@ def promised_frequency(data: ProgramData, info: PairInfo) -> tuple[str, int | No
     return frequency, days
 
 
-def member_role(data: ProgramData, info: PairInfo, pid: str) -> str:
+def member_role(data: ProgramData, info: Pair, pid: str) -> str:
     return data.program.profile.roles["mentor" if pid == info.mentor else "mentee"]
 
 
-def person_label(info: PairInfo, pid: str) -> str:
+def person_label(info: Pair, pid: str) -> str:
     name = info.name(pid)
     return f"{pid} {name}".strip()
 
@@ -327,7 +265,7 @@ def summary_text(profile: Profile, rows: Mapping[str, Sequence[Mapping[str, Any]
 # --------------------------------------------------------------------------- the workbook of one pair
 
 
-def planned_meetings(info: PairInfo, interval: int | None) -> int:
+def planned_meetings(info: Pair, interval: int | None) -> int:
     """How many meeting numbers to prefill: the meetings promised over the pair's term and a reserve."""
     if not interval or not info.start or not info.end or info.end < info.start:
         return MEETING_SLOTS_MIN
@@ -335,7 +273,7 @@ def planned_meetings(info: PairInfo, interval: int | None) -> int:
     return max(MEETING_SLOTS_MIN, min(MEETING_SLOTS_MAX, math.ceil(count * 1.25)))
 
 
-def expected_form(data: ProgramData, info: PairInfo) -> dict[str, Any]:
+def expected_form(data: ProgramData, info: Pair) -> dict[str, Any]:
     """The values of the sheet «Пара» of a pair's workbook."""
     settings = data.settings()
     frequency, interval = promised_frequency(data, info)
@@ -353,7 +291,7 @@ def expected_form(data: ProgramData, info: PairInfo) -> dict[str, Any]:
     }
 
 
-def pair_rows(data: ProgramData, info: PairInfo, existing: Mapping[str, Sequence[Mapping[str, Any]]]
+def pair_rows(data: ProgramData, info: Pair, existing: Mapping[str, Sequence[Mapping[str, Any]]]
               ) -> dict[str, Any]:
     """Everything a pair's workbook is written from: the sheet «Пара», the prefilled rows (members,
     competencies of each member, goal and meeting numbers, the teachers' intermediate results) and the
@@ -417,7 +355,7 @@ def _date_key(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else "9999"
 
 
-def expected_identities(data: ProgramData, info: PairInfo,
+def expected_identities(data: ProgramData, info: Pair,
                         existing: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, set[tuple[str, ...]]]:
     """Per sheet, the identity of every prefilled row a pair's workbook may hold (locked cells)."""
     rows = pair_rows(data, info, existing)
@@ -429,147 +367,3 @@ def identity_of(sheet: str, values: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- rules (check)
-
-
-@dataclass
-class Rules:
-    """What the rules of stages 5–6 need to know about the program."""
-
-    profile: Profile
-    program_start: dt.date | None
-    program_end: dt.date | None
-
-    def horizon(self, name: object) -> Horizon | None:
-        wanted = fold(name)
-        return next((h for h in self.profile.sprint_horizons if fold(h.name) == wanted), None)
-
-
-def rules_of(data: ProgramData) -> Rules:
-    settings = data.settings()
-    start, end = settings.get("program_start"), settings.get("program_end")
-    return Rules(data.program.profile, start if isinstance(start, dt.date) else None,
-                 end if isinstance(end, dt.date) else None)
-
-
-def _header(sheet: Any, key: str) -> str:
-    return next((c.header for c in sheet.columns if c.key == key), key)
-
-
-@dataclass
-class PairSheets:
-    """The rows of one pair and where they are (a file and its sheets)."""
-
-    label: str
-    names: dict[str, str]  # sheet key → sheet name as found
-    specs: dict[str, Any]  # sheet key → Sheet spec
-    rows: dict[str, list[Row]]
-
-    def of(self, key: str) -> list[Row]:
-        return self.rows.get(key, [])
-
-
-def check_pair(pair: PairSheets, rules: Rules, report: Report, members: Sequence[str] | None = None) -> None:
-    """The rules of stages 5–6 for one pair's rows (exact cells); ``members`` — the pair's participants."""
-    label = pair.label
-
-    def add(code: str, key: str, row: Row, column: str, **params: Any) -> None:
-        sheet = pair.specs.get(key)
-        report.add(code, file=label, sheet=pair.names.get(key, key), cell=row.cell(column),
-                   field=_header(sheet, column) if sheet is not None else column, **params)
-
-    goals, sprints, meetings = pair.of("goals"), pair.of("sprints"), pair.of("meetings")
-    if members is not None:
-        allowed = set(members)
-        for key in ("members", "competencies", "goals", "diary", "adaptation", "results"):
-            for row in pair.of(key):
-                pid = row.values.get("member_id")
-                if pid and "member_id" not in row.bad and pid not in allowed:
-                    add("work-member-not-in-pair", key, row, "member_id", value=pid,
-                        members=", ".join(members))
-    goal_rows: dict[int, Row] = {}
-    for row in goals:
-        n = row.values.get("goal_no")
-        if isinstance(n, int):
-            goal_rows.setdefault(n, row)
-    with_sprints = {row.values.get("goal_no") for row in sprints}
-    for row in goals:
-        n = row.values.get("goal_no")
-        if isinstance(n, int) and n not in with_sprints and row.values.get("status") != "Отменена":
-            add("work-goal-no-sprints", "goals", row, "goal", goal=n)
-    # the latest date the pair wrote down: a sprint ended before it and still open was forgotten
-    logged: list[dt.date] = [r.values["date"] for r in [*meetings, *pair.of("diary")]
-                             if isinstance(r.values.get("date"), dt.date)]
-    latest = max(logged, default=None)
-    for row in sprints:
-        v = row.values
-        n = v.get("goal_no")
-        if isinstance(n, int) and n not in goal_rows and "goals" in pair.specs:
-            add("work-sprint-no-goal", "sprints", row, "goal_no", goal=n)
-        start, end = v.get("start"), v.get("end")
-        for key in ("start", "end"):
-            _outside(pair, rules, "sprints", row, key, add)
-        if isinstance(start, dt.date) and isinstance(end, dt.date):
-            if end < start:
-                add("work-sprint-dates", "sprints", row, "end", start=format_date(start), end=format_date(end))
-                continue
-            goal = goal_rows.get(n) if isinstance(n, int) else None
-            horizon = rules.horizon(goal.values.get("horizon")) if goal is not None else None
-            if horizon is not None and end > add_months(start, horizon.max_months):
-                add("work-sprint-too-long", "sprints", row, "end", start=format_date(start), end=format_date(end),
-                    goal=n, horizon=horizon.name, months=horizon.max_months,
-                    latest=format_date(add_months(start, horizon.max_months)))
-        if (isinstance(end, dt.date) and latest is not None and end < latest
-                and v.get("status") not in SPRINT_CLOSED and "status" not in row.bad):
-            add("work-sprint-overdue", "sprints", row, "status", sprint=v.get("sprint_no") or "", goal=n or "",
-                end=format_date(end), latest=format_date(latest))
-    for key in ("meetings", "diary", "results"):
-        for row in pair.of(key):
-            _outside(pair, rules, key, row, "date", add)
-    if meetings:
-        dated = [r for r in meetings if isinstance(r.values.get("date"), dt.date)]
-        first = min(dated, key=lambda r: (r.values["date"], r.number)) if dated else meetings[0]
-        missing = []
-        if not goals:
-            missing.append("цели со спринтами")
-        rated = any(r.values.get("self_start") is not None or r.values.get("joint_start") is not None
-                    for r in pair.of("competencies"))
-        if not rated:
-            missing.append("анализ компетенций (оценки на старте)")
-        if missing:
-            add("work-plan-missing", "meetings", first, "date", missing=" и ".join(missing))
-
-
-def _outside(pair: PairSheets, rules: Rules, key: str, row: Row, column: str, add: Any) -> None:
-    value = row.values.get(column)
-    if not isinstance(value, dt.date) or rules.program_start is None or rules.program_end is None:
-        return
-    if value < rules.program_start or value > rules.program_end:
-        add("work-date-outside-program", key, row, column, value=format_date(value),
-            start=format_date(rules.program_start), end=format_date(rules.program_end))
-
-
-def validate_work(data: ProgramData, report: Report) -> None:
-    """Checks of «05_Работа пар» (called by :func:`toolkit.checks.program.validate_program`)."""
-    book = data.books.get(BOOK)
-    if book is None:
-        return
-    rules = rules_of(data)
-    pairs = known_pairs(data) if "pairs" in data.books else None
-    names = {key: table.name for key, table in book.tables.items()}
-    specs = {key: table.sheet for key, table in book.tables.items()}
-    by_pair: dict[str, dict[str, list[Row]]] = {}
-    for key, table in book.tables.items():
-        if key in PROGRAM_ONLY:
-            continue
-        for row in table.rows:
-            pid = normalize_pair_id(row.values.get(PAIR_COLUMN))
-            if not pid:
-                continue
-            if pairs is not None and pid not in pairs:
-                report.add("work-unknown-pair", file=book.label, sheet=table.name, cell=row.cell(PAIR_COLUMN),
-                           field=_header(table.sheet, PAIR_COLUMN), value=pid)
-                continue
-            by_pair.setdefault(pid, {}).setdefault(key, []).append(row)
-    for pid in sorted(by_pair):
-        members = pairs[pid].members if pairs is not None else None
-        check_pair(PairSheets(book.label, names, specs, by_pair[pid]), rules, report, members)

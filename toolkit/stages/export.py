@@ -68,7 +68,7 @@ def pseudonyms(data: ProgramData) -> dict[str, str]:
 
 def build_export(data: ProgramData, today: dt.date) -> Export:
     from toolkit.logic.attention import pair_states
-    from toolkit.stages.status import compute_status
+    from toolkit.logic.readiness import compute_status
 
     profile = data.program.profile
     settings = data.settings()
@@ -107,7 +107,7 @@ def build_export(data: ProgramData, today: dt.date) -> Export:
                              f"{s.stage}. {stages.get(s.stage, '')}", "да" if s.ready else "нет"])
     pairs: list[list[Any]] = []
     if "pairs" in data.books:
-        from toolkit.stages.match import fixed_pairs
+        from toolkit.model.pairs import fixed_pairs
 
         states = {st.pair_id: st.state for st in pair_states(data, today)}
         for n, pair in enumerate(fixed_pairs(data), start=1):

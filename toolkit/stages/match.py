@@ -23,61 +23,45 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from toolkit.base import files
+from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
-from toolkit.base.values import clean_text, fold, format_date, parse_date
-from toolkit.books.reader import BookData, Row, Table
-from toolkit.books.writer import FOREIGN_SHEETS, ForeignSheet, rewrite_workbook
+from toolkit.base.values import clean_text, format_date
+from toolkit.books.reader import Row
+from toolkit.books.rewrite import ensure_rewritable, rewrite_stage_book
+from toolkit.books.writer import ForeignSheet
+from toolkit.checks.pairs import validate_pairs
+from toolkit.checks.program import load_program
+from toolkit.logic.candidates import Context, build_context, declined_pairs, why_not_ready
 from toolkit.logic.scoring import (
-    RULE_NOT_OLDER,
-    Person,
     Rules,
     all_scores,
     format_score,
     hard_rule,
-    parse_classes,
     planned_end,
     score_pair,
 )
-from toolkit.model.program import Participant, Program, ProgramData
-from toolkit.spec import Profile, WorkbookSpec
+from toolkit.model.pairs import (
+    BOOK,
+    MEETING,
+    PAIR_ID_PATTERN,
+    PAIR_PREFIX,
+    PROPOSAL,
+    QUESTIONNAIRE,
+    SCHEME_NAMES,
+    STATUS_ACTIVE,
+    consent,
+    is_ended,
+    is_fixed,
+    normalize_pair_id,
+)
+from toolkit.model.program import Program, ProgramData
+from toolkit.spec import WorkbookSpec
 
-BOOK = "pairs"
-PROPOSAL, MEETING, QUESTIONNAIRE = "proposal", "meeting", "questionnaire"
-SCHEME_NAMES = {
-    PROPOSAL: "Предложение куратора",
-    MEETING: "Групповая встреча (Mentor Match)",
-    QUESTIONNAIRE: "Дистанционное анкетирование",
-}
-SCHEME_ARGUMENT = {PROPOSAL: "предложение", MEETING: "встреча", QUESTIONNAIRE: "анкеты"}
-_SCHEME_ALIASES = {
-    PROPOSAL: ["предложение", "предложение куратора", "куратор", "proposal", "curator"],
-    MEETING: ["встреча", "групповая встреча", "mentor match", "mentormatch", "быстрые встречи", "meeting"],
-    QUESTIONNAIRE: ["анкеты", "анкетирование", "дистанционное анкетирование", "анкета", "questionnaire",
-                    "questionnaires"],
-}
-STATUS_ACTIVE = "Действует"
-STATUS_ENDED = ("Завершена", "Расформирована")
-PAIR_PREFIX = "П-"
-_PAIR_ID = re.compile(r"^[ПPпp]\s*[-–—]?\s*(\d{1,5})$")
 DEFAULT_MINUTES = 7
 DEFAULT_BEGIN = "15:00"
-
-
-def parse_scheme(text: str) -> str:
-    """«предложение» / «proposal» → ``"proposal"`` and so on."""
-    wanted = fold(text)
-    for key, aliases in _SCHEME_ALIASES.items():
-        if wanted in {fold(a) for a in aliases}:
-            return key
-    raise NastavnikError(f"Неизвестная схема «{text}». Возможные: предложение, встреча, анкеты "
-                         "(или proposal, meeting, questionnaire).")
-
-
-def rules_of(profile: Profile) -> Rules:
-    return Rules.from_profile(profile.pairing, profile.lists.get("days", ()), profile.folder)
 
 
 def pairs_spec(program: Program) -> WorkbookSpec:
@@ -87,128 +71,15 @@ def pairs_spec(program: Program) -> WorkbookSpec:
     raise NastavnikError(f"В профиле формы {program.profile.folder} нет книги пар («{BOOK}» в списке workbooks).")
 
 
-# --------------------------------------------------------------------------- participants
-
-
-@dataclass
-class Context:
-    """Everything the schemes and the checks need to know about the participants."""
-
-    data: ProgramData
-    profile: Profile
-    rules: Rules
-    people: dict[str, Person]
-    ready: dict[str, bool]
-    missing: dict[str, list[str]]
-    visits: dict[str, int]
-    threshold: int
-    program_start: dt.date | None
-    program_end: dt.date | None
-
-    def role_name(self, role: str) -> str:
-        return self.profile.roles[role]  # type: ignore[index]
-
-    def known(self, pid: object, role: str) -> TypeGuard[str]:
-        return isinstance(pid, str) and pid in self.people and self.people[pid].role == role
-
-    def name(self, pid: str) -> str:
-        person = self.people.get(pid)
-        return person.name if person else ""
-
-    def capacity(self, mentor: str) -> int:
-        person = self.people.get(mentor)
-        return person.capacity if person else 1
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    if isinstance(value, (list, tuple)):
-        return tuple(str(v) for v in value if v)
-    return ()
-
-
-def person_of(p: Participant, classes: frozenset[int] | None = None) -> Person:
-    v = p.values
-    capacity = v.get("capacity")
-    return Person(
-        id=p.id, role=p.role, name=p.name, klass=clean_text(v.get("class")), subject=clean_text(v.get("subject")),
-        areas=_strings(v.get("areas")), days=_strings(v.get("days")), times=_strings(v.get("times")),
-        capacity=capacity if isinstance(capacity, int) and capacity >= 0 else 1,
-        request_kind=clean_text(v.get("request_kind")), gender=clean_text(v.get("gender")), classes=classes,
-    )
-
-
-def build_context(data: ProgramData) -> Context:
-    from toolkit.stages.status import attendance, compute_status
-
-    profile = data.program.profile
-    rules = rules_of(profile)
-    preferred: dict[str, frozenset[int] | None] = {}
-    for row in data.rows(BOOK, "preferences"):
-        pid = row.values.get("mentor_id")
-        if pid and row.values.get("classes") and "classes" not in row.bad:
-            try:
-                preferred[pid] = parse_classes(str(row.values["classes"]), *profile.class_range)
-            except ValueError:
-                pass
-    people = {pid: person_of(p, preferred.get(pid) if p.role == "mentor" else None)
-              for pid, p in data.participants.items()}
-    status = compute_status(data)
-    settings = data.settings()
-    start, end = settings.get("program_start"), settings.get("program_end")
-    return Context(
-        data=data, profile=profile, rules=rules, people=people,
-        ready={s.id: s.ready for s in status.participants},
-        missing={s.id: list(s.missing) for s in status.participants},
-        visits=attendance(data), threshold=data.training_threshold(),
-        program_start=start if isinstance(start, dt.date) else None,
-        program_end=end if isinstance(end, dt.date) else None,
-    )
-
-
-def readiness_problem(ctx: Context, pid: str) -> tuple[str, dict[str, Any]] | None:
-    """Why a participant cannot be in a pair yet (problem code and parameters), or None when ready."""
-    person = ctx.people.get(pid)
-    if person is None or ctx.ready.get(pid, False):
-        return None
-    missing = ctx.missing.get(pid, [])
-    if person.role == "mentor":
-        count = ctx.visits.get(pid, 0)
-        if count < ctx.threshold:
-            other = [m for m in missing if not m.startswith("обучение")]
-            return "pair-mentor-untrained", {
-                "id": pid, "name": person.name, "count": count, "meetings": ctx.profile.training.meetings,
-                "threshold": ctx.threshold, "more": ("; кроме того: " + "; ".join(other)) if other else ""}
-    return "pair-not-ready", {"role": ctx.role_name(person.role), "id": pid, "name": person.name,
-                              "missing": "; ".join(missing) or "заявка не готова"}
-
-
-def _why_not_ready(ctx: Context, pid: str) -> str:
-    return "не готов(а) к формированию пары: " + ("; ".join(ctx.missing.get(pid, [])) or "заявка не готова")
-
-
 # --------------------------------------------------------------------------- rows of the workbook
 
 
-def consent(values: dict[str, Any], key: str) -> bool | None:
-    value = values.get(key)
-    return value if isinstance(value, bool) else None
 
 
-def is_ended(values: dict[str, Any]) -> bool:
-    return values.get("status") in STATUS_ENDED
 
 
-def is_fixed(values: dict[str, Any], rules: Rules) -> bool:
-    """Both sides agreed (and, where the profile requires it, the personal meeting took place)."""
-    if is_ended(values) or consent(values, "consent_mentor") is not True or consent(values, "consent_mentee") is not True:
-        return False
-    return not rules.personal_meeting_required or isinstance(values.get("meeting_date"), dt.date)
 
 
-def normalize_pair_id(value: Any) -> str:
-    text = clean_text(value)
-    m = _PAIR_ID.match(text)
-    return f"{PAIR_PREFIX}{int(m.group(1)):03d}" if m else text
 
 
 def _touched(values: dict[str, Any]) -> bool:
@@ -232,200 +103,7 @@ def _refusal_text(values: dict[str, Any]) -> str:
     return "Отказ (" + ", ".join(who) + "): пара не формируется и больше не предлагается"
 
 
-def declined_pairs(data: ProgramData) -> set[tuple[str, str]]:
-    """(mentor, mentee) pairs one side refused, on the sheets of proposals and of questionnaire results."""
-    out: set[tuple[str, str]] = set()
-    for sheet in ("proposals", "questionnaire"):
-        for row in data.rows(BOOK, sheet):
-            v = row.values
-            if v.get("mentor_id") and v.get("mentee_id") and (
-                    consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False):
-                out.add((v["mentor_id"], v["mentee_id"]))
-    return out
-
-
 # --------------------------------------------------------------------------- check
-
-
-def validate_pairs(data: ProgramData, report: Report) -> None:
-    """Problems of the pairs workbook (called by :func:`toolkit.checks.program.validate_program`)."""
-    book = data.books.get(BOOK)
-    if book is None or "applications" not in data.books:
-        return
-    ctx = build_context(data)
-    fixed = _check_pairs_sheet(ctx, book, report)
-    _check_candidates(ctx, book, "proposals", fixed, report)
-    _check_candidates(ctx, book, "questionnaire", fixed, report)
-    _check_wishes(book, report)
-    _check_preferences(ctx, book, report)
-
-
-def _same_person(written: str, registered: str) -> bool:
-    a = [fold(w) for w in written.split()]
-    b = [fold(w) for w in registered.split()]
-    return len(a) >= 2 and set(a) <= set(b)
-
-
-def _check_names(ctx: Context, book: BookData, table: Table, row: Row, report: Report) -> None:
-    for id_key, name_key in (("mentor_id", "mentor_name"), ("mentee_id", "mentee_name")):
-        pid, name = row.values.get(id_key), row.values.get(name_key)
-        if name and pid in ctx.people and not _same_person(str(name), ctx.name(pid)):
-            column = next(c for c in table.sheet.columns if c.key == name_key)
-            report.add("name-mismatch", file=book.label, sheet=table.name, cell=row.cell(name_key),
-                       field=column.header, value=name, id=pid, expected=ctx.name(pid))
-
-
-def _header(table: Table, key: str) -> str:
-    return next((c.header for c in table.sheet.columns if c.key == key), key)
-
-
-def _report_pair_rules(ctx: Context, book: BookData, table: Table, row: Row, report: Report) -> None:
-    """Readiness of both sides and the hard rules of the form for the pair of one row."""
-    mentor, mentee = row.values.get("mentor_id"), row.values.get("mentee_id")
-    for pid, key in ((mentor, "mentor_id"), (mentee, "mentee_id")):
-        problem = readiness_problem(ctx, pid) if isinstance(pid, str) else None
-        if problem:
-            report.add(problem[0], file=book.label, sheet=table.name, cell=row.cell(key), field=_header(table, key),
-                       **problem[1])
-    if ctx.known(mentor, "mentor") and ctx.known(mentee, "mentee"):
-        rule = hard_rule(ctx.people[mentor], ctx.people[mentee], ctx.rules)
-        if rule:
-            key = "mentor_id" if rule[0] == RULE_NOT_OLDER else "mentee_id"
-            report.add(rule[0], file=book.label, sheet=table.name, cell=row.cell(key), field=_header(table, key),
-                       mentor=mentor, mentee=mentee, reason=rule[1])
-
-
-def _check_pairs_sheet(ctx: Context, book: BookData, report: Report) -> set[tuple[str, str]]:
-    """Checks of the sheet «Пары»; returns the (mentor, mentee) pairs it holds as active."""
-    table = book.tables.get("pairs")
-    fixed: set[tuple[str, str]] = set()
-    if table is None or not table.present:
-        return fixed
-    file, sheet = book.label, table.name
-    mentee_at: dict[str, tuple[str, int]] = {}
-    mentor_pair: dict[str, tuple[str, int]] = {}
-    pair_mentor: dict[str, tuple[str, int]] = {}
-    count: dict[str, int] = {}
-    for row in table.rows:
-        v = row.values
-        _check_names(ctx, book, table, row, report)
-        mentor, mentee = v.get("mentor_id"), v.get("mentee_id")
-        if is_ended(v) or not mentor or not mentee:
-            continue
-        pid = normalize_pair_id(v.get("pair_id")) if v.get("pair_id") else ""
-        label = f"«{pid}»" if pid else f"в строке {row.number}"
-        fixed.add((mentor, mentee))
-        for key, who in (("consent_mentor", "наставника"), ("consent_mentee", "наставляемого")):
-            if consent(v, key) is not True and key not in row.bad and key in row.cells:
-                report.add("pair-no-consent", file=file, sheet=sheet, cell=row.cell(key), field=_header(table, key),
-                           pair=label, who=who, value="отказ" if consent(v, key) is False else "пусто")
-        if (ctx.rules.personal_meeting_required and "meeting_date" in row.cells and "meeting_date" not in row.bad
-                and not isinstance(v.get("meeting_date"), dt.date)):
-            report.add("pair-no-meeting", file=file, sheet=sheet, cell=row.cell("meeting_date"),
-                       field=_header(table, "meeting_date"), pair=label)
-        if not pid and "pair_id" in row.cells:
-            report.add("pair-id-missing", file=file, sheet=sheet, cell=row.cell("pair_id"),
-                       field=_header(table, "pair_id"))
-        if ctx.known(mentee, "mentee"):
-            if mentee in mentee_at:
-                other, number = mentee_at[mentee]
-                report.add("pair-person-twice", file=file, sheet=sheet, cell=row.cell("mentee_id"),
-                           field=_header(table, "mentee_id"), role=ctx.role_name("mentee"), id=mentee,
-                           name=ctx.name(mentee), other=other, row=number)
-            else:
-                mentee_at[mentee] = (label, row.number)
-        if pid:
-            if pid in pair_mentor and pair_mentor[pid][0] != mentor:
-                report.add("pair-id-mixed", file=file, sheet=sheet, cell=row.cell("pair_id"),
-                           field=_header(table, "pair_id"), pair=pid, mentor=pair_mentor[pid][0],
-                           row=pair_mentor[pid][1])
-            else:
-                pair_mentor.setdefault(pid, (mentor, row.number))
-            if ctx.known(mentor, "mentor"):
-                if mentor in mentor_pair and mentor_pair[mentor][0] != pid:
-                    report.add("pair-person-twice", file=file, sheet=sheet, cell=row.cell("mentor_id"),
-                               field=_header(table, "mentor_id"), role=ctx.role_name("mentor"), id=mentor,
-                               name=ctx.name(mentor), other=f"«{mentor_pair[mentor][0]}»", row=mentor_pair[mentor][1])
-                else:
-                    mentor_pair.setdefault(mentor, (pid, row.number))
-        if ctx.known(mentor, "mentor"):
-            count[mentor] = count.get(mentor, 0) + 1
-            if count[mentor] == ctx.capacity(mentor) + 1:
-                report.add("pair-capacity", file=file, sheet=sheet, cell=row.cell("mentor_id"),
-                           field=_header(table, "mentor_id"), id=mentor, name=ctx.name(mentor),
-                           capacity=ctx.capacity(mentor))
-        _report_pair_rules(ctx, book, table, row, report)
-        start, end = v.get("start"), v.get("end")
-        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-            report.add("pair-dates", file=file, sheet=sheet, cell=row.cell("end"), field=_header(table, "end"),
-                       start=format_date(start), end=format_date(end))
-    return fixed
-
-
-def _check_candidates(ctx: Context, book: BookData, key: str, fixed: set[tuple[str, str]], report: Report) -> None:
-    """Live rows of «Предложения» / «Подбор по анкетам»: rules, readiness, request kind, consents not yet fixed."""
-    table = book.tables.get(key)
-    if table is None or not table.present:
-        return
-    scheme = PROPOSAL if key == "proposals" else QUESTIONNAIRE
-    for row in table.rows:
-        v = row.values
-        _check_names(ctx, book, table, row, report)
-        mentor, mentee = v.get("mentor_id"), v.get("mentee_id")
-        if not mentor or not mentee or (mentor, mentee) in fixed:
-            continue
-        if consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False:
-            continue
-        if scheme == PROPOSAL and ctx.known(mentee, "mentee"):
-            kind = ctx.people[mentee].request_kind
-            if kind and ctx.rules.proposal_allowed_kinds and kind not in ctx.rules.proposal_allowed_kinds:
-                report.add("pair-proposal-kind", file=book.label, sheet=table.name, cell=row.cell("mentee_id"),
-                           field=_header(table, "mentee_id"), id=mentee, kind=kind,
-                           allowed=", ".join(k.lower() for k in ctx.rules.proposal_allowed_kinds))
-        count = len(report)
-        _report_pair_rules(ctx, book, table, row, report)
-        if is_fixed(v, ctx.rules) and len(report) == count:
-            report.add("pair-not-fixed", file=book.label, sheet=table.name, cell=row.cell("mentee_id"),
-                       field=_header(table, "mentee_id"), mentor=mentor, mentee=mentee, scheme=SCHEME_ARGUMENT[scheme])
-
-
-def _check_wishes(book: BookData, report: Report) -> None:
-    table = book.tables.get("wishes")
-    if table is None or not table.present:
-        return
-    met = {(r.values.get("mentor_id"), r.values.get("mentee_id")) for r in book.tables["schedule"].rows} \
-        if "schedule" in book.tables else set()
-    seen: dict[tuple[str, str, int], int] = {}
-    for row in table.rows:
-        v = row.values
-        for owner_key, rank_key in (("mentor_id", "mentor_rank"), ("mentee_id", "mentee_rank")):
-            owner, rank = v.get(owner_key), v.get(rank_key)
-            if not owner or not isinstance(rank, int):
-                continue
-            mark = (owner_key, owner, rank)
-            if mark in seen:
-                report.add("pair-wish-rank-duplicate", file=book.label, sheet=table.name, cell=row.cell(rank_key),
-                           field=_header(table, rank_key), id=owner, rank=rank, other=seen[mark])
-            else:
-                seen[mark] = row.number
-        if met and (v.get("mentor_rank") or v.get("mentee_rank")) and (v.get("mentor_id"), v.get("mentee_id")) not in met:
-            report.add("pair-wish-not-met", file=book.label, sheet=table.name, cell=row.cell("mentee_id"),
-                       field=_header(table, "mentee_id"), mentor=v.get("mentor_id"), mentee=v.get("mentee_id"))
-
-
-def _check_preferences(ctx: Context, book: BookData, report: Report) -> None:
-    table = book.tables.get("preferences")
-    if table is None or not table.present:
-        return
-    low, high = ctx.profile.class_range
-    for row in table.rows:
-        text = row.values.get("classes")
-        if text and "classes" not in row.bad:
-            try:
-                parse_classes(str(text), low, high)
-            except ValueError:
-                report.add("pair-classes-bad", file=book.label, sheet=table.name, cell=row.cell("classes"),
-                           field=_header(table, "classes"), value=text, low=low, high=high)
 
 
 # --------------------------------------------------------------------------- state of a run
@@ -506,7 +184,7 @@ class _State:
         return None
 
     def _next_id(self) -> str:
-        numbers = [int(m.group(1)) for v in self.pairs if (m := _PAIR_ID.match(clean_text(v.get("pair_id"))))]
+        numbers = [int(m.group(1)) for v in self.pairs if (m := PAIR_ID_PATTERN.match(clean_text(v.get("pair_id"))))]
         return f"{PAIR_PREFIX}{max(numbers, default=0) + 1:03d}"
 
     def group_id(self, mentor: str) -> str:
@@ -548,7 +226,7 @@ class _State:
                 continue
             if not v.get("pair_id"):
                 v["pair_id"] = self.group_id(mentor)
-            fixed = is_fixed(v, ctx.rules)
+            fixed = is_fixed(v, ctx.rules.personal_meeting_required)
             if v.get("start") in (None, "") and fixed:
                 v["start"] = start
             if isinstance(v.get("start"), dt.date) and v.get("end") in (None, "") and ctx.known(mentee, "mentee"):
@@ -617,7 +295,7 @@ def _run_proposal(ctx: Context, state: _State, start: dt.date, report: Report, l
             v["result"] = blocker
             blocked += 1
             continue
-        if not is_fixed(v, ctx.rules):
+        if not is_fixed(v, ctx.rules.personal_meeting_required):
             v["result"] = _waiting_text(v, ctx.rules)
             waiting += 1
             continue
@@ -736,7 +414,7 @@ def _run_meeting(ctx: Context, state: _State, options: MatchOptions, start: dt.d
     capacity = {m: (state.remaining(m) if ctx.ready.get(m) else 0) for m in mentors}
     for pid in [*mentors, *mentees]:
         if not ctx.ready.get(pid) and pid not in paired:
-            reasons[pid] = _why_not_ready(ctx, pid)
+            reasons[pid] = why_not_ready(ctx, pid)
     declined = declined_pairs(ctx.data)
     ranked: dict[str, list[tuple[int, int, str]]] = {}
     ranked_by_mentor: dict[str, list[tuple[int, int, str]]] = {}
@@ -815,7 +493,7 @@ def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Repo
         if not _touched(v):
             dropped += 1  # a proposal nobody has answered yet: computed again below
             continue
-        if is_fixed(v, ctx.rules):
+        if is_fixed(v, ctx.rules.personal_meeting_required):
             blocker = _pair_blocker(ctx, state, mentor, mentee, declined)
             if blocker is None and state.remaining(mentor, reserved) <= 0:
                 blocker = f"У наставника нет свободных мест (готов взять {ctx.capacity(mentor)})"
@@ -900,7 +578,7 @@ def _unmatched(ctx: Context, state: _State, scheme: str, reasons: dict[str, str]
         if pid in reasons:
             reason = reasons[pid]
         elif not ctx.ready.get(pid):
-            reason = _why_not_ready(ctx, pid).capitalize() + "."
+            reason = why_not_ready(ctx, pid).capitalize() + "."
         elif person.role == "mentor":
             reason = f"Свободных мест: {ctx.capacity(pid)}; пара пока не подобрана."
         elif scheme == PROPOSAL and pid in pending:
@@ -924,6 +602,7 @@ def _pairs_file(program: Program, spec: WorkbookSpec) -> tuple[Path, list[Path]]
     return program.root / (spec.file + ".xlsx"), found
 
 
+@locks_program("nastavnik match")
 def run_match(program: Program, options: MatchOptions, report: Report) -> MatchOutcome:
     """Run one scheme on a program folder and write the pairs workbook back (backup + atomic write)."""
     from toolkit.base.messages import FATAL_CODES
@@ -933,9 +612,9 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     for path in found:
         files.ensure_not_locked(path)
     before = Report()
-    data = program.load(before)
+    data = load_program(program, before)
     if "applications" not in data.books:
-        problem = next((p for p in before if p.file.startswith("02_") and p.code in FATAL_CODES), None)
+        problem = next((p for p in before if p.book == "applications" and p.code in FATAL_CODES), None)
         raise NastavnikError("Реестр заявок «02_Заявки» не прочитан" + (f": {problem.message}" if problem else ".")
                              + " Без него пары не подобрать.")
     if found and BOOK not in data.books:
@@ -944,12 +623,7 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
                              + " Она не перезаписана: исправьте файл или уберите его из папки.")
     carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
     if found and BOOK in data.books:
-        from toolkit.stages.registry_import import REWRITE_BLOCKERS, ensure_nothing_lost
-
-        blocker = next((p for p in before if p.file == found[0].name and p.code in REWRITE_BLOCKERS), None)
-        if blocker is not None:
-            raise NastavnikError(f"{found[0].name}: {blocker.message} Книга не перезаписана, чтобы ничего не пропало.")
-        carried = ensure_nothing_lost(data.books[BOOK], spec)  # a note a rewrite would drop: refuse
+        carried = ensure_rewritable(before, data.books[BOOK], spec)
     ctx = build_context(data)
     state = _State(ctx, spec)
     start = _start_date(ctx, options)
@@ -969,15 +643,10 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     state.refresh(start)
     unmatched = _unmatched(ctx, state, scheme, reasons)
     state.rows["unmatched"] = unmatched
-    written, backup = rewrite_workbook(target, found[0] if found else None, spec, program.profile,
-                                       program.program_id, {**state.rows, FOREIGN_SHEETS: carried},
-                                       backup_root=program.root if options.backup else None)
-    if not written:
-        lines.append(f"Книга «{target.name}» не изменилась: в ней уже всё это есть.")
-    for old in found:
-        if old != target:
-            old.unlink()  # the .ods/.xls original is in «Резервные копии»; two versions would be ambiguous
-            lines.append(files.format_note(old, target))
+    done = rewrite_stage_book(target, found, spec, program.profile, program.program_id, state.rows, carried,
+                              backup_root=program.root if options.backup else None)
+    lines.extend(done.notes)
+    backup = done.backup
     # the problems of the workbook as it is now written; those of the other workbooks as they were read
     after = _recheck(data, spec, target)
     report.extend(p for p in before if p.file != target.name)
@@ -1020,59 +689,3 @@ def _proposal_kind_note(ctx: Context, state: _State) -> list[str]:
     return [f"Внимание: предложение куратора не рекомендуется, если запрос выходит за пределы задач "
             f"{' / '.join(k.lower() for k in allowed)} (у части наставляемых вид запроса: {', '.join(kinds)}). "
             "Для них лучше групповая встреча или анкетирование."]
-
-
-def parse_option_date(text: str | None, what: str) -> dt.date | None:
-    if not text:
-        return None
-    value = parse_date(text)
-    if not isinstance(value, dt.date):
-        raise NastavnikError(f"{what}: «{text}» — не дата. Укажите дату как ДД.ММ.ГГГГ, например 01.10.2026.")
-    return value
-
-
-# --------------------------------------------------------------------------- for later stages and documents
-
-
-@dataclass
-class FixedPair:
-    """A fixed pair or group as later stages and the order see it."""
-
-    pair_id: str
-    mentor: str
-    mentees: list[str]
-    scheme: str
-    start: dt.date | None
-    end: dt.date | None
-    rows: list[dict[str, Any]]
-
-    @property
-    def is_group(self) -> bool:
-        return len(self.mentees) > 1
-
-    @property
-    def schemes(self) -> list[str]:
-        """The schemes by which the members of the pair or group were matched (in order of first use)."""
-        return list(dict.fromkeys(clean_text(v.get("scheme")) for v in self.rows if v.get("scheme")))
-
-
-def fixed_pairs(data: ProgramData) -> list[FixedPair]:
-    """Active pairs and groups where both sides agreed, by pair ID (rows without both consents are left out)."""
-    rules = rules_of(data.program.profile)
-    groups: dict[str, FixedPair] = {}
-    for row in data.rows(BOOK, "pairs"):
-        v = row.values
-        if not is_fixed(v, rules) or not v.get("mentor_id") or not v.get("mentee_id"):
-            continue
-        pid = normalize_pair_id(v.get("pair_id")) or f"{PAIR_PREFIX}?{row.number}"
-        group = groups.setdefault(pid, FixedPair(pid, v["mentor_id"], [], clean_text(v.get("scheme")), None, None, []))
-        if v["mentor_id"] != group.mentor:
-            continue
-        group.mentees.append(v["mentee_id"])
-        group.rows.append(v)
-        start, end = v.get("start"), v.get("end")
-        if isinstance(start, dt.date) and (group.start is None or start < group.start):
-            group.start = start
-        if isinstance(end, dt.date) and (group.end is None or end > group.end):
-            group.end = end
-    return sorted(groups.values(), key=lambda g: g.pair_id)

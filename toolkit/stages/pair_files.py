@@ -26,10 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.base import files
+from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, fold, format_date
 from toolkit.books.reader import BookData, open_book, read_form, read_workbook
-from toolkit.books.writer import FOREIGN_SHEETS, ForeignSheet, rewrite_workbook, write_workbook
+from toolkit.books.rewrite import ensure_rewritable, rewrite_stage_book
+from toolkit.books.writer import ForeignSheet, rewrite_workbook
+from toolkit.checks.program import load_program
+from toolkit.checks.work import PairSheets, check_pair, rules_of
+from toolkit.model.pairs import Pair, known_pairs, normalize_pair_id
 from toolkit.model.program import Program, ProgramData
 from toolkit.model.work import (
     BOOK,
@@ -39,22 +44,16 @@ from toolkit.model.work import (
     PAIR_BOOK,
     PAIR_COLUMN,
     PROGRAM_ONLY,
-    PairInfo,
-    PairSheets,
-    check_pair,
     describe_row,
     expected_form,
     expected_identities,
     fingerprint,
     journal,
     kept_rows,
-    known_pairs,
-    normalize_pair_id,
     pair_rows,
     pair_spec,
     row_key,
     rows_by_pair,
-    rules_of,
     summary_text,
     work_spec,
 )
@@ -68,9 +67,9 @@ def _load(program: Program) -> tuple[ProgramData, Report]:
     from toolkit.base.messages import FATAL_CODES
 
     report = Report()
-    data = program.load(report)
+    data = load_program(program, report)
     if "pairs" not in data.books:
-        problem = next((p for p in report if p.file.startswith("04_") and p.code in FATAL_CODES), None)
+        problem = next((p for p in report if p.book == "pairs" and p.code in FATAL_CODES), None)
         raise NastavnikError("Книга пар «04_Пары» не прочитана" + (f": {problem.message}" if problem else ".")
                              + " Без неё не узнать пары: сначала сформируйте пары («nastavnik match»).")
     target = work_path(program)
@@ -114,7 +113,7 @@ class Distributed:
     unchanged: bool = False  # the workbook in the folder is already exactly this one
 
 
-def file_name(info: PairInfo) -> str:
+def file_name(info: Pair) -> str:
     """«П-001 Иванова Анна – Петров Иван»; a group: «П-002 Смирнов Павел – группа из 3»."""
     def short(pid: str) -> str:
         words = info.name(pid).split()
@@ -124,9 +123,10 @@ def file_name(info: PairInfo) -> str:
     return f"{info.pair_id} {short(info.mentor)} – {other}"
 
 
+@locks_program("nastavnik distribute")
 def distribute(program: Program, out: Path) -> list[Distributed]:
     """One workbook per active pair or group in ``out``: prefilled, locked where the program fills it."""
-    from toolkit.documents.templates import inside, safe_filename
+    from toolkit.base.files import inside, safe_filename
 
     data, _ = _load(program)
     pairs = [p for p in known_pairs(data).values() if p.active]
@@ -188,7 +188,7 @@ def _candidates(inbox: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, PairInfo],
+def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
                    existing: dict[str, dict[str, list[dict[str, Any]]]], path: Path, label: str,
                    report: Report) -> Incoming | None:
     """Read one returned file: identify, validate, compare locked cells. None when it cannot be taken."""
@@ -237,7 +237,7 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, PairInf
     return Incoming(label, pair_id, meta.get(BASE_KEY) or None, rows, fingerprint(program.profile, rows))
 
 
-def _locked(data: ProgramData, info: PairInfo, existing: dict[str, list[dict[str, Any]]], book: BookData,
+def _locked(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, Any]]], book: BookData,
             report: Report) -> None:
     """Edits of locked cells: the sheet «Пара» and the identity of prefilled rows."""
     form = book.forms.get(FORM_SHEET)
@@ -270,7 +270,7 @@ def _locked(data: ProgramData, info: PairInfo, existing: dict[str, list[dict[str
                     break
 
 
-def _original(data: ProgramData, info: PairInfo, existing: dict[str, list[dict[str, Any]]], key: str,
+def _original(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, Any]]], key: str,
               identity: tuple[str, ...], column: str) -> str:
     from toolkit.model.work import identity_of
 
@@ -280,6 +280,7 @@ def _original(data: ProgramData, info: PairInfo, existing: dict[str, list[dict[s
     return ""  # pragma: no cover - the identity comes from the same rows
 
 
+@locks_program("nastavnik collect")
 def collect(program: Program, inbox: Path, report: Report, *, force: bool = False, backup: bool = True,
             today: dt.date | None = None) -> CollectResult:
     """Merge the returned files of ``inbox`` into «05_Работа пар» (see the module docstring)."""
@@ -292,8 +293,6 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
     data, read = _load(program)
     carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
     if BOOK in data.books:  # «05_Работа пар» is rewritten from what was read: it must lose nothing
-        from toolkit.stages.registry_import import ensure_rewritable
-
         carried = ensure_rewritable(read, data.books[BOOK], work_spec(program.profile))
     profile = program.profile
     pairs = known_pairs(data)
@@ -405,17 +404,13 @@ def _write(program: Program, data: ProgramData, accepted: dict[str, Incoming], t
         rows["journal"].append({PAIR_COLUMN: pid, "file": item.label, "collected_on": today, "digest": item.digest,
                                 "summary": summary_text(program.profile, item.rows)})
     new_target = program.root / (spec.file + ".xlsx")
-    for path in {target, new_target}:  # refused before the backup: a refusal leaves no trace
-        files.ensure_not_locked(path)
-        files.ensure_writable(path)
-    if target.exists() and backup:
-        result.backup = files.backup(target, program.root)
-    write_workbook(new_target, spec, program.profile, program.program_id, {**rows, FOREIGN_SHEETS: carried})
-    if target != new_target and target.exists():
-        target.unlink()  # an .ods copy is in «Резервные копии»; two versions would be ambiguous
-        result.lines.append(files.format_note(target, new_target))
+    files.ensure_not_locked(target)  # refused before the backup: a refusal leaves no trace
+    done = rewrite_stage_book(new_target, [target] if target.exists() else [], spec, program.profile,
+                              program.program_id, rows, carried, backup_root=program.root if backup else None)
+    result.backup = done.backup
+    result.lines.extend(n for n in done.notes if done.written)
     result.path = new_target
-    result.written = True
+    result.written = done.written
 
 
 def _pair_rows(key: str, pid: str, item: Incoming, old: list[Any]) -> list[dict[str, Any]]:

@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
+from toolkit.base.lock import locks_program
 from toolkit.base.messages import render
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, fold, is_blank, person_key
-from toolkit.books.reader import BookData, SheetTooLarge, open_book, parse_cell
-from toolkit.books.writer import FOREIGN_SHEETS, LISTS_SHEET, META_SHEET, ForeignSheet, write_workbook
-from toolkit.spec import Column, Sheet, WorkbookSpec
+from toolkit.books.reader import SheetTooLarge, open_book, parse_cell
+from toolkit.books.rewrite import MAX_CELL_CHARS, ensure_rewritable, rewrite_stage_book
+from toolkit.books.writer import FOREIGN_SHEETS
+from toolkit.checks.program import load_program
+from toolkit.spec import Column, Sheet
 
 if TYPE_CHECKING:
     from toolkit.model.program import Program
 
-MAX_CELL_CHARS = 32_767  # what one cell of a workbook holds (Excel's limit, xlsxwriter refuses more)
-# problems in the registry after which rewriting it would lose what people typed
-REWRITE_BLOCKERS = {"sheet-too-large", "sheet-too-many-cells", "sheet-unreadable", "too-many-rows", "column-duplicate"}
 ROLE_HEADERS = {fold(h) for h in ("Роль", "Кем вы хотите быть в программе?", "Кем вы хотите быть", "Я хочу")}
 FULL_NAME_HEADERS = {fold(h) for h in ("ФИО", "Фамилия, имя, отчество", "Фамилия Имя Отчество", "Ваше ФИО",
                                         "Фамилия и имя")}
@@ -45,41 +45,6 @@ class ImportResult:
     unmapped: list[str] = field(default_factory=list)
     backup: Path | None = None
     registry: Path | None = None
-
-
-def questions_text(program: Program) -> str:
-    """The questions to paste into a Yandex / Google form, one list per role."""
-    profile = program.profile
-    registry = next(s for s in program.specs if s.key == "applications")
-    lines = [
-        f"Вопросы для анкеты участников программы наставничества (форма «{profile.name}»).",
-        "Создайте в Яндекс Формах или Google Формах вопросы с такими же названиями: тогда команда",
-        "«nastavnik import ПАПКА ВЫГРУЗКА.csv» сама разнесёт ответы по реестру заявок.",
-        "Можно сделать одну форму для всех с вопросом «Роль» (варианты: Наставник, Наставляемый)",
-        "или две отдельные формы и указывать роль при загрузке: --role наставник / --role наставляемый.",
-        "",
-    ]
-    for sheet in registry.sheets:
-        if not sheet.role:
-            continue
-        lines.append(f"=== {profile.roles_plural[sheet.role]} ===")
-        n = 0
-        for column in sheet.columns:
-            if column.question is None:
-                continue
-            n += 1
-            mark = " (обязательный вопрос)" if column.required else ""
-            lines.append(f"{n}. {column.question}{mark}")
-            if column.type == "choice" and column.choices:
-                lines.append("   Один вариант: " + "; ".join(column.choices))
-            elif column.type == "multichoice" and column.choices:
-                lines.append("   Несколько вариантов: " + "; ".join(column.choices))
-            elif column.type == "bool":
-                lines.append("   Варианты: Да; Нет")
-            elif column.type in ("int", "class"):
-                lines.append("   Короткий ответ: " + ("число" if column.type == "int" else "класс, например 9Б"))
-        lines.append("")
-    return "\n".join(lines)
 
 
 def read_export(path: Path) -> list[list[Any]]:
@@ -178,7 +143,8 @@ def _column_lookup(sheet: Sheet) -> dict[str, Column]:
     return out
 
 
-def import_export(program: Program, export: Path, role: str | None, report: Report) -> ImportResult:
+@locks_program("nastavnik import")
+def import_applications(program: Program, export: Path, role: str | None, report: Report) -> ImportResult:
     from toolkit.model.program import Program as _Program  # noqa: F401  (typing only)
 
     rows = read_export(export)
@@ -201,18 +167,15 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
         files.ensure_not_locked(found[0])
         files.ensure_writable(found[0])
         pre = Report()
-        data = program.load(pre)
-        fatal = [p for p in pre.problems if p.file == found[0].name and (
-            p.code.startswith(("file-", "sheet-missing", "column-missing")) or p.code in REWRITE_BLOCKERS)
-            and p.code != "file-open-elsewhere"]
-        if fatal or "applications" not in data.books:
-            first = fatal[0] if fatal else None
+        data = load_program(program, pre)
+        if "applications" not in data.books:
+            first = next((p for p in pre.problems if p.file == found[0].name and p.severity == "error"), None)
             place = ", ".join(x for x in (first and first.sheet and f"лист «{first.sheet}»",
                                           first and first.cell and f"ячейка {first.cell}") if x)
             text = (f"{place}: " if place else "") + (first.message if first else "книга не прочитана.")
             raise NastavnikError(f"{found[0].name}: {text} Исправьте реестр, затем повторите загрузку.")
         book = data.books["applications"]
-        current[FOREIGN_SHEETS] = ensure_nothing_lost(book, registry_spec)
+        current[FOREIGN_SHEETS] = ensure_rewritable(pre, book, registry_spec)
         for role_key, sheet in sheets.items():
             table = book.tables[sheet.key]
             for row in table.rows:
@@ -309,87 +272,12 @@ def import_export(program: Program, export: Path, role: str | None, report: Repo
 
     if sum(result.added.values()) == 0:
         return result
-    # ---- write the registry back: backup first, atomic replace
-    if found:
-        files.ensure_not_locked(found[0])
-        result.backup = files.backup(found[0], program.root)
-    write_workbook(target, registry_spec, program.profile, program.program_id, current)
-    if found and found[0] != target:
-        found[0].unlink()  # an .ods the curator re-saved: it is in the backups, the registry is .xlsx again
+    # ---- write the registry back: backup first, atomic replace, an older .ods/.xls version removed
+    done = rewrite_stage_book(target, found, registry_spec, program.profile, program.program_id,
+                              {k: v for k, v in current.items() if k != FOREIGN_SHEETS},
+                              current.get(FOREIGN_SHEETS, []), backup_root=program.root)
+    result.backup = done.backup
     return result
-
-
-# Also refused before a command rewrites a book from what it read: a sheet or a column it could not find
-# (renamed, deleted) would be written anew and empty, and what the book says would be counted without it.
-MISSING_BLOCKERS = {"sheet-missing", "column-missing"}
-
-
-def ensure_rewritable(report: Report, book: BookData, spec: WorkbookSpec) -> list[ForeignSheet]:
-    """Refuse to rewrite ``book`` when reading it found a problem a rewrite would make worse (a repeated or
-    missing header, a missing sheet, a sheet too large) or something typed would not survive; return the
-    sheets of the person's own to carry over."""
-    blocker = next((p for p in report if p.file == book.label and p.code in REWRITE_BLOCKERS | MISSING_BLOCKERS),
-                   None)
-    if blocker is not None:
-        sheet = blocker.sheet if blocker.code != "sheet-missing" else ""  # «Нет листа …» names it
-        place = ", ".join(x for x in (sheet and f"лист «{sheet}»", blocker.cell and f"ячейка {blocker.cell}") if x)
-        raise NastavnikError(render("rewrite-refused", book=book.label, place=f"{place}: " if place else "",
-                                    detail=blocker.message))
-    return ensure_nothing_lost(book, spec)
-
-
-def ensure_nothing_lost(book: BookData, spec: WorkbookSpec) -> list[ForeignSheet]:
-    """A workbook is rewritten from what was read: refuse when something typed in it would not survive (a
-    note above the headers, a text longer than a cell holds, a formula on a sheet of the person's own).
-    Sheets of the person's own are returned, read, to be written back as they are (values).
-    Any command that rewrites a workbook people edit calls it on the :class:`BookData` it read and passes
-    the result to the writer under :data:`~toolkit.books.writer.FOREIGN_SHEETS`."""
-    known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, LISTS_SHEET)}
-    other = [n for n in book.sheet_names if fold(n) not in known]
-    for table in book.tables.values():
-        if table.preamble:
-            cell, value = table.preamble[0]
-            raise NastavnikError(
-                f"{book.label}: лист «{table.name}», ячейка {cell}: над строкой заголовков есть запись "
-                f"«{clean_text(value)[:60]}»: при перезаписи она бы пропала. Перенесите её ниже или в другую книгу "
-                "и повторите команду.")
-        for row in table.rows:
-            for key, value in {**row.raw, **row.extra}.items():
-                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                    cell = row.cell(key) or f"строка {row.number}"
-                    raise NastavnikError(f"{book.label}: лист «{table.name}», ячейка {cell}: "
-                                         + render("cell-too-long", length=len(value)))
-    return _foreign_sheets(book, other) if other else []
-
-
-def _foreign_sheets(book: BookData, names: list[str]) -> list[ForeignSheet]:
-    """The sheets of the person's own, read again with their values, to be carried over by a rewrite."""
-    from toolkit.books.writer import cell_name
-
-    report = Report()
-    opened = open_book(book.path, report, book.label)
-    if opened is None:
-        raise NastavnikError(f"{book.label}: книгу не удалось прочитать ещё раз, чтобы перенести листы «"
-                             + "», «".join(names) + "». Она не перезаписана: повторите команду.")
-    out = []
-    for name in names:
-        why = ""
-        try:
-            rows, _ = opened.rows(name)
-        except SheetTooLarge:
-            rows, why = [], "он слишком велик"
-        special = sorted({*opened.formulas(name), *opened.errors(name)})
-        if special:
-            why = f"в нём формулы (ячейка {cell_name(*special[0])}), а программа переносит только значения"
-        if not why and any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for r in rows for v in r):
-            why = "в нём текст длиннее, чем вмещает ячейка"
-        if why:
-            raise NastavnikError(
-                f"{book.label}: в книге есть свой лист «{name}», и его нельзя перенести при перезаписи: {why}. "
-                "Книга не перезаписана, чтобы ничего не пропало: перенесите лист в другую книгу и повторите "
-                "команду.")
-        out.append(ForeignSheet(name, [list(r) for r in rows], hidden=name in opened.hidden))
-    return out
 
 
 def _cell(row: int, col: int) -> str:
