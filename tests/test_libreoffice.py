@@ -23,12 +23,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 from libreoffice_helpers import soffice
 
 from toolkit.base.problems import Report
 from toolkit.books.reader import BookData, open_book, read_workbook
 from toolkit.books.writer import LISTS_SHEET, META_SHEET, col_letter, write_workbook
-from toolkit.demo.build import run_demo
 from toolkit.model.program import Program
 
 pytestmark = pytest.mark.libreoffice
@@ -84,11 +84,10 @@ def _convert(exe: str, files: list[Path], fmt: str, outdir: Path, profile_dir: P
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
+def converted(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Converted:
     exe = soffice()
     base = tmp_path_factory.mktemp("lo")
-    demo = base / "demo"
-    list(run_demo(demo))
+    demo = demos.copy_all(base / "demo")
     originals = {name: demo / name for name in FOLDERS}
     for root in originals.values():
         _add_tricky_values(root)

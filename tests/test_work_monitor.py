@@ -15,10 +15,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit.base.problems import Report
 from toolkit.cli import main
-from toolkit.demo.build import run_demo
 from toolkit.demo.work import DEMO_DAY
 from toolkit.model.program import Program
 from toolkit.stages.monitor import MENTEE_BASE_HEADERS, MENTOR_BASE_HEADERS, build_monitor, chart_refs
@@ -28,10 +28,8 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("demo")
-    list(run_demo(base))
-    return base
+def demo_root(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy_all(tmp_path_factory.mktemp("demo"))
 
 
 def load(root: Path) -> Any:
