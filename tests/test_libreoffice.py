@@ -31,7 +31,8 @@ from toolkit.books.reader import BookData, open_book, read_workbook
 from toolkit.books.writer import LISTS_SHEET, META_SHEET, col_letter, write_workbook
 from toolkit.model.program import Program
 
-pytestmark = pytest.mark.libreoffice
+# one worker of a pytest-xdist run takes the whole module: the conversion of every book is made once
+pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("libreoffice-books")]
 
 FORMATS = ("xlsx", "ods")
 FOLDERS = ("ученик-ученик", "педагог-педагог")
@@ -42,10 +43,11 @@ TRICKY_MOTIVATION = "Первая строка\n=ЕСЛИ(1;2;3)\n- пункт �
 
 
 
-def test_libreoffice_is_installed() -> None:
+def test_libreoffice_is_installed(tmp_path: Path) -> None:
     """Fails (not skips) on a machine without LibreOffice: CI must install it."""
     exe = soffice()
-    result = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--version"],
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0 and "LibreOffice" in result.stdout, result.stdout + result.stderr
 
 
