@@ -33,13 +33,13 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as run
+from demo_helpers import Demos
 
 from toolkit import spec
 from toolkit.base import files
 from toolkit.base.problems import Report
 from toolkit.books.reader import BookData, Row
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student, build_teacher
 from toolkit.model.program import Program
 from toolkit.model.work import pair_spec
 
@@ -476,10 +476,9 @@ def type_results(root: Path, p: Person) -> None:
 
 
 @pytest.mark.parametrize(("form", "seed"), [("ученик-ученик", 1), ("ученик-ученик", 2), ("педагог-педагог", 3)])
-def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: Path,
+def test_every_command_keeps_what_people_typed(form: str, seed: int, demos: Demos, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "Наставничество 2026"
-    (build_student if form == "ученик-ученик" else build_teacher)(root)
+    root = demos.copy("student" if form == "ученик-ученик" else "teacher", tmp_path / "Наставничество 2026", "written")
     person = Person(seed)
     new_mentors = type_stages_1_3(root, person)
     run_ = Curator(root, person, capsys)

@@ -13,7 +13,8 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli as run
-from results_helpers import FORMS, copy_demo, demo_folders, edit_rows
+from demo_helpers import FORMS, Demos
+from results_helpers import edit_rows
 
 from toolkit.base.problems import Report
 from toolkit.base.values import clean_text, fold
@@ -67,10 +68,12 @@ def leaks(strings: list[str], names: set[str], texts: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=list(FORMS))
-def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+def exported(request: pytest.FixtureRequest, demos: Demos,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
     form = request.param
-    folder = demo_folders()[form]
-    out = tmp_path_factory.mktemp("export") / "выгрузка.xlsx"
+    base = tmp_path_factory.mktemp("export")
+    folder = demos.copy(form, base / "программа")
+    out = base / "выгрузка.xlsx"
     main(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY])  # returns: exit code 0
     return form, folder, out
 
@@ -135,8 +138,9 @@ def test_no_formulas_in_sheet_xml(exported: tuple[str, Path, Path]) -> None:
             assert "<f>" not in z.read(name).decode("utf-8") and "<f " not in z.read(name).decode("utf-8")
 
 
-def test_pseudonyms_stable_and_independent_of_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = copy_demo("student", tmp_path / "программа")
+def test_pseudonyms_stable_and_independent_of_names(demos: Demos, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = demos.copy("student", tmp_path / "программа")
     first, second, renamed = tmp_path / "1.xlsx", tmp_path / "2.xlsx", tmp_path / "3.xlsx"
     for out in (first, second):
         assert run(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY], capsys)[0] == 0
@@ -152,9 +156,10 @@ def test_pseudonyms_stable_and_independent_of_names(tmp_path: Path, capsys: pyte
     assert cells(renamed) == cells(first)
 
 
-def test_refuses_without_anonymize(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_without_anonymize(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "выгрузка.xlsx"
-    code, stdout, err = run(["export", str(demo_folders()["student"]), "--out", str(out)], capsys)
+    folder = demos.copy("student", tmp_path / "программа")
+    code, stdout, err = run(["export", str(folder), "--out", str(out)], capsys)
     assert code == 2
     assert "только обезличенной" in err and "--anonymize" in err and "Traceback" not in err
     assert not out.exists()
@@ -162,9 +167,9 @@ def test_refuses_without_anonymize(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0 and "--anonymize" in stdout and "Обезличенная" in stdout
 
 
-def test_commands_log_no_personal_data(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_commands_log_no_personal_data(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                        caplog: pytest.LogCaptureFixture) -> None:
-    folder = copy_demo("student", tmp_path / "программа")
+    folder = demos.copy("student", tmp_path / "программа")
     export = tmp_path / "ответы.csv"
     export.write_text("Отметка времени,Роль,ФИО,Пол,Класс,Телефон или e-mail для связи,"
                       "С какой проблемой или запросом вы пришли?,К чему относится запрос?,"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 from docx import Document
-from results_helpers import copy_demo
 
 from toolkit.base.problems import Report
 from toolkit.documents.charts import competency_chart
@@ -45,8 +45,8 @@ def progress(folder: Path, out: Path, **options: object) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_demo("student", tmp_path_factory.mktemp("chart") / "p")
+def student(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("chart") / "p")
 
 
 def test_chart_is_a_png_for_an_a4_page_and_deterministic() -> None:
@@ -70,8 +70,8 @@ def test_no_ratings_no_chart() -> None:
     assert competency_chart([("Коммуникация", None, None)]) is None
 
 
-def test_progress_report_contains_the_chart_image(demo: Path, tmp_path: Path) -> None:
-    paths = progress(demo, tmp_path)
+def test_progress_report_contains_the_chart_image(student: Path, tmp_path: Path) -> None:
+    paths = progress(student, tmp_path)
     path = next(p for p in paths if " П-001 " in p.name)
     with zipfile.ZipFile(path) as z:
         media = [n for n in z.namelist() if re.fullmatch(r"word/media/[^/]+\.png", n)]
@@ -88,8 +88,8 @@ def test_progress_report_contains_the_chart_image(demo: Path, tmp_path: Path) ->
     assert "{{" not in text and "{%" not in text and "{{" not in xml
 
 
-def test_single_file_carries_every_chart(demo: Path, tmp_path: Path) -> None:
-    (path,) = progress(demo, tmp_path, single=True)
+def test_single_file_carries_every_chart(student: Path, tmp_path: Path) -> None:
+    (path,) = progress(student, tmp_path, single=True)
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode("utf-8")
         rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
@@ -101,9 +101,9 @@ def test_single_file_carries_every_chart(demo: Path, tmp_path: Path) -> None:
     assert len(ids) == len(set(ids)) == len(embeds)
 
 
-def test_pair_without_ratings_gets_a_sentence(demo: Path, tmp_path: Path) -> None:
+def test_pair_without_ratings_gets_a_sentence(student: Path, tmp_path: Path) -> None:
     folder = tmp_path / "p"
-    shutil.copytree(demo, folder)
+    shutil.copytree(student, folder)
     book = folder / "06_Итоги.xlsx"
     wb = openpyxl.load_workbook(book)
     ws = wb["Компетенции"]

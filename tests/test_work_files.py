@@ -19,12 +19,12 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli as cli
+from demo_helpers import Demos
 from libreoffice_helpers import soffice
 
 from toolkit.base.problems import Report
 from toolkit.books.reader import open_book
 from toolkit.checks.program import load_program
-from toolkit.demo import build as demo
 from toolkit.model.program import Program
 from toolkit.stages.pair_files import collect, distribute
 
@@ -34,10 +34,8 @@ SHORT = "Краткосрочная цель (1–2 месяца)"
 
 
 @pytest.fixture(scope="module")
-def paired(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    program = demo.build_student(tmp_path_factory.mktemp("paired") / "student")
-    demo.run_pairing_demo(program)
-    return program.root
+def paired(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("paired") / "student", "paired")
 
 
 @pytest.fixture
@@ -154,10 +152,9 @@ def test_distribute_again_rewrites_only_what_changed(student: Path, tmp_path: Pa
     assert [p.name for p in (out / "Резервные копии").iterdir()] == [again["П-002"].backup.name]
 
 
-def test_teachers_workbook_has_adaptation_and_the_four_results(tmp_path: Path) -> None:
-    program = demo.build_teacher(tmp_path / "педагог-педагог")
-    demo.run_pairing_demo(program)
-    files = sent(program.root, tmp_path / "out")
+def test_teachers_workbook_has_adaptation_and_the_four_results(demos: Demos, tmp_path: Path) -> None:
+    root = demos.copy("teacher", tmp_path / "педагог-педагог", "paired")
+    files = sent(root, tmp_path / "out")
     wb = openpyxl.load_workbook(files["П-001"])
     assert "Программа адаптации" in wb.sheetnames
     results = [r[:4] for r in wb["Промежуточные итоги"].iter_rows(min_row=2, max_col=4, values_only=True) if r[0]]
