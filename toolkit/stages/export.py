@@ -4,7 +4,7 @@ Personal data of minors must not leave the school (152-ФЗ): the copy has no na
 answers (free text may name people). Participants are labelled «Наставник 1», «Наставляемый 2»… by the
 order of their participant IDs (never by names), so the labels are the same for the same data; the class
 is kept only as a band («5–6 кл.»), a teacher's experience only as a band («10–19 лет»). Counts come from
-:func:`toolkit.stages.status.compute_status`, pair states and meetings from :mod:`toolkit.logic.attention` and
+:func:`toolkit.logic.readiness.compute_status`, pair states and meetings from :mod:`toolkit.logic.attention` and
 :mod:`toolkit.stages.monitor` — nothing is computed twice.
 """
 

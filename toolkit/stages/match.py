@@ -9,7 +9,7 @@
   (:mod:`toolkit.logic.scoring`), the maximum-total assignment (:func:`toolkit.logic.pairing.best_assignment`) is
   proposed with explanations and alternatives; the curator marks consents and the next run fixes the pairs.
 
-Only ready participants take part (:func:`toolkit.stages.status.compute_status`). Fixed pairs land on the sheet
+Only ready participants take part (:func:`toolkit.logic.readiness.readiness`). Fixed pairs land on the sheet
 «Пары» of «04_Пары.xlsx» that later stages read. A person's typed values are never lost: every row is
 written back from :meth:`toolkit.books.reader.Row.kept_values`, the previous file is copied to «Резервные копии»
 and the new one is written atomically.
