@@ -710,6 +710,9 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
     click.echo(f"Обезличенная выгрузка на {day:%d.%m.%Y}: {path}")
     click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
                "ответов анкет в ней нет.")
+    if not export.meta.get("pupils_total"):
+        click.echo("  Внимание: в «00_Настройки» не указано «Число обучающихся в школе» — охват наставничеством в "
+                   "сводке муниципалитета для школы не посчитается.")
     if report.errors:
         click.echo(_errors_line(report, folder))
 

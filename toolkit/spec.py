@@ -49,6 +49,9 @@ class Column(_Strict):
     person: bool = False  # part of the identity of a person (duplicates)
     name_part: Literal["last", "first", "middle"] | None = None
     default: str | int | float | None = None  # for settings fields
+    # A settings parameter added after books were made: a book made earlier has no row for it, which is
+    # not an error (the value is simply empty) — the version that added it.
+    since: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Column:
@@ -160,6 +163,9 @@ class Profile(_Strict):
     roles: dict[Literal["mentor", "mentee"], str]
     roles_plural: dict[Literal["mentor", "mentee"], str]
     minors: bool
+    # Roles filled by pupils of the school: they count towards the coverage of pupils by mentorship (the
+    # municipality's roll-up); a teacher, a student of a college or an employee does not.
+    school_pupils: list[Literal["mentor", "mentee"]] = Field(default_factory=list)
     class_range: tuple[int, int] = (1, 11)
     stages: list[Stage]
     workbooks: list[str]

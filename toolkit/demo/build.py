@@ -42,6 +42,8 @@ def _settings(profile_name: str, curator: str, position: str) -> dict[str, Any]:
         "form_name": profile_name,
         "school_full": "Муниципальное автономное общеобразовательное учреждение «Средняя школа № 17»",
         "school_short": "МАОУ СШ № 17",
+        "school_code": "2724081234",
+        "pupils_total": 640,
         "city": "г. Хабаровск",
         "school_address": "680021, г. Хабаровск, ул. Серышева, д. 12",
         "academic_year": "2026/2027",
