@@ -717,6 +717,43 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
         click.echo(_errors_line(report, folder))
 
 
+@cli.command("rollup", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("inbox", metavar="ВХОДЯЩИЕ", type=click.Path(path_type=Path))
+@click.option("--out", "out", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Куда записать сводку. По умолчанию «Сводка по наставничеству.xlsx» рядом с папкой ВХОДЯЩИЕ.")
+@click.option("--previous", "previous", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Прошлогодняя сводка этой команды: охват, участники и пары год назад и изменение.")
+def rollup_cmd(inbox: Path, out: Path | None, previous: Path | None) -> None:
+    """Сводка муниципалитета по обезличенным выгрузкам школ («nastavnik export --anonymize»).
+
+    Читаются все таблицы папки и вложенных папок (любые имена). Не выгрузка, выгрузка другой версии
+    программы или другого учебного года не учитываются — с причиной и именем файла. Если школа прислала
+    несколько выгрузок одной формы, учитывается сделанная последней. Листы: «Сводка» (итоги и диаграммы),
+    «Охват» (доля обучающихся в наставничестве по школам против цели 70 %), «По школам», «Этапы», «По
+    формам», «Файлы». Числа от 1 до 4 человек не показываются («<5»). Файл, сделанный не этой командой,
+    не перезаписывается. Код выхода: 0 — все файлы учтены, 1 — есть непринятые файлы, 2 — нечего сводить.
+    """
+    from toolkit.base.problems import Report
+    from toolkit.stages.rollup import DEFAULT_NAME, build_rollup, build_tables, ensure_ours, write_rollup
+
+    target = out or inbox.parent / DEFAULT_NAME
+    ensure_ours(target)  # refused before anything is read
+    report = Report()
+    rollup = build_rollup(inbox, report, out=target, previous=previous)
+    tables = build_tables(rollup)
+    saved = write_rollup(tables, target)
+    if len(report):
+        _print_report(report)
+    click.echo(f"Сводка за {rollup.year} учебный год: {target}")
+    for label, value in tables.headline[1:]:
+        click.echo(f"  {label}: {value}")
+    if saved:
+        click.echo(f"Прежняя сводка — в резервной копии: {saved.name}")
+    if rollup.refused:
+        click.echo(f"Не принято файлов: {len(rollup.refused)} (причины — выше).")
+        sys.exit(EXIT_PROBLEMS)
+
+
 # ---------------------------------------------------------------------------- entry point
 
 

@@ -118,7 +118,7 @@ def build_export(data: ProgramData, today: dt.date, now: dt.datetime | None = No
     summary.insert(3, ("Обучающихся в школе", pupils_total if isinstance(pupils_total, int) else "—"))
     meta: dict[str, Any] = {
         "kind": EXPORT_KIND, "format": EXPORT_FORMAT, "toolkit": _version(),
-        "created": (now or dt.datetime.now()).strftime("%Y-%m-%dT%H:%M:%S"), "date": today.isoformat(),
+        "created": (now or dt.datetime.now()).isoformat(timespec="microseconds"), "date": today.isoformat(),
         "school_key": school_key(settings.get("school_code"), settings.get("school_full"),
                                  settings.get("school_short"), settings.get("city")),
         "school": summary[0][1], "city": clean_text(settings.get("city")), "program_id": data.program.program_id,
