@@ -151,20 +151,34 @@ def read_export(path: Path, label: str, report: Report) -> Source | None:
     roles = {fold(meta["role_mentor"]): "mentor", fold(meta["role_mentee"]): "mentee"}
     frame = pd.DataFrame([(r[1] if len(r) > 1 else None, r[4] if len(r) > 4 else None) for r in rows[1:]],
                          columns=["role", "stage"], dtype=object)
-    frame["role"] = frame["role"].map(lambda v: roles.get(fold(v)))
-    frame["stage"] = pd.to_numeric(frame["stage"].map(lambda v: clean_text(v).split(".", 1)[0]), errors="coerce")
-    bad = frame["role"].isna() | ~frame["stage"].isin(list(STAGES))
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0]) + 2
-        report.add("rollup-broken", file=label, detail=f"лист «Участники», строка {row}: неизвестная роль или этап")
-        return None
-    counts = frame.groupby(["role", "stage"]).size()
-    stages = {(str(role), int(stage)): int(n) for (role, stage), n in counts.items()}
+    stages: dict[tuple[str, int], int] = {}
+    # the distinct (role, stage) texts are few: count them first, then understand each once
+    for (role_text, stage_text), n in frame.value_counts(dropna=False, sort=False).items():
+        role = roles.get(fold(role_text))
+        head = clean_text(stage_text).split(".", 1)[0]
+        if role is None or not head.isdigit() or int(head) not in STAGES:
+            where = frame.index[(frame["role"] == role_text) & (frame["stage"] == stage_text)]
+            row = int(where[0]) + 2 if len(where) else 2
+            report.add("rollup-broken", file=label, detail=f"лист «Участники», строка {row}: неизвестная роль или этап")
+            return None
+        stages[(role, int(head))] = stages.get((role, int(head)), 0) + int(n)
     for role in ("mentor", "mentee"):
         if sum(n for (r, _), n in stages.items() if r == role) != numbers[f"{role}s"]:
             report.add("rollup-broken", file=label, detail="число участников на листе «Участники» не сходится со сводкой")
             return None
     return Source(path, label, meta, numbers, int(pupils) if pupils else None, stages)
+
+
+def _read_one(job: tuple[Path, str]) -> tuple[Source | None, list[Any]]:
+    report = Report()
+    source = read_export(job[0], job[1], report)
+    return source, list(report)
+
+
+def _read_all(jobs: list[tuple[Path, str]]) -> Iterable[tuple[Source | None, list[Any]]]:
+    """Exports read one at a time, each reduced at once to a few numbers: memory does not grow with the
+    region. (Two processes were measured slower below a few hundred files and fragile to start: not used.)"""
+    yield from map(_read_one, jobs)
 
 
 def read_previous(path: Path) -> dict[str, str]:
@@ -188,8 +202,9 @@ def build_rollup(inbox: Path, report: Report, out: Path | None = None, previous:
         raise NastavnikError(f"Папка «{inbox}» не найдена. Укажите папку, куда сложены выгрузки школ.")
     paths = find_exports(inbox, [out] if out else [])
     read: list[Source] = []
-    for n, path in enumerate(paths, start=1):
-        source = read_export(path, str(path.relative_to(inbox)), report)
+    jobs = [(path, str(path.relative_to(inbox))) for path in paths]
+    for n, (source, problems) in enumerate(_read_all(jobs), start=1):
+        report.extend(problems)
         if source is not None:
             read.append(source)
         if progress:
