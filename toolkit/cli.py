@@ -121,7 +121,8 @@ def _exit_code(report: Any) -> int:
 def cli() -> None:
     """Наставник: программа наставничества в школе по целевой модели — через книги Excel и документы Word.
 
-    Формы наставничества: «ученик – ученик» и «педагог – педагог». Начните с
+    Формы наставничества: «ученик – ученик», «педагог – педагог», «студент – ученик», «работодатель –
+    ученик», «работодатель – студент». Начните с
     «nastavnik demo ПАПКА» (пример на готовых данных) или «nastavnik init ПАПКА --form ученик-ученик».
     """
 
@@ -129,7 +130,9 @@ def cli() -> None:
 @cli.command("init", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--form", "form", metavar="ФОРМА", required=True,
-              help="Форма наставничества: ученик-ученик или педагог-педагог (также student-student, teacher-teacher).")
+              help="Форма наставничества: ученик-ученик, педагог-педагог, студент-ученик, работодатель-ученик, "
+                   "работодатель-студент (также student-student, teacher-teacher, student-pupil, employer-pupil, "
+                   "employer-student).")
 def init_cmd(folder: Path, form: str) -> None:
     """Создать папку программы: книгу настроек и пустые книги всех этапов.
 

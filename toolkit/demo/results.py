@@ -77,7 +77,7 @@ def _edit(program: Program, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def _fill(program: Program, rng: random.Random) -> Callable[[dict[str, Any]], None]:
-    teacher = program.profile.form == "teacher"
+    teacher = program.profile.kind == "teacher"
 
     def change(rows: dict[str, Any]) -> None:
         mentors = sorted({r["mentor_id"] for r in rows["feedback"]})
@@ -189,7 +189,7 @@ def _awards(program: Program) -> Callable[[dict[str, Any]], None]:
 def demo_results(program: Program) -> list[str]:
     """Stage 7 on a demo folder (after the work of pairs); returns what was done."""
     run_results(program, Report(), today=EVENT_DATE, backup=False)  # rows for every pair
-    _edit(program, _fill(program, random.Random(7 if program.profile.form == "student" else 8)))
+    _edit(program, _fill(program, random.Random(7 if program.profile.kind == "student" else 8)))
     outcome = run_results(program, Report(), today=EVENT_DATE, backup=False)  # the ranking by the feedback given
     _edit(program, _awards(program))
     lines = [f"Итоги: {line[0].lower()}{line[1:]}" for line in outcome.lines

@@ -151,7 +151,7 @@ def _meeting_dates(start: dt.date, step: int, until: dt.date) -> list[dt.date]:
 
 
 def _goals(program: Program, data: ProgramData, info: PairInfo) -> list[tuple[str, list[str]]]:
-    table = STUDENT_GOALS if program.profile.form == "student" else TEACHER_GOALS
+    table = STUDENT_GOALS if program.profile.kind == "student" else TEACHER_GOALS
     mentee = data.participants.get(info.mentees[0])
     areas = list(mentee.values.get("areas") or []) if mentee else []
     key = next((a for a in areas if a in table), next(iter(table)))
@@ -171,7 +171,7 @@ def _plan(program: Program, info: PairInfo, goals: list[tuple[str, list[str]]], 
         w2 = (w1[1] + dt.timedelta(days=1), dt.date(2027, 1, 31))
     plans = [[w1, w2], [(max(start + dt.timedelta(days=7), dt.date(2026, 12, 7)), dt.date(2027, 3, 31)),
                         (dt.date(2027, 4, 1), end)], [(dt.date(2027, 1, 11), end)]]
-    long_year = 2030 if program.profile.form == "student" else 2029
+    long_year = 2030 if program.profile.kind == "student" else 2029
     deadlines = [max(w2[1], dt.date(2027, 1, 31)), end, dt.date(long_year, 5, 31)]
     goal_rows, sprints = [], []
     for n, ((goal, tasks), horizon, windows, deadline) in enumerate(
@@ -195,7 +195,7 @@ def _plan(program: Program, info: PairInfo, goals: list[tuple[str, list[str]]], 
 def _filled(program: Program, data: ProgramData, info: PairInfo, kind: str, rng: random.Random) -> dict[str, Any]:
     """What a pair writes into its workbook (``kind``: normal, never, falling, sprint, stopped, lesson)."""
     profile = program.profile
-    teacher = profile.form == "teacher"
+    teacher = profile.kind == "teacher"
     start = info.start or dt.date(2026, 11, 30)
     rows: dict[str, Any] = {}
     spheres = profile.lists["spheres"]
@@ -272,7 +272,7 @@ def _filled(program: Program, data: ProgramData, info: PairInfo, kind: str, rng:
 def _kinds(data: ProgramData, pairs: list[PairInfo]) -> dict[str, str]:
     """Which pairs are the problem pairs of the demo."""
     kinds = {p.pair_id: "normal" for p in pairs}
-    if data.program.profile.form == "student":
+    if data.program.profile.kind == "student":
         order = [p.pair_id for p in pairs]
         kinds[order[2]] = "never"
         kinds[order[4]] = "falling"
@@ -294,7 +294,7 @@ def demo_work(program: Program) -> list[str]:
     data = program.load(Report())
     pairs = [p for p in known_pairs(data).values() if p.active]
     kinds = _kinds(data, pairs)
-    rng = random.Random(5 if program.profile.form == "student" else 6)
+    rng = random.Random(5 if program.profile.kind == "student" else 6)
     spec = pair_spec(program.profile)
     inbox.mkdir(parents=True, exist_ok=True)
     for old in inbox.iterdir():

@@ -494,7 +494,7 @@ def _stage_counts(data: ProgramData) -> list[tuple[str, int]]:
     names = {s.number: s.name for s in profile.stages}
     pairs = result_pairs(data) if "pairs" in data.books else []
     work = work_of(data)
-    meeting_sheet = "invited" if profile.form == "student" else "candidates"
+    meeting_sheet = "invited" if profile.kind == "student" else "candidates"
     in_pairs = {m for p in pairs for m in (p.mentor, *p.mentees)}
     threshold = data.training_threshold()
     trained = sum(1 for pid, n in attendance(data).items() if n >= threshold and pid in data.participants)
