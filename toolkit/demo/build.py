@@ -251,9 +251,12 @@ def run_demo(folder: Path) -> Iterator[str]:
         from toolkit.base.problems import NastavnikError
 
         raise NastavnikError(f"«{folder}» — это файл, а не папка. Укажите папку для примера.")
-    for build in (build_student, build_teacher):
-        profile_folder = {"build_student": "ученик-ученик", "build_teacher": "педагог-педагог"}[build.__name__]
-        root = folder / profile_folder
+    from toolkit.demo.partners import DEMOS, build_partner_form
+
+    builds: list[tuple[str, Any]] = [("student", build_student), ("teacher", build_teacher)]
+    builds += [(d.form, lambda root, d=d: build_partner_form(root, d)) for d in DEMOS]
+    for form, build in builds:
+        root = folder / spec.profiles()[form].folder
         program = build(root)
         pairing_lines = run_pairing_demo(program) + run_work_demo(program) + run_results_demo(program)
         report = Report()

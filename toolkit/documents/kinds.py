@@ -280,7 +280,9 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
         docs.append(_Doc(a.name, {
             "Организация": clean_text(s.get("signer_org")), "ФИО": a.name,
             "Пол": clean_text(p.values.get("gender")) if p else "",
-            "Кому": f"{whom} {school}".strip() if whom else school,
+            # a student of a college or an employee of a partner: the place is in «whom», not the school
+            "Кому": whom if p and (p.values.get("organization") or p.values.get("study_place"))
+            else f"{whom} {school}".strip() if whom else school,
             "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
