@@ -103,15 +103,28 @@ def _row(p: Person) -> dict[str, Any]:
 
 
 def build_partner_form(root: Path, demo: PartnerDemo) -> Program:
-    from toolkit.demo.build import _questions, _settings, _write_all
+    from toolkit.demo.build import _questions, _write_all
 
-    profile = spec.profiles()[demo.form]
-    program = Program(root, profile, f"demo-{demo.form}")
+    program = Program(root, spec.profiles()[demo.form], f"demo-{demo.form}")
+    root.mkdir(parents=True, exist_ok=True)
+    _write_all(program, partner_form_data(program.profile, demo))
+    _questions(program)
+    return program
+
+
+def partner_form_data(profile: spec.Profile, demo: PartnerDemo) -> dict[str, dict[str, Any]]:
+    """The books of stages 0–3 of a form with a partner, by the columns the form has: mentors employed by the
+    partner or studying there, mentees pupils or students."""
+    from toolkit.demo.build import _settings
+
     rng = random.Random(demo.seed)
     people = People(1000 + demo.seed)
     data: dict[str, dict[str, Any]] = {"settings": _settings(profile.name, *demo.curator)}
     data["meeting"] = {"event": demo.event}
-    employer = demo.form.startswith("employer")
+    registry = next(b for b in spec.program_workbooks(profile) if b.key == "applications")
+    columns = {sheet.key: {c.key for c in sheet.columns} for sheet in registry.sheets}
+    employer = "organization" in columns["mentors"]
+    students = "study_place" in columns["mentees"]
     days = profile.lists["days"]
     mentors = []
     for i, (partner, job, years) in enumerate(demo.mentor_jobs, start=1):
@@ -130,11 +143,11 @@ def build_partner_form(root: Path, demo: PartnerDemo) -> Program:
         })
     mentees = []
     for i, (text, kind, areas) in enumerate(demo.requests, start=1):
-        p = people.person(with_patronymic=demo.form == "employer_student")
+        p = people.person(with_patronymic=students)
         place: dict[str, Any] = ({"study_place": "КГБ ПОУ ХТК", "course": 3 + i % 2,
                                 "speciality": "Электроснабжение" if i % 2 else "Строительство и эксплуатация зданий"}
-                               if demo.form == "employer_student" else {"class": f"{8 + i % 3}{'АБВ'[i % 3]}"})
-        minor = demo.form != "employer_student"
+                                 if students else {"class": f"{8 + i % 3}{'АБВ'[i % 3]}"})
+        minor = not students
         mentees.append({
             "id": format_id("НЯ-", i), **_row(p), **place, "contact": phone(rng), "applied_on": dt.date(2026, 9, 14),
             "request": text, "request_kind": kind, "areas": areas, "days": [days[1], days[3]] if i % 2 else [days[3], days[5]],
@@ -157,7 +170,4 @@ def build_partner_form(root: Path, demo: PartnerDemo) -> Program:
                                  "results": "Наставляемый сделал осознанный выбор и выполнил пробу или проект.",
                                  "deadline": dt.date(2027, 5, 20)} for m in mentors]
     data["training"] = training
-    root.mkdir(parents=True, exist_ok=True)
-    _write_all(program, data)
-    _questions(program)
-    return program
+    return data
