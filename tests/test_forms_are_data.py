@@ -93,8 +93,8 @@ def _docx_text(path: Path) -> str:
 
 
 def test_a_sixth_form_written_as_data_runs_the_whole_cycle(sixth: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from toolkit.demo.pairs import TEACHER_DATES, _answer_questionnaire
     from toolkit.demo.build import _write_all
+    from toolkit.demo.pairs import TEACHER_DATES, _answer_questionnaire
     from toolkit.demo.partners import DEMOS, partner_form_data
 
     assert "alumni_pupil" in spec.profiles() and "alumni_pupil" not in {
