@@ -177,3 +177,25 @@ def test_partner_forms_registry(form: str, mentor: set[str], mentee: set[str], t
     partners = {c.value for c in wb["Организации-партнёры"][1]}
     assert {"Соглашение о сотрудничестве: номер", "Соглашение: дата", "Контактное лицо (ФИО)"} <= partners
     assert not (tmp_path / "p" / "02_Тестирование.xlsx").exists()  # no mentor test in these forms
+
+
+@pytest.mark.parametrize("folder,org,people", [("работодатель-ученик", "АО «Хабаровский станкозавод»", "сотрудников"),
+                                               ("студент-ученик", "КГБ ПОУ ХТК", "студентов")])
+def test_partner_demo_letters_thank_the_mentor_and_the_organisation(folder: str, org: str, people: str,
+                                                                    tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from results_helpers import demo_folders
+
+    program = tmp_path / folder
+    shutil.copytree(demo_folders()["student"].parent / folder, program)
+    assert run(["check", str(program)], capsys)[0] == 0
+    code, out, _ = run(["docs", str(program), "--kind", "письма", "--out", str(tmp_path / "письма")], capsys)
+    assert code == 0
+    texts = {p.name: _docx_text(p) for p in (tmp_path / "письма").glob("*.docx")}
+    to_head = [t for t in texts.values() if f"руководителю {org}, за поддержку программы наставничества" in t]
+    assert len(to_head) == 1 and f"работу наставниками {people} организации (" in to_head[0]
+    to_mentors = [t for t in texts.values() if t not in to_head]
+    assert to_mentors and all(org in t and "МАОУ СШ № 17," not in t for t in to_mentors)
+    # the mentor whose partner has no agreement yet waits: the status says why
+    code, out, _ = run(["status", str(program), "--json", "--no-workbook", "--date", "15.02.2027"], capsys)
+    assert "нет соглашения о сотрудничестве" in out

@@ -287,6 +287,38 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
         }))
+    return docs + _partner_letters(data, [a.mentor_id for a in _awarded(data, "letter")], date)
+
+
+def _partner_letters(data: ProgramData, mentors: list[str], date: dt.date) -> list[_Doc]:
+    """Forms with a partner (a college, an employer): a letter of thanks also to the head of the organisation
+    whose students or employees were thanked — one per organisation, naming them; the head and the
+    organisation come from the sheet «Организации-партнёры» of «02_Заявки»."""
+    from toolkit.base.values import fold
+
+    partners = {fold(r.values.get("organization")): r.values for r in data.rows("applications", "partners")
+                if clean_text(r.values.get("head_name"))}
+    by_org: dict[str, list[str]] = {}
+    for pid in mentors:
+        p = data.participants.get(pid)
+        org = fold(p.values.get("organization") or p.values.get("study_place")) if p else ""
+        if org in partners:
+            by_org.setdefault(org, []).append(name_of(data, pid))
+    s = data.settings()
+    year = clean_text(s.get("academic_year"))
+    docs = []
+    for org, names in by_org.items():
+        v = partners[org]
+        people = "студентов" if any(data.participants[pid].values.get("study_place") for pid in mentors
+                                    if pid in data.participants) else "сотрудников"
+        docs.append(_Doc(clean_text(v["head_name"]), {
+            "Организация": clean_text(s.get("signer_org")), "ФИО": clean_text(v["head_name"]), "Пол": "",
+            "Кому": f"руководителю {clean_text(v['organization'])}",
+            "За что": (f"за поддержку программы наставничества «{data.program.profile.name}» и работу наставниками "
+                       f"{people} организации ({', '.join(names)})" + (f" в {year} учебном году" if year else "")),
+            "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
+            "Дата": date,
+        }))
     return docs
 
 
