@@ -73,6 +73,11 @@ class Demos:
         shutil.copytree(self._built(state) / FORMS[form], target)
         return target
 
+    def copy_folder(self, name: str, target: Path, state: str = "full") -> Path:
+        """A copy of the demo's folder ``name`` (e.g. «работодатель-ученик», the forms with a partner)."""
+        shutil.copytree(self._built(state) / name, target)
+        return target
+
     def copy_all(self, target: Path, state: str = "full") -> Path:
         """Both programs at ``state`` as the demo lays them out: ``target/ученик-ученик``, ``target/педагог-педагог``."""
         target.mkdir(parents=True, exist_ok=True)

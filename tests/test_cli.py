@@ -110,7 +110,8 @@ def test_init_unknown_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code, _, err = run(["init", str(tmp_path / "p"), "--form", "родитель-ребёнок"], capsys)
     assert code == 2
     assert err.strip() == ("Ошибка: Неизвестная форма наставничества «родитель-ребёнок». "
-                           "Возможные: ученик-ученик, педагог-педагог.")
+                           "Возможные: ученик-ученик, педагог-педагог, работодатель-ученик, работодатель-студент, "
+                           "студент-ученик.")
     assert not (tmp_path / "p").exists()
 
 

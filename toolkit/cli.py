@@ -172,7 +172,8 @@ def _exit_code(report: Any) -> int:
 def cli() -> None:
     """Наставник: программа наставничества в школе по целевой модели — через книги Excel и документы Word.
 
-    Формы наставничества: «ученик – ученик» и «педагог – педагог». Начните с
+    Формы наставничества: «ученик – ученик», «педагог – педагог», «студент – ученик», «работодатель –
+    ученик», «работодатель – студент». Начните с
     «nastavnik demo ПАПКА» (пример на готовых данных) или «nastavnik init ПАПКА --form ученик-ученик».
     """
 
@@ -180,7 +181,9 @@ def cli() -> None:
 @cli.command("init", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--form", "form", metavar="ФОРМА", required=True,
-              help="Форма наставничества: ученик-ученик или педагог-педагог (также student-student, teacher-teacher).")
+              help="Форма наставничества: ученик-ученик, педагог-педагог, студент-ученик, работодатель-ученик, "
+                   "работодатель-студент (также student-student, teacher-teacher, student-pupil, employer-pupil, "
+                   "employer-student).")
 def init_cmd(folder: Path, form: str) -> None:
     """Создать папку программы: книгу настроек и пустые книги всех этапов.
 
@@ -761,8 +764,48 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
     click.echo(f"Обезличенная выгрузка на {day:%d.%m.%Y}: {path}")
     click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
                "ответов анкет в ней нет.")
+    if not export.meta.get("pupils_total"):
+        click.echo("  Внимание: в «00_Настройки» не указано «Число обучающихся в школе» — охват наставничеством в "
+                   "сводке муниципалитета для школы не посчитается.")
     if report.errors:
         click.echo(_errors_line(report, folder))
+
+
+@cli.command("rollup", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("inbox", metavar="ВХОДЯЩИЕ", type=click.Path(path_type=Path))
+@click.option("--out", "out", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Куда записать сводку. По умолчанию «Сводка по наставничеству.xlsx» рядом с папкой ВХОДЯЩИЕ.")
+@click.option("--previous", "previous", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Прошлогодняя сводка этой команды: охват, участники и пары год назад и изменение.")
+def rollup_cmd(inbox: Path, out: Path | None, previous: Path | None) -> None:
+    """Сводка муниципалитета по обезличенным выгрузкам школ («nastavnik export --anonymize»).
+
+    Читаются все таблицы папки и вложенных папок (любые имена). Не выгрузка, выгрузка другой версии
+    программы или другого учебного года не учитываются — с причиной и именем файла. Если школа прислала
+    несколько выгрузок одной формы, учитывается сделанная последней. Листы: «Сводка» (итоги и диаграммы),
+    «Охват» (доля обучающихся в наставничестве по школам против цели 70 %), «По школам», «Этапы», «По
+    формам», «Файлы». Числа от 1 до 4 человек не показываются («<5»). Файл, сделанный не этой командой,
+    не перезаписывается. Код выхода: 0 — все файлы учтены, 1 — есть непринятые файлы, 2 — нечего сводить.
+    """
+    from toolkit.base.problems import Report
+    from toolkit.stages.rollup import DEFAULT_NAME, build_rollup, build_tables, ensure_ours, write_rollup
+
+    target = out or inbox.parent / DEFAULT_NAME
+    ensure_ours(target)  # refused before anything is read
+    report = Report()
+    rollup = build_rollup(inbox, report, out=target, previous=previous)
+    tables = build_tables(rollup)
+    saved = write_rollup(tables, target)
+    if len(report):
+        _print_report(report)
+    click.echo(f"Сводка за {rollup.year} учебный год: {target}")
+    for label, value in tables.headline[1:]:
+        click.echo(f"  {label}: {value}")
+    if saved:
+        click.echo(f"Прежняя сводка — в резервной копии: {saved.name}")
+    if rollup.refused:
+        click.echo(f"Не принято файлов: {len(rollup.refused)} (причины — выше).")
+        sys.exit(EXIT_PROBLEMS)
 
 
 # ---------------------------------------------------------------------------- entry point

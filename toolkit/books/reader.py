@@ -920,6 +920,8 @@ def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValue
     for column in sheet.columns:
         r_found = next((by_header[k] for k in _header_keys(column) if k in by_header), None)
         if r_found is None:
+            if column.since and not column.required:  # the book was made before the parameter existed
+                continue
             report.add("param-missing", file=label, sheet=sheet.name, field=column.header, header=column.header)
             continue
         raw = rows[r_found][1] if len(rows[r_found]) > 1 else None

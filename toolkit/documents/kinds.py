@@ -280,8 +280,42 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
         docs.append(_Doc(a.name, {
             "Организация": clean_text(s.get("signer_org")), "ФИО": a.name,
             "Пол": clean_text(p.values.get("gender")) if p else "",
-            "Кому": f"{whom} {school}".strip() if whom else school,
+            # a student of a college or an employee of a partner: the place is in «whom», not the school
+            "Кому": whom if p and (p.values.get("organization") or p.values.get("study_place"))
+            else f"{whom} {school}".strip() if whom else school,
             "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
+            "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
+            "Дата": date,
+        }))
+    return docs + _partner_letters(data, [a.mentor_id for a in _awarded(data, "letter")], date)
+
+
+def _partner_letters(data: ProgramData, mentors: list[str], date: dt.date) -> list[_Doc]:
+    """Forms with a partner (a college, an employer): a letter of thanks also to the head of the organisation
+    whose students or employees were thanked — one per organisation, naming them; the head and the
+    organisation come from the sheet «Организации-партнёры» of «02_Заявки»."""
+    from toolkit.base.values import fold
+
+    partners = {fold(r.values.get("organization")): r.values for r in data.rows("applications", "partners")
+                if clean_text(r.values.get("head_name"))}
+    by_org: dict[str, list[str]] = {}
+    for pid in mentors:
+        p = data.participants.get(pid)
+        org = fold(p.values.get("organization") or p.values.get("study_place")) if p else ""
+        if org in partners:
+            by_org.setdefault(org, []).append(name_of(data, pid))
+    s = data.settings()
+    year = clean_text(s.get("academic_year"))
+    docs = []
+    for org, names in by_org.items():
+        v = partners[org]
+        people = "студентов" if any(data.participants[pid].values.get("study_place") for pid in mentors
+                                    if pid in data.participants) else "сотрудников"
+        docs.append(_Doc(clean_text(v["head_name"]), {
+            "Организация": clean_text(s.get("signer_org")), "ФИО": clean_text(v["head_name"]), "Пол": "",
+            "Кому": f"руководителю {clean_text(v['organization'])}",
+            "За что": (f"за поддержку программы наставничества «{data.program.profile.name}» и работу наставниками "
+                       f"{people} организации ({', '.join(names)})" + (f" в {year} учебном году" if year else "")),
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
         }))
@@ -494,7 +528,7 @@ def _stage_counts(data: ProgramData) -> list[tuple[str, int]]:
     names = {s.number: s.name for s in profile.stages}
     pairs = result_pairs(data) if "pairs" in data.books else []
     work = work_of(data)
-    meeting_sheet = "invited" if profile.form == "student" else "candidates"
+    meeting_sheet = "invited" if profile.kind == "student" else "candidates"
     in_pairs = {m for p in pairs for m in (p.mentor, *p.mentees)}
     threshold = data.training_threshold()
     trained = sum(1 for pid, n in attendance(data).items() if n >= threshold and pid in data.participants)

@@ -58,9 +58,9 @@ def _who(data: ProgramData, pid: str) -> str:
     p = data.participants.get(pid)
     if p is None:
         return pid
-    extra = clean_text(p.values.get("class")) or clean_text(p.values.get("subject"))
-    if data.program.profile.form == "student" and extra:
-        extra = f"{extra} класс"
+    v = p.values
+    extra = (f"{clean_text(v.get('class'))} класс" if clean_text(v.get("class")) else
+             clean_text(v.get("subject")) or clean_text(v.get("organization")) or clean_text(v.get("study_place")))
     return p.name + (f" ({extra})" if extra else "")
 
 

@@ -124,8 +124,13 @@ def _place(data: ProgramData, pid: str, school: str) -> str:
     if participant is None:
         return ""
     v = participant.values
-    if data.program.profile.form == "student":
-        return f"{school}, {v.get('class')} класс" if v.get("class") else school
+    if v.get("class"):
+        return f"{school}, {v.get('class')} класс"
+    if v.get("organization") or v.get("study_place"):  # an employee of a partner, a student of a college
+        return ", ".join(clean_text(x) for x in (v.get("organization") or v.get("study_place"),
+                                                 v.get("position") or v.get("speciality")) if clean_text(x))
+    if data.program.profile.kind == "student":
+        return school
     parts = [school, clean_text(v.get("subject"))]
     if isinstance(v.get("experience"), int):
         parts.append("стаж " + _years(v["experience"]))
