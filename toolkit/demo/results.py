@@ -186,6 +186,9 @@ def _awards(program: Program) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+LAUNCH_DATE = dt.date(2026, 8, 18)
+
+
 def demo_results(program: Program) -> list[str]:
     """Stage 7 on a demo folder (after the work of pairs); returns what was done."""
     run_results(program, Report(), today=EVENT_DATE, backup=False)  # rows for every pair
@@ -198,7 +201,10 @@ def demo_results(program: Program) -> list[str]:
     made = []
     data = program.load(Report())
     for kind in KINDS.values():
-        result = make_documents(program, DocsOptions(kind, out=out, date=EVENT_DATE, today=EVENT_DATE), Report(),
+        if program.profile.form not in kind.forms:
+            continue
+        date = LAUNCH_DATE if kind.early else EVENT_DATE  # the launch pack is signed before the program starts
+        result = make_documents(program, DocsOptions(kind, out=out, date=date, today=EVENT_DATE), Report(),
                                 data=data)
         made.append(f"{kind.name} — {len(result.documents)}")
     lines.append(f"Документы в папке «{DOCS_FOLDER}»: " + ", ".join(made) + ".")

@@ -70,7 +70,13 @@ class Kind:
     name: str  # the Russian argument
     title: str  # what is made, for messages
     prefix: str  # file names: «Благодарственное письмо — Иванов Иван Иванович.docx»
-    template: str
+    template: str  # «{form}» in the name: a template per form («положение_{form}.docx»)
+    forms: tuple[str, ...] = ("student", "teacher")
+    one: bool = False  # one document a program: the file is named by the prefix alone
+    early: bool = False  # made before the program starts (the launch pack): dated by --date or left blank
+
+    def template_for(self, form: str) -> str:
+        return self.template.replace("{form}", form)
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (
@@ -84,6 +90,12 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("site", "сайт", "Страница лучших практик для сайта", "Лучшие практики — страница для сайта",
          "лучшие_практики_сайт.html"),
     Kind("invitations", "приглашения", "Приглашения партнёрам", "Приглашение", "приглашение.docx"),
+    Kind("launch", "внедрение", "Приказ о внедрении целевой модели наставничества",
+         "Приказ о внедрении целевой модели наставничества", "приказ_о_внедрении.docx", one=True, early=True),
+    Kind("curator", "куратор", "Приказ о назначении куратора и рабочей группы",
+         "Приказ о назначении куратора и рабочей группы", "приказ_о_кураторе.docx", one=True, early=True),
+    Kind("roadmap", "дорожная_карта", "Дорожная карта программы", "Дорожная карта программы наставничества",
+         "дорожная_карта.docx", one=True, early=True),
 )}
 _ALIASES = {
     "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
@@ -93,6 +105,9 @@ _ALIASES = {
     "практики": "practice", "practice": "practice", "practices": "practice", "сайт": "site", "site": "site",
     "приглашения": "invitations", "приглашение": "invitations", "invitations": "invitations",
     "invitation": "invitations",
+    "внедрение": "launch", "launch": "launch", "приказ_о_внедрении": "launch",
+    "куратор": "curator", "curator": "curator", "рабочая_группа": "curator",
+    "дорожная_карта": "roadmap", "дорожная карта": "roadmap", "карта": "roadmap", "roadmap": "roadmap",
 }
 
 
@@ -710,6 +725,31 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
     return docs
 
 
+# --------------------------------------------------------------------------- the school's own paperwork
+
+
+def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
+    from toolkit.documents import launch
+
+    return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map}
+
+
+PAPERWORK = ("launch", "curator", "roadmap")
+
+
+def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:
+    """A builder of the school's paperwork: orders are dated by --date only (otherwise a blank line to fill
+    by hand when signed), the other documents by the document date."""
+
+    def build() -> list[_Doc]:
+        kind = KINDS[key]
+        when = options.date if kind.early else date
+        made = _launch_builders()[key](data, common_context(data, date), when)
+        return [_Doc(stem, context) for stem, context in made]
+
+    return build
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -749,7 +789,7 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
                 stem = f"{kind.prefix} — {doc.stem}"
                 rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), blob))
     elif single and len(docs) > 1:
-        prepared = prepare(template_path(kind.template))
+        prepared = prepare(template_path(kind.template_for(program.profile.form)))
         _tick(progress, "Заполнение", 0, len(docs))
         buffer = io.BytesIO()
         prepared.write(buffer, prepared.render_single([d.context for d in docs]))
@@ -757,11 +797,11 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
         rendered.append((inside(out_dir, name + ".docx"), buffer.getvalue()))
         _tick(progress, "Заполнение", len(docs), len(docs))
     else:
-        prepared = prepare(template_path(kind.template))
+        prepared = prepare(template_path(kind.template_for(program.profile.form)))
         for n, doc in enumerate(docs, start=1):
             buffer = io.BytesIO()
             prepared.write(buffer, prepared.render_parts(row_context(doc.context), None))
-            stem = kind.prefix if len(docs) == 1 and kind.key == "report" else f"{kind.prefix} — {doc.stem}"
+            stem = kind.prefix if len(docs) == 1 and (kind.key == "report" or kind.one) else f"{kind.prefix} — {doc.stem}"
             rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), buffer.getvalue()))
             _tick(progress, "Заполнение", n, len(docs))
     for target, _ in rendered:  # a document open in Word stops the run before the first file is written
@@ -867,6 +907,9 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.unchanged += 1 if order.unchanged else 0
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
         return outcome
+    if program.profile.form not in kind.forms:
+        raise NastavnikError(f"«{kind.title}» — документы формы «Педагог – педагог»; у этой программы форма "
+                             f"«{program.profile.name}».")
     if data is None:
         data = program.load(report)
     _need_books(data, kind, report)
@@ -889,6 +932,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         "report": lambda: program_report(data, date, options.today),
         "practice": lambda: practice_docs(data, date),
         "invitations": lambda: invitations(data, date),
+        **{key: _paperwork(key, data, date, options) for key in PAPERWORK},
     }
     docs = builders[kind.key]()
     _render_docx(program, kind, docs, out_dir, options.single, outcome, progress)

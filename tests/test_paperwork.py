@@ -1,0 +1,220 @@
+"""The school's own paperwork of the target model (``nastavnik docs --kind внедрение|куратор|дорожная_карта|…``):
+the legal basis of each form, names and positions in the right case, the working group and the road map from
+the settings book, a settings book of an older version, PDF checks (no text under 8 pt, the signature never alone
+on a page), reproducible templates."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from cli_helpers import run_cli as run
+from results_helpers import copy_demo, edit_rows
+from test_docs import text_of
+
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.documents import templates as render
+from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
+from toolkit.documents.positions import decline_position
+from toolkit.documents.roadmap import term_date
+from toolkit.model.program import Program
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = "00_Настройки.xlsx"
+NB = "\u00a0"
+LAUNCH = "Приказ о внедрении целевой модели наставничества.docx"
+CURATOR = "Приказ о назначении куратора и рабочей группы.docx"
+ROAD_MAP = "Дорожная карта программы наставничества.docx"
+
+
+def make(folder: Path, kind: str, out: Path, **options: object) -> list[Path]:
+    outcome = make_documents(Program.open(folder), DocsOptions(parse_kind(kind), out=out, **options),  # type: ignore[arg-type]
+                             Report())
+    return outcome.documents
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo("student", tmp_path_factory.mktemp("paperwork") / "s")
+
+
+@pytest.fixture(scope="module")
+def teacher(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo("teacher", tmp_path_factory.mktemp("paperwork") / "t")
+
+
+def test_launch_order_of_pupils_rests_on_r145_and_mr42(student: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    [path] = make(student, "внедрение", tmp_path, date=dt.date(2026, 8, 18))
+    assert path.name == LAUNCH
+    text = text_of(path)
+    assert text.startswith("Муниципальное автономное общеобразовательное учреждение «Средняя школа №" + NB + "17»")
+    assert "18 августа 2026" + NB + "г." in text  # the date in words, «г.» never alone on the next line
+    assert f"распоряжением Министерства просвещения Российской Федерации от 25.12.2019 №{NB}Р-145" in text
+    assert f"письмом Министерства просвещения Российской Федерации от 23.01.2020 №{NB}МР-42/02 «О направлении " \
+           "целевой модели наставничества и методических рекомендаций»" in text
+    assert "АЗ-1128" not in text and "351.8" not in text
+    assert f"целевую модель наставничества обучающихся по форме «Ученик – ученик» на 2026/2027 учебный год (с 1 " \
+           f"сентября 2026{NB}г. по 31 мая 2027{NB}г.)." in text
+    assert f"Куратору программы наставничества И.{NB}С.{NB}Виноградовой обеспечить" in text
+    assert f"Директор\t________________\tЕ.{NB}В.{NB}Гончарова" in text
+    assert "Лебедева Светлана Андреевна | Член рабочей группы" in text  # acquainted with the order
+
+
+def test_launch_order_of_teachers_rests_on_az1128_and_article_351_8(teacher: Path, tmp_path: Path) -> None:
+    [path] = make(teacher, "внедрение", tmp_path)
+    text = text_of(path)
+    assert f"Общероссийского Профсоюза образования от 21.12.2021 №{NB}АЗ-1128/08/657 (вместе с «Методическими " \
+           "рекомендациями по разработке и внедрению системы (целевой модели) наставничества педагогических " \
+           "работников в образовательных организациях»)" in text
+    assert "статьёй 351.8 Трудового кодекса Российской Федерации" in text
+    assert "Р-145" not in text
+    assert "Поручать педагогическим работникам наставничество только с их письменного согласия" in text
+    assert "Положение о системе наставничества педагогических работников в МАОУ СШ" in text
+    assert "«____» ______________ 20____ г." in text  # no --date: the date is left to fill when signed
+
+
+def test_curator_order_declines_the_curator_and_lists_the_group(teacher: Path, tmp_path: Path) -> None:
+    [path] = make(teacher, "куратор", tmp_path)
+    assert path.name == CURATOR
+    text = text_of(path)
+    assert "1. Назначить куратором программы наставничества «Педагог – педагог» на 2026/2027 учебный год Орлову " \
+           "Наталью Павловну, заместителя директора по учебной работе." in text
+    assert "Орлова Наталья Павловна — заместитель директора по учебной работе, руководитель рабочей группы;" in text
+    assert "Соколова Марина Викторовна — социальный педагог, член рабочей группы." in text
+    assert f"до 31 августа 2026{NB}г. подготовить Положение о системе наставничества" in text
+
+
+def test_working_group_edited_in_the_settings_book(student: Path, tmp_path: Path) -> None:
+    folder = copy_demo("student", tmp_path / "p")
+    edit_rows(folder / SETTINGS, "Рабочая группа", {("ФИО", "Кузнецов Павел Игоревич"): {
+        "ФИО": "Петрова Анна Сергеевна", "Должность": "Старшая вожатая"}})
+    [path] = make(folder, "куратор", tmp_path / "out")
+    assert "Петрова Анна Сергеевна — старшая вожатая, член рабочей группы;" in text_of(path)
+    wb = openpyxl.load_workbook(folder / SETTINGS)
+    ws = wb["Рабочая группа"]
+    ws.delete_rows(2, ws.max_row)
+    wb.save(folder / SETTINGS)
+    with pytest.raises(NastavnikError, match="на листе «Рабочая группа» книги «00_Настройки» никого нет"):
+        make(folder, "куратор", tmp_path / "out")
+
+
+def test_road_map_rows_come_from_the_settings_book(student: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    folder = copy_demo("student", tmp_path / "p")
+    rows = [r for r in openpyxl.load_workbook(folder / SETTINGS)["Дорожная карта"].iter_rows(min_row=2, values_only=True)
+            if r[2]]
+    assert len(rows) == 11 and rows[3][2] == "Мотивационная встреча с активными учениками"
+    edit_rows(folder / SETTINGS, "Дорожная карта", {("№", 4): {
+        "Мероприятие": "Мотивационная встреча в актовом зале", "Начало": dt.datetime(2026, 9, 10),
+        "Окончание": dt.datetime(2026, 9, 10), "Ответственный": "Куратор, классные руководители 8–10 классов"}})
+    [path] = make(folder, "дорожная_карта", tmp_path / "out", date=dt.date(2026, 8, 18))
+    assert path.name == ROAD_MAP
+    text = text_of(path)
+    assert "4. | Мотивационная встреча в актовом зале | 10.09.2026 | Куратор, классные руководители 8–10 классов | " \
+           "Список приглашённых, протокол встречи" in text
+    # empty dates: by the program's dates (1 September 2026 – 31 May 2027) and the profile's terms
+    assert "1. | Приказы о внедрении целевой модели наставничества, о назначении куратора и рабочей группы | " \
+           "11.08.2026 – 18.08.2026 | Директор | Приказы" in text
+    assert "11. | Мониторинг программы (два этапа), аналитическая справка, приказ о завершении программы | " \
+           "17.05.2027 – 31.05.2027 | Куратор, директор" in text
+    assert f"от 18 августа 2026{NB}г. №{NB}________" in text
+    assert text.count(" | ") >= 11 * 4
+
+
+def test_settings_book_of_an_older_version(tmp_path: Path) -> None:
+    """A settings book written before the working group and the road map: read without errors; the road
+    map from the profile; the curator order says which sheet to add."""
+    folder = copy_demo("teacher", tmp_path / "p")
+    wb = openpyxl.load_workbook(folder / SETTINGS)
+    del wb["Рабочая группа"], wb["Дорожная карта"]
+    wb.save(folder / SETTINGS)
+    report = Report()
+    Program.open(folder).load(report)
+    assert not [p for p in report if p.file and "Настройки" in p.file], [p.message for p in report]
+    [path] = make(folder, "дорожная_карта", tmp_path / "out")
+    assert "Реестр наставников и молодых педагогов, письменные согласия наставников (ст. 351.8 ТК РФ)" in text_of(path)
+    with pytest.raises(NastavnikError, match="нет листа «Рабочая группа»"):
+        make(folder, "куратор", tmp_path / "out")
+
+
+def test_terms_and_positions() -> None:
+    import datetime as dt
+
+    start, end = dt.date(2026, 9, 1), dt.date(2027, 5, 31)
+    assert term_date("start-21", start, end) == dt.date(2026, 8, 11)
+    assert term_date("end", start, end) == end
+    assert term_date("end-30", start, None) is None
+    assert decline_position("заместитель директора по учебной работе", "винительный") == \
+        "заместителя директора по учебной работе"
+    assert decline_position("педагог-психолог", "дательный") == "педагогу-психологу"
+    assert decline_position("социальный педагог", "винительный") == "социального педагога"
+    assert decline_position("старшая вожатая", "винительный") == "старшую вожатую"
+    assert decline_position("зам. директора по УВР", "винительный") == "зам. директора по УВР"
+
+
+def test_cli_names_and_form_only_kinds(student: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["docs", str(student), "--kind", "дорожная карта", "--out", str(tmp_path)], capsys)
+    assert code == 0, err
+    assert (tmp_path / ROAD_MAP).is_file()
+
+
+# --------------------------------------------------------------------------- as printed
+
+
+def pdf_words(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Per page: (height of the word's box in points, the word)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        pages.append([(float(m.group(2)) - float(m.group(1)), m.group(3)) for m in re.finditer(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)])
+    return pages
+
+
+def assert_printable(pdf: Path, signer: str) -> None:
+    """No text under 8 pt (a word's box is about 1.3 times the font size); the page of the signature holds
+    more than the signature; no page ends with a bold heading alone (checked by its last words)."""
+    pages = pdf_words(pdf)
+    assert pages, pdf
+    for words in pages:
+        for height, word in words:
+            assert height >= 8 * 1.25, (pdf.name, word, height)
+    [page] = [words for words in pages if signer in " ".join(w for _, w in words)]
+    others = [w for _, w in page if w not in signer.split()]
+    assert len(others) > 12, (pdf.name, "the signature is alone on its page", others)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="нужны LibreOffice и pdftotext")
+@pytest.mark.parametrize("form", ["student", "teacher"])
+def test_launch_pack_as_printed(form: str, student: Path, teacher: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    folder = student if form == "student" else teacher
+    out = tmp_path / "out"
+    for kind in ("внедрение", "куратор", "дорожная_карта"):
+        make(folder, kind, out, date=dt.date(2026, 8, 18))
+    pdfs = render.convert_to_pdf(sorted(out.glob("*.docx")), out)
+    assert len(pdfs) == 3
+    director = "Е. В. Гончарова"
+    curator = "И. С. Виноградова" if form == "student" else "Н. П. Орлова"
+    for pdf in pdfs:
+        assert_printable(pdf, curator if pdf.stem.startswith("Дорожная") else director)
+
+
+def test_paperwork_templates_are_reproducible(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_paperwork_templates.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made and set(made) <= {p.name for p in (ROOT / "doc_templates").iterdir()}
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (ROOT / "doc_templates" / name).read_bytes(), name
