@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
@@ -29,11 +30,15 @@ from docx_parts import (  # noqa: E402  (a sibling module: the shared document p
     JUSTIFY,
     LEFT,
     base_document,
+    cant_split,
+    cell_text,
     loop_table,
     make_templates,
     para,
     rule,
     save_reproducibly,
+    set_borders,
+    set_widths,
 )
 
 NBSP = "\u00a0"
@@ -101,10 +106,7 @@ def kept_table(doc: Any, headers: list[str], fields: list[str], rows: str, last:
     ``fields`` name the cells as ``{{ r.поле }}``; the last row reads them from ``last``."""
     table = loop_table(doc, headers, fields, f"for r in {rows}", widths_cm, aligns, size=size, marker_size=size)
     row = table.add_row()
-    cant = row._tr.get_or_add_trPr()
-    from docx.oxml import OxmlElement
-
-    cant.append(OxmlElement("w:cantSplit"))
+    cant_split(row)
     for cell, value, align in zip(row.cells, fields, aligns, strict=True):
         p = cell.paragraphs[0]
         p.alignment = align
@@ -206,10 +208,125 @@ def road_map(path: Path) -> None:
     save_reproducibly(doc, path)
 
 
+# --------------------------------------------------------------------------- teachers: ТК РФ ст. 351.8
+
+
+def right_block(doc: Any, lines: list[str], *, after: float = 24) -> None:
+    for n, line in enumerate(lines):
+        p = para(doc, line, after=after if n == len(lines) - 1 else 0)
+        p.paragraph_format.left_indent = Cm(8.0)
+
+
+def consent(path: Path) -> None:
+    """The mentor's written consent to mentoring (ТК РФ ст. 351.8), separate from the consent to take part and
+    to personal data."""
+    doc = base_document("Заявление-согласие на выполнение работы по наставничеству", comments=COMMENTS)
+    right_block(doc, ["Директору {{ школа_кратко }}", "{{ директор_дательный }}", "от {{ должность_родительный }}",
+                      "{{ фио_родительный }}"], after=36)
+    heading(doc, "ЗАЯВЛЕНИЕ", before=0, after=0)
+    heading(doc, "о согласии на выполнение работы по наставничеству", before=0, after=18)
+    text(doc, "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации даю согласие на выполнение по "
+              "поручению работодателя работы по наставничеству — оказание помощи {{ молодым }} "
+              "{{ наставляемые_дательный }} в овладении навыками работы на рабочем месте по профессии педагога — "
+              "в рамках программы наставничества «{{ форма }}» {{ школа_кратко }} на срок с {{ срок_начало }} по "
+              "{{ срок_окончание }}")
+    text(doc, "С содержанием и формой наставничества, размером и условиями оплаты (доплата: {{ доплата }}) "
+              "{{ ознакомлен }}. Мне известно, что я вправе досрочно отказаться от выполнения работы по "
+              "наставничеству, предупредив работодателя в письменной форме не менее чем за три рабочих дня.",
+         kept=True)
+    keep(para(doc, after=30))
+    p = para(doc)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(10.0))
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run("{{ дата_согласия }}\t________________\t{{ подпись }}")
+    save_reproducibly(doc, path)
+
+
+def _sides(doc: Any) -> None:
+    """The parties' signatures: a borderless table kept together and with its heading."""
+    heading(doc, "Подписи сторон", before=12, after=12)
+    rows = [("Работодатель:", "Работник:"), ("{{ школа }}", "{{ фио }}"),
+            ("Директор ____________ {{ директор_подпись }}", "____________ {{ подпись }}"),
+            ("", "Экземпляр соглашения {{ получил }}:"), ("", "__________ «___» ________ 20___ г.")]
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_borders(table, inside=False)
+    for n, (row, (left, right)) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, value in zip(row.cells, (left, right), strict=True):
+            cell_text(cell, value, size=12, bold=n == 0)
+            cell.paragraphs[0].paragraph_format.space_after = Pt(6 if n in (0, len(rows) - 2) else 12)
+            if n < len(rows) - 1:
+                keep(cell.paragraphs[0])
+        cant_split(row)
+    set_widths(table, [8.25, 8.25])
+
+
+def agreement(path: Path) -> None:
+    """The supplementary agreement to the labour contract: content, term, form and pay of mentoring."""
+    doc = base_document("Дополнительное соглашение о наставничестве", comments=COMMENTS)
+    heading(doc, f"ДОПОЛНИТЕЛЬНОЕ СОГЛАШЕНИЕ №{NBSP}{{{{ номер_соглашения }}}}", before=0, after=0)
+    keep(para(doc, f"к трудовому договору от «____» ______________ 20____ г. №{NBSP}________", align=CENTER))
+    keep(para(doc, "(о выполнении работы по наставничеству)", align=CENTER, after=12))
+    tab_line(doc, "{{ город }}", "{{ дата_соглашения }}", after=12)
+    text(doc, "{{ школа }}, именуемое в дальнейшем «Работодатель», в лице директора {{ директор_родительный }}, "
+              "{{ действующий }} на основании Устава, с одной стороны, и {{ фио }}, {{ должность }}, {{ именуемый }} "
+              "в дальнейшем «Работник», с другой стороны, заключили настоящее дополнительное соглашение о "
+              "нижеследующем.")
+    text(doc, "1. Работник на основании письменного согласия (заявление от {{ дата_согласия_кратко }}) по поручению "
+              "Работодателя выполняет работу по наставничеству в соответствии со статьёй 351.8 Трудового кодекса "
+              "Российской Федерации без освобождения от основной работы.")
+    text(doc, "2. Содержание работы по наставничеству: оказание помощи {{ молодым }} {{ наставляемые_дательный }} в "
+              "овладении навыками профессиональной деятельности на рабочем месте: анализ профессиональных "
+              "дефицитов, составление и реализация персонализированной программы наставничества, посещение и "
+              "анализ уроков, консультации, подготовка промежуточных результатов (педагогический проект, методика, "
+              "открытый урок, публикация), оценка готовности к самостоятельной работе.")
+    text(doc, "3. Срок наставничества: с {{ срок_начало }} по {{ срок_окончание }}")
+    text(doc, "4. Форма наставничества: {% if группа %}групповая{% else %}индивидуальная{% endif %} (форма «{{ форма }}»); "
+              "регулярные встречи наставника и {{ молодых }} — {{ частота }}, по плану персонализированной "
+              "программы наставничества.")
+    text(doc, "5. За выполнение работы по наставничеству Работнику устанавливается доплата: {{ доплата }}"
+              "{% if основание_оплаты %} (в соответствии с локальным актом «{{ основание_оплаты }}»){% endif %}. "
+              "Доплата выплачивается в сроки выплаты заработной платы.")
+    text(doc, "6. Работник вправе досрочно отказаться от выполнения работы по наставничеству, а Работодатель — "
+              "досрочно отменить поручение о её выполнении, предупредив другую сторону в письменной форме не менее "
+              "чем за три рабочих дня.")
+    text(doc, "7. Остальные условия трудового договора остаются неизменными. Настоящее соглашение вступает в силу "
+              "с {{ срок_начало }}, составлено в двух экземплярах, имеющих одинаковую юридическую силу, по одному "
+              "для каждой из сторон.", kept=True)
+    _sides(doc)
+    save_reproducibly(doc, path)
+
+
+def pay_order(path: Path) -> None:
+    """«Об установлении доплаты за наставничество»: mentors with both the consent and the agreement."""
+    doc = base_document("Приказ об установлении доплаты за наставничество", comments=COMMENTS)
+    order_head(doc, ["Об установлении доплаты за наставничество"])
+    text(doc, "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации{% if основание_оплаты %}, "
+              "{{ основание_оплаты }}{% endif %}, на основании письменных согласий педагогических работников и "
+              "дополнительных соглашений к трудовым договорам,", kept=True)
+    keep(para(doc, "ПРИКАЗЫВАЮ:", bold=True, after=6))
+    text(doc, "1. Установить доплату за выполнение работы по наставничеству в рамках программы наставничества "
+              "«{{ форма }}» на {{ учебный_год }} учебный год:", kept=True)
+    kept_table(doc, ["№", "Кому", "Молодому педагогу", "Срок", "Доплата", "Основание"],
+               ["{{ r.номер }}", "{{ r.наставник }}", "{{ r.наставляемые }}", "{{ r.срок }}", "{{ r.доплата }}",
+                "{{ r.соглашение }}"], "строки", "последняя", [0.9, 4.0, 3.4, 2.6, 3.0, 2.6],
+               [CENTER, LEFT, LEFT, CENTER, LEFT, LEFT], size=11)
+    text(doc, "", after=0, kept=True)
+    text(doc, "2. Бухгалтерии производить выплату доплаты в сроки выплаты заработной платы; при досрочном "
+              "прекращении наставничества — по день его прекращения.")
+    text(doc, "3. Контроль за исполнением настоящего приказа оставляю за собой.", after=0, kept=True)
+    sign(doc)
+    familiar(doc)
+    save_reproducibly(doc, path)
+
+
 TEMPLATES: dict[str, Callable[[Path], None]] = {
     "приказ_о_внедрении.docx": launch_order,
     "приказ_о_кураторе.docx": curator_order,
     "дорожная_карта.docx": road_map,
+    "согласие_наставника.docx": consent,
+    "доп_соглашение.docx": agreement,
+    "приказ_о_доплате.docx": pay_order,
 }
 
 

@@ -218,3 +218,100 @@ def test_paperwork_templates_are_reproducible(tmp_path: Path) -> None:
     assert made and set(made) <= {p.name for p in (ROOT / "doc_templates").iterdir()}
     for name in made:
         assert (tmp_path / name).read_bytes() == (ROOT / "doc_templates" / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- teachers: ТК РФ ст. 351.8
+
+REGISTRY = "02_Заявки.xlsx"
+
+
+def _pair_of(folder: Path, mentor_name: str) -> tuple[str, list[str]]:
+    from toolkit.stages.results import name_of, result_pairs
+
+    data = Program.open(folder).load(Report())
+    [pair] = [p for p in result_pairs(data) if name_of(data, p.mentor) == mentor_name]
+    return pair.mentor, [name_of(data, m) for m in pair.mentees]
+
+
+def test_consent_of_a_mentor_is_hers_and_names_her_young_teachers(teacher: Path, tmp_path: Path) -> None:
+    from toolkit.base.grammar import decline
+
+    docs = make(teacher, "согласия", tmp_path)
+    assert len(docs) == 5
+    path = tmp_path / "Заявление-согласие на наставничество — Тарасова Ева Алексеевна.docx"
+    text = text_of(path)
+    _, mentees = _pair_of(teacher, "Тарасова Ева Алексеевна")
+    assert len(mentees) == 2
+    assert f"Директору МАОУ СШ №{NB}17\nЕ.{NB}В.{NB}Гончаровой\nот учителя математики\nТарасовой Евы Алексеевны" in text
+    assert "даю согласие на выполнение по поручению работодателя работы по наставничеству — оказание помощи " \
+           f"молодым педагогам {', '.join(decline(m, 'дательный') for m in mentees)} в овладении навыками" in text
+    assert "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации" in text
+    assert "размером и условиями оплаты (доплата: 5 % должностного оклада (ставки заработной платы) ежемесячно) " \
+           "ознакомлена." in text
+    assert f"1 сентября 2026{NB}г.\t________________\tЕ.{NB}А.{NB}Тарасова" in text
+    male = text_of(tmp_path / "Заявление-согласие на наставничество — Михайлов Андрей Евгеньевич.docx")
+    assert "ознакомлен." in male and "от учителя физики\nМихайлова Андрея Евгеньевича" in male
+
+
+def test_agreement_fixes_content_term_form_and_pay(teacher: Path, tmp_path: Path) -> None:
+    from toolkit.base.grammar import decline
+
+    make(teacher, "соглашения", tmp_path)
+    text = text_of(tmp_path / "Дополнительное соглашение о наставничестве — Тарасова Ева Алексеевна.docx")
+    _, mentees = _pair_of(teacher, "Тарасова Ева Алексеевна")
+    assert text.startswith(f"ДОПОЛНИТЕЛЬНОЕ СОГЛАШЕНИЕ №{NB}1\n")
+    assert f"г.{NB}Хабаровск\t21 сентября 2026{NB}г." in text
+    assert "в лице директора Гончаровой Елены Викторовны, действующей на основании Устава, с одной стороны, и " \
+           "Тарасова Ева Алексеевна, учитель математики, именуемая в дальнейшем «Работник»" in text
+    assert "(заявление от 01.09.2026) по поручению Работодателя выполняет работу по наставничеству в соответствии " \
+           "со статьёй 351.8 Трудового кодекса Российской Федерации" in text
+    assert f"оказание помощи молодым педагогам {', '.join(decline(m, 'дательный') for m in mentees)}" in text
+    assert f"3. Срок наставничества: с 21 сентября 2026{NB}г. по 31 мая 2027{NB}г." in text
+    assert "4. Форма наставничества: групповая (форма «Педагог – педагог»); регулярные встречи наставника и " \
+           "молодых педагогов — раз в неделю" in text
+    assert "доплата: 5 % должностного оклада (ставки заработной платы) ежемесячно (в соответствии с локальным " \
+           f"актом «Положение об оплате труда работников МАОУ СШ №{NB}17»)" in text
+    assert "не менее чем за три рабочих дня" in text
+    assert f"Директор ____________ Е.{NB}В.{NB}Гончарова | ____________ Е.{NB}А.{NB}Тарасова" in text
+    assert "Экземпляр соглашения получила:" in text
+
+
+def test_pay_order_leaves_out_a_mentor_without_the_agreement(tmp_path: Path) -> None:
+    folder = copy_demo("teacher", tmp_path / "p")
+    kim, _ = _pair_of(folder, "Ким Ульяна Николаевна")
+    edit_rows(folder / REGISTRY, "Наставники", {("Код", kim): {
+        "Письменное согласие на наставничество (ст. 351.8 ТК РФ), дата": None}})
+    outcome = make_documents(Program.open(folder), DocsOptions(parse_kind("доплата"), out=tmp_path / "out"), Report())
+    [path] = outcome.documents
+    text = text_of(path)
+    assert "Тарасовой Еве Алексеевне, учителю математики" in text
+    assert "Михайлову Андрею" not in text and "Михайлов Андрей" not in text  # no agreement in the demo
+    assert "Ким Ульян" not in text and "Ким Ульяне" not in text
+    assert "Внимание: у наставника Михайлова Андрея Евгеньевича в реестре («02_Заявки», лист «Наставники») нет " \
+           "дополнительного соглашения (номер и дата) по ст. 351.8 ТК РФ — в приказ о доплате не включён." in outcome.lines
+    assert any(line.startswith("Внимание: у наставника Ким Ульяны Николаевны") and "письменного согласия на "
+               "наставничество" in line for line in outcome.lines)
+    assert "доп. соглашение от 21.09.2026 №" + NB + "1" in text
+    assert "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации, Положением об оплате труда " \
+           "работников МАОУ СШ" in text
+
+
+def test_teacher_papers_are_refused_for_pupils(student: Path, tmp_path: Path) -> None:
+    for kind in ("согласия", "соглашения", "доплата"):
+        with pytest.raises(NastavnikError, match="документы формы «Педагог – педагог»"):
+            make(student, kind, tmp_path)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="нужны LibreOffice и pdftotext")
+def test_teacher_papers_as_printed(teacher: Path, tmp_path: Path) -> None:
+    for kind in ("согласия", "соглашения", "доплата"):
+        make(teacher, kind, tmp_path)
+    chosen = [tmp_path / "Заявление-согласие на наставничество — Тарасова Ева Алексеевна.docx",
+              tmp_path / "Дополнительное соглашение о наставничестве — Михайлов Андрей Евгеньевич.docx",
+              tmp_path / "Приказ об установлении доплаты за наставничество.docx"]
+    pdfs = render.convert_to_pdf(chosen, tmp_path)
+    assert_printable(pdfs[0], "Е. А. Тарасова")
+    assert_printable(pdfs[1], "А. Е. Михайлов")
+    assert_printable(pdfs[2], "Е. В. Гончарова")

@@ -177,6 +177,10 @@ def build_teacher(root: Path) -> Program:
     data: dict[str, dict[str, Any]] = {
         "settings": _settings(profile.name, "Орлова Наталья Павловна", "Заместитель директора по учебной работе"),
     }
+    data["settings"]["settings"].update({
+        "mentor_pay": "5 % должностного оклада (ставки заработной платы) ежемесячно",
+        "pay_basis": "Положение об оплате труда работников МАОУ СШ № 17",
+    })
     subjects = ["Математика", "Русский язык и литература", "Начальные классы", "Английский язык", "Физика",
                 "История и обществознание", "Биология"]
     candidates = []
@@ -209,6 +213,11 @@ def build_teacher(root: Path) -> Program:
                                  "Профессиональные конкурсы"], 3),
             "frequency": "Раз в неделю", "capacity": 2 if i == 1 else 1, "days": ["вт", "чт"], "times": ["После уроков"],
             "consent_participation": True, "consent_pd": True, "consent_pd_by": SELF, "consent_date": dt.date(2026, 9, 1),
+            # ТК РФ ст. 351.8: the written consent to mentoring and the supplementary agreement; the last mentor's
+            # agreement is not signed yet (the demo shows the warning and the payment order without him)
+            "mentoring_consent_date": dt.date(2026, 9, 1),
+            "agreement_number": str(i) if i < len(mentor_people) else None,
+            "agreement_date": dt.date(2026, 9, 21) if i < len(mentor_people) else None,
         })
     mentees = []
     for i in range(1, 7):

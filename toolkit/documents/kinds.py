@@ -96,6 +96,13 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          "Приказ о назначении куратора и рабочей группы", "приказ_о_кураторе.docx", one=True, early=True),
     Kind("roadmap", "дорожная_карта", "Дорожная карта программы", "Дорожная карта программы наставничества",
          "дорожная_карта.docx", one=True, early=True),
+    Kind("consents", "согласия", "Заявления-согласия на наставничество", "Заявление-согласие на наставничество",
+         "согласие_наставника.docx", forms=("teacher",)),
+    Kind("agreements", "соглашения", "Дополнительные соглашения о наставничестве",
+         "Дополнительное соглашение о наставничестве", "доп_соглашение.docx", forms=("teacher",)),
+    Kind("pay", "доплата", "Приказ об установлении доплаты за наставничество",
+         "Приказ об установлении доплаты за наставничество", "приказ_о_доплате.docx", forms=("teacher",), one=True,
+         early=True),
 )}
 _ALIASES = {
     "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
@@ -108,6 +115,9 @@ _ALIASES = {
     "внедрение": "launch", "launch": "launch", "приказ_о_внедрении": "launch",
     "куратор": "curator", "curator": "curator", "рабочая_группа": "curator",
     "дорожная_карта": "roadmap", "дорожная карта": "roadmap", "карта": "roadmap", "roadmap": "roadmap",
+    "согласия": "consents", "согласие": "consents", "consents": "consents", "consent": "consents",
+    "соглашения": "agreements", "соглашение": "agreements", "agreements": "agreements", "agreement": "agreements",
+    "доплата": "pay", "приказ_о_доплате": "pay", "pay": "pay",
 }
 
 
@@ -729,12 +739,13 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
 
 
 def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
-    from toolkit.documents import launch
+    from toolkit.documents import agreements, launch
 
-    return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map}
+    return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map,
+            "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order}
 
 
-PAPERWORK = ("launch", "curator", "roadmap")
+PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay")
 
 
 def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:
@@ -935,6 +946,14 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         **{key: _paperwork(key, data, date, options) for key in PAPERWORK},
     }
     docs = builders[kind.key]()
+    if kind.key in ("agreements", "pay"):
+        from toolkit.base.grammar import decline
+        from toolkit.documents.agreements import REGISTRY, missing_papers
+
+        for name, lacking in missing_papers(data):
+            outcome.lines.append(f"Внимание: у наставника {decline(name, 'родительный')} в реестре ({REGISTRY}) нет "
+                                 f"{' и '.join(lacking)} по ст. 351.8 ТК РФ"
+                                 + (" — в приказ о доплате не включён." if kind.key == "pay" else "."))
     _render_docx(program, kind, docs, out_dir, options.single, outcome, progress)
     outcome.lines.append(f"{kind.title}: документов {len(docs)}"
                          + (" в одном файле для печати" if options.single and len(docs) > 1 else "") + ".")
