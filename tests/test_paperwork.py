@@ -54,10 +54,10 @@ def test_launch_order_of_pupils_rests_on_r145_and_mr42(student: Path, tmp_path: 
     [path] = make(student, "внедрение", tmp_path, date=dt.date(2026, 8, 18))
     assert path.name == LAUNCH
     text = text_of(path)
-    assert text.startswith("Муниципальное автономное общеобразовательное учреждение «Средняя школа №" + NB + "17»")
+    assert text.startswith("Муниципальное автономное общеобразовательное учреждение «Средняя школа" + NB + "№" + NB + "17»")
     assert "18 августа 2026" + NB + "г." in text  # the date in words, «г.» never alone on the next line
-    assert f"распоряжением Министерства просвещения Российской Федерации от 25.12.2019 №{NB}Р-145" in text
-    assert f"письмом Министерства просвещения Российской Федерации от 23.01.2020 №{NB}МР-42/02 «О направлении " \
+    assert f"распоряжением Министерства просвещения Российской Федерации от 25.12.2019{NB}№{NB}Р-145" in text
+    assert f"письмом Министерства просвещения Российской Федерации от 23.01.2020{NB}№{NB}МР-42/02 «О направлении " \
            "целевой модели наставничества и методических рекомендаций»" in text
     assert "АЗ-1128" not in text and "351.8" not in text
     assert f"целевую модель наставничества обучающихся по форме «Ученик – ученик» на 2026/2027 учебный год (с 1 " \
@@ -70,7 +70,7 @@ def test_launch_order_of_pupils_rests_on_r145_and_mr42(student: Path, tmp_path: 
 def test_launch_order_of_teachers_rests_on_az1128_and_article_351_8(teacher: Path, tmp_path: Path) -> None:
     [path] = make(teacher, "внедрение", tmp_path)
     text = text_of(path)
-    assert f"Общероссийского Профсоюза образования от 21.12.2021 №{NB}АЗ-1128/08/657 (вместе с «Методическими " \
+    assert f"Общероссийского Профсоюза образования от 21.12.2021{NB}№{NB}АЗ-1128/08/657 (вместе с «Методическими " \
            "рекомендациями по разработке и внедрению системы (целевой модели) наставничества педагогических " \
            "работников в образовательных организациях»)" in text
     assert "статьёй 351.8 Трудового кодекса Российской Федерации" in text
@@ -179,14 +179,22 @@ def pdf_words(pdf: Path) -> list[list[tuple[float, str]]]:
     return pages
 
 
-def assert_printable(pdf: Path, signer: str) -> None:
+def assert_printable(pdf: Path, signer: str | None) -> None:
     """No text under 8 pt (a word's box is about 1.3 times the font size); the page of the signature holds
-    more than the signature; no page ends with a bold heading alone (checked by its last words)."""
+    more than the signature; no page ends with a numbered heading («5. Права и обязанности наставника»)."""
     pages = pdf_words(pdf)
     assert pages, pdf
     for words in pages:
         for height, word in words:
             assert height >= 8 * 1.25, (pdf.name, word, height)
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
+                            text=True).stdout.split("\f")
+    for page in layout[:-1]:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines:  # «5. Права и обязанности наставника» last on a page: its text is on the next one
+            assert not re.fullmatch(r"\d+\. [А-ЯЁ][^.:;,]*", lines[-1]), (pdf.name, "heading last", lines[-1])
+    if signer is None:
+        return
     [page] = [words for words in pages if signer in " ".join(w for _, w in words)]
     others = [w for _, w in page if w not in signer.split()]
     assert len(others) > 12, (pdf.name, "the signature is alone on its page", others)
@@ -242,7 +250,7 @@ def test_consent_of_a_mentor_is_hers_and_names_her_young_teachers(teacher: Path,
     text = text_of(path)
     _, mentees = _pair_of(teacher, "Тарасова Ева Алексеевна")
     assert len(mentees) == 2
-    assert f"Директору МАОУ СШ №{NB}17\nЕ.{NB}В.{NB}Гончаровой\nот учителя математики\nТарасовой Евы Алексеевны" in text
+    assert f"Директору МАОУ СШ{NB}№{NB}17\nЕ.{NB}В.{NB}Гончаровой\nот учителя математики\nТарасовой Евы Алексеевны" in text
     assert "даю согласие на выполнение по поручению работодателя работы по наставничеству — оказание помощи " \
            f"молодым педагогам {', '.join(decline(m, 'дательный') for m in mentees)} в овладении навыками" in text
     assert "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации" in text
@@ -270,7 +278,7 @@ def test_agreement_fixes_content_term_form_and_pay(teacher: Path, tmp_path: Path
     assert "4. Форма наставничества: групповая (форма «Педагог – педагог»); регулярные встречи наставника и " \
            "молодых педагогов — раз в неделю" in text
     assert "доплата: 5 % должностного оклада (ставки заработной платы) ежемесячно (в соответствии с локальным " \
-           f"актом «Положение об оплате труда работников МАОУ СШ №{NB}17»)" in text
+           f"актом «Положение об оплате труда работников МАОУ СШ{NB}№{NB}17»)" in text
     assert "не менее чем за три рабочих дня" in text
     assert f"Директор ____________ Е.{NB}В.{NB}Гончарова | ____________ Е.{NB}А.{NB}Тарасова" in text
     assert "Экземпляр соглашения получила:" in text
@@ -291,7 +299,7 @@ def test_pay_order_leaves_out_a_mentor_without_the_agreement(tmp_path: Path) -> 
            "дополнительного соглашения (номер и дата) по ст. 351.8 ТК РФ — в приказ о доплате не включён." in outcome.lines
     assert any(line.startswith("Внимание: у наставника Ким Ульяны Николаевны") and "письменного согласия на "
                "наставничество" in line for line in outcome.lines)
-    assert "доп. соглашение от 21.09.2026 №" + NB + "1" in text
+    assert "доп. соглашение от 21.09.2026" + NB + "№" + NB + "1" in text
     assert "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации, Положением об оплате труда " \
            "работников МАОУ СШ" in text
 
@@ -315,3 +323,50 @@ def test_teacher_papers_as_printed(teacher: Path, tmp_path: Path) -> None:
     assert_printable(pdfs[0], "Е. А. Тарасова")
     assert_printable(pdfs[1], "А. Е. Михайлов")
     assert_printable(pdfs[2], "Е. В. Гончарова")
+
+
+# --------------------------------------------------------------------------- the regulation and the program
+
+
+def test_regulation_is_written_for_the_school_and_its_form(student: Path, teacher: Path, tmp_path: Path) -> None:
+    [path] = make(student, "положение", tmp_path / "s")
+    text = text_of(path)
+    assert f"ПОЛОЖЕНИЕ\nо наставничестве в МАОУ СШ{NB}№{NB}17\n" in text
+    assert "Р-145" in text and "МР-42/02" in text and "351.8" not in text
+    assert "1) Мотивационная встреча. Куратор рассказывает самым активным ученикам о наставничестве" in text
+    assert "7) Итоги и поощрение. " in text
+    assert "адаптация — 3 месяца; улучшение образовательных результатов — 6 месяцев; другое — 8 месяцев" in text
+    assert "поощряются: грамота школы, благодарственное письмо" in text
+    assert "с письменного согласия их родителей (законных представителей)" in text
+    assert "6.1. Наставляемый обязан:" in text
+    [path] = make(teacher, "положение", tmp_path / "t")
+    text = text_of(path)
+    assert "ПОЛОЖЕНИЕ\nо системе наставничества педагогических работников в МАОУ СШ" in text
+    assert "АЗ-1128/08/657" in text and "Р-145" not in text
+    assert "6.1. Молодой педагог обязан:" in text
+    assert "адаптация — 9 месяцев" in text
+    assert "устанавливается доплата (5 % должностного оклада (ставки заработной платы) ежемесячно)" in text
+    assert "предупреждением наставника в письменной форме не менее чем за три рабочих дня" in text
+    assert "заявления-согласия наставников и дополнительные соглашения к трудовым договорам" in text
+
+
+def test_program_has_a_passport_stages_and_two_stage_monitoring(teacher: Path, tmp_path: Path) -> None:
+    [path] = make(teacher, "программа", tmp_path)
+    text = text_of(path)
+    assert "Основание | Федеральный закон от 29.12.2012" in text
+    assert "письмо Министерства просвещения Российской Федерации и Общероссийского Профсоюза образования" in text
+    assert "статья 351.8 Трудового кодекса Российской Федерации" in text
+    assert "Куратор | Орлова Наталья Павловна, заместитель директора по учебной работе" in text
+    assert "Участники | Наставников (заявок): 5; молодых педагогов (заявок): 6" in text
+    assert "1 | Организационная встреча и выбор наставников | Встреча с коллективом" in text
+    assert "Мониторинг проводится в два этапа. Первый этап — оценка качества реализации программы" in text
+    assert "Второй этап — оценка результатов участников: показатели на входе и на выходе" in text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="нужны LibreOffice и pdftotext")
+def test_regulation_and_program_as_printed(student: Path, teacher: Path, tmp_path: Path) -> None:
+    made = make(student, "положение", tmp_path / "s") + make(teacher, "программа", tmp_path / "t")
+    for pdf in render.convert_to_pdf(made[:1], tmp_path / "s") + render.convert_to_pdf(made[1:], tmp_path / "t"):
+        assert_printable(pdf, None)

@@ -103,6 +103,10 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("pay", "доплата", "Приказ об установлении доплаты за наставничество",
          "Приказ об установлении доплаты за наставничество", "приказ_о_доплате.docx", forms=("teacher",), one=True,
          early=True),
+    Kind("regulation", "положение", "Положение о наставничестве", "Положение о наставничестве", "положение.docx",
+         one=True, early=True),
+    Kind("program", "программа", "Программа наставничества", "Программа наставничества", "программа.docx",
+         one=True, early=True),
 )}
 _ALIASES = {
     "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
@@ -118,6 +122,7 @@ _ALIASES = {
     "согласия": "consents", "согласие": "consents", "consents": "consents", "consent": "consents",
     "соглашения": "agreements", "соглашение": "agreements", "agreements": "agreements", "agreement": "agreements",
     "доплата": "pay", "приказ_о_доплате": "pay", "pay": "pay",
+    "положение": "regulation", "regulation": "regulation", "программа": "program", "program": "program",
 }
 
 
@@ -739,13 +744,14 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
 
 
 def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
-    from toolkit.documents import agreements, launch
+    from toolkit.documents import agreements, launch, regulation
 
     return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map,
-            "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order}
+            "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order,
+            "regulation": regulation.regulation, "program": regulation.program}
 
 
-PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay")
+PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program")
 
 
 def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:

@@ -40,15 +40,15 @@ AZ_1128 = ("письмом Министерства просвещения Ро�
 TK_351_8 = "статьёй 351.8 Трудового кодекса Российской Федерации"
 
 _INITIALS = re.compile(r"\b([А-ЯЁ])\. ?(?=[А-ЯЁ])")
-_NUMBER_SIGN = re.compile("№[ \u00a0]*")
+_NUMBER_SIGN = re.compile("[ \u00a0]?№[ \u00a0]*")
 _YEAR = re.compile(r"(\d) (г\.|гг\.)")
 _CITY = re.compile(r"\b(г\.|с\.|п\.|д\.|ул\.|д\.) (?=\S)")
 
 
 def nbsp(text: str) -> str:
-    """Non-breaking spaces where a printed document must not break a line: after «№», inside initials
+    """Non-breaking spaces where a printed document must not break a line: round «№», inside initials
     («Е. В. Гончарова»), before «г.» of a year, after «г.», «ул.» of an address."""
-    text = _NUMBER_SIGN.sub("№" + NBSP, text)
+    text = _NUMBER_SIGN.sub(lambda m: (NBSP if m.group(0)[0] in " " + NBSP else "") + "№" + NBSP, text)
     text = _INITIALS.sub(lambda m: m.group(1) + "." + NBSP, text)
     text = _YEAR.sub(lambda m: m.group(1) + NBSP + m.group(2), text)
     return _CITY.sub(lambda m: m.group(1) + NBSP, text)
@@ -82,6 +82,22 @@ def basis(data: ProgramData) -> str:
     if data.program.profile.form == "teacher":
         return f"{LAW_273}, {AZ_1128}, {TK_351_8}"
     return f"{LAW_273}, {R_145}, {MR_42}"
+
+
+_NOMINATIVE = (("Федеральным законом", "Федеральный закон"), ("распоряжением", "распоряжение"),
+               ("письмом", "письмо"), ("статьёй", "статья"))
+
+
+def basis_list(data: ProgramData) -> list[str]:
+    """The same acts in the nominative, one per line (the passport of the program)."""
+    acts = (LAW_273, AZ_1128, TK_351_8) if data.program.profile.form == "teacher" else (LAW_273, R_145, MR_42)
+    out = []
+    for act in acts:
+        for instrumental, nominative in _NOMINATIVE:
+            if act.startswith(instrumental):
+                act = nominative + act[len(instrumental):]
+        out.append(act)
+    return out
 
 
 def order_fields(data: ProgramData, base: Mapping[str, Any], date: dt.date | None) -> dict[str, Any]:
