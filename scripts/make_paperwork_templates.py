@@ -29,6 +29,7 @@ from docx_parts import (  # noqa: E402  (a sibling module: the shared document p
     CENTER,
     JUSTIFY,
     LEFT,
+    RIGHT,
     base_document,
     cant_split,
     cell_text,
@@ -553,6 +554,62 @@ def program_doc(path: Path) -> None:
     save_reproducibly(doc, path)
 
 
+def sign_line(doc: Any, position: str, name: str, *, kept: bool = True) -> Paragraph:
+    p = para(doc, after=12)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(7.5))
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run(f"{position}\t________________\t{name}")
+    return keep(p) if kept else p
+
+
+def personal(path: Path) -> None:
+    """The personalised program of a teacher pair: deficits, goals and sprints, evidence, reviews, signatures."""
+    doc = base_document("Персонализированная программа наставничества", comments=COMMENTS)
+    heading(doc, "ПЕРСОНАЛИЗИРОВАННАЯ ПРОГРАММА НАСТАВНИЧЕСТВА", before=0, after=0)
+    keep(para(doc, "{{ школа_кратко }}, {{ учебный_год }} учебный год, пара {{ код }}", align=CENTER, after=12))
+    text(doc, "Наставник: {{ наставник }}, {{ наставник_должность }}.", after=0, indent=False)
+    para(doc, "{%p for y in молодые %}")
+    text(doc, "Молодой педагог: {{ y.фио }}, {{ y.должность }}, педагогический стаж {{ y.стаж }}.", after=0,
+         indent=False)
+    para(doc, "{%p endfor %}")
+    text(doc, "Срок наставничества: {{ срок }}.", indent=False)
+    section(doc, "1. Профессиональные дефициты")
+    _table(doc, ["Компетенция или проблема", "На старте (1–5)", "Сейчас (1–5)", "Комментарий, что делаем"],
+           ["{{ d.компетенция }}", "{{ d.старт }}", "{{ d.сейчас }}", "{{ d.комментарий }}"], "for d in дефициты",
+           [6.0, 2.2, 2.2, 6.1], [LEFT, CENTER, CENTER, LEFT])
+    section(doc, "2. Цели, мероприятия и сроки")
+    _table(doc, ["№", "Цель / задача спринта", "Срок", "Результат", "Отметка"],
+           ["{{ g.номер }}", "{{ g.что }}", "{{ g.срок }}", "{{ g.итог }}", "{{ g.отметка }}"], "for g in цели",
+           [1.2, 5.6, 3.2, 3.6, 2.9], [LEFT, LEFT, CENTER, LEFT, LEFT])
+    section(doc, "3. Ожидаемые подтверждения (промежуточные итоги)")
+    _table(doc, ["Итог", "Тема или название", "Дата", "Оценка (1–5)"],
+           ["{{ r.итог }}", "{{ r.тема }}", "{{ r.срок }}", "{{ r.оценка }}"], "for r in итоги",
+           [4.0, 7.3, 2.8, 2.4], [LEFT, LEFT, CENTER, CENTER])
+    section(doc, "4. Промежуточная и итоговая оценка")
+    for label in ("Промежуточная оценка", "Итоговая оценка"):
+        keep(para(doc, f"{label} («____» ______________ 20____ г.):", after=0))
+        keep(para(doc, "_" * 62, after=0))
+        keep(para(doc, "_" * 62, after=12))
+    rows = [("Наставник", "{{ наставник_подпись }}"), ("{%tr for y in молодые %}", ""),
+            ("Молодой педагог", "{{ y.подпись }}"), ("{%tr endfor %}", ""), ("Куратор программы", "{{ куратор_подпись }}")]
+    table = doc.add_table(rows=len(rows), cols=3)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_borders(table, inside=False)
+    for n, (row, (position, name)) in enumerate(zip(table.rows, rows, strict=True)):
+        marker = position.startswith("{%")
+        cell_text(row.cells[0], position, size=12)
+        if not marker:
+            cell_text(row.cells[1], "________________", size=12, align=CENTER)
+            cell_text(row.cells[2], name, size=12, align=RIGHT)
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.space_after = Pt(12)
+            if n < len(rows) - 1:
+                keep(cell.paragraphs[0])
+        cant_split(row)
+    set_widths(table, [7.0, 5.0, 4.5])
+    save_reproducibly(doc, path)
+
+
 TEMPLATES: dict[str, Callable[[Path], None]] = {
     "приказ_о_внедрении.docx": launch_order,
     "приказ_о_кураторе.docx": curator_order,
@@ -562,6 +619,7 @@ TEMPLATES: dict[str, Callable[[Path], None]] = {
     "приказ_о_доплате.docx": pay_order,
     "положение.docx": regulation,
     "программа.docx": program_doc,
+    "персональная_программа.docx": personal,
 }
 
 

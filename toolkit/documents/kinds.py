@@ -107,6 +107,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          one=True, early=True),
     Kind("program", "программа", "Программа наставничества", "Программа наставничества", "программа.docx",
          one=True, early=True),
+    Kind("personal", "персональные", "Персонализированные программы наставничества",
+         "Персонализированная программа наставничества", "персональная_программа.docx", forms=("teacher",)),
 )}
 _ALIASES = {
     "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
@@ -123,6 +125,7 @@ _ALIASES = {
     "соглашения": "agreements", "соглашение": "agreements", "agreements": "agreements", "agreement": "agreements",
     "доплата": "pay", "приказ_о_доплате": "pay", "pay": "pay",
     "положение": "regulation", "regulation": "regulation", "программа": "program", "program": "program",
+    "персональные": "personal", "персональная": "personal", "программы_пар": "personal", "personal": "personal",
 }
 
 
@@ -744,14 +747,15 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
 
 
 def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
-    from toolkit.documents import agreements, launch, regulation
+    from toolkit.documents import agreements, launch, personal, regulation
 
     return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map,
             "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order,
-            "regulation": regulation.regulation, "program": regulation.program}
+            "regulation": regulation.regulation, "program": regulation.program,
+            "personal": personal.personal_programs}
 
 
-PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program")
+PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program", "personal")
 
 
 def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:
