@@ -610,6 +610,105 @@ def personal(path: Path) -> None:
     save_reproducibly(doc, path)
 
 
+# --------------------------------------------------------------------------- closing the cycle
+
+
+def closing_order(path: Path) -> None:
+    """«О завершении программы наставничества …»: results, rewards, the petition, the analytical report."""
+    doc = base_document("Приказ о завершении программы наставничества", comments=COMMENTS)
+    order_head(doc, ["О завершении программы наставничества «{{ форма }}»",
+                     "в {{ учебный_год }} учебном году и поощрении наставников"])
+    text(doc, "В соответствии с {{ основание }}, по итогам реализации программы наставничества «{{ форма }}» "
+              "(с {{ начало }} по {{ окончание }}) и рейтинга наставников,", kept=True)
+    keep(para(doc, "ПРИКАЗЫВАЮ:", bold=True, after=6))
+    text(doc, "1. Считать программу наставничества «{{ форма }}» на {{ учебный_год }} учебный год реализованной: "
+              "наставнических пар и групп — {{ пар }}, наставников в них — {{ наставников_в_парах }}, наставляемых — "
+              "{{ наставляемых_в_парах }}.")
+    text(doc, "2. Поощрить наставников по итогам рейтинга:", kept=True)
+    kept_table(doc, ["№", "Наставник", "Поощрение", "Балл рейтинга"],
+               ["{{ r.номер }}", "{{ r.наставник }}, {{ r.кто }}", "{{ r.поощрение }}", "{{ r.балл }}"],
+               "поощрения", "последняя", [1.0, 8.0, 5.0, 2.5], [CENTER, LEFT, LEFT, CENTER], size=11)
+    text(doc, "", after=0, kept=True)
+    text(doc, "{% if ходатайство %}3. Направить {{ подписывающему }} ходатайство о награждении благодарственными "
+              "письмами наставников, которым они выбраны в рейтинге.{% else %}3. Разместить сведения о лучших "
+              "наставниках и практиках на официальном сайте {{ школа_кратко }}.{% endif %}")
+    text(doc, "4. Куратору программы наставничества {{ куратор_дательный }} представить аналитическую справку по "
+              "итогам мониторинга программы на педагогическом совете и подготовить предложения по программе на "
+              "следующий учебный год.")
+    text(doc, "5. Контроль за исполнением настоящего приказа оставляю за собой.", after=0, kept=True)
+    sign(doc)
+    familiar(doc)
+    save_reproducibly(doc, path)
+
+
+def petition(path: Path) -> None:
+    """The petition to the signer of the letters of thanks (on the school's letterhead)."""
+    doc = base_document("Ходатайство о награждении благодарственными письмами", comments=COMMENTS)
+    para(doc, "{{ школа }}", bold=True, align=CENTER)
+    para(doc, "{% if адрес %}{{ адрес }}{% endif %}", align=CENTER, size=11)
+    rule(doc, after=12, height=None)
+    tab_line(doc, f"Исх. №{NBSP}________ от {{{{ дата_письма }}}}", "", after=18)
+    right_block(doc, ["{{ кому_должность }}", "{{ кому }}"], after=24)
+    heading(doc, "ХОДАТАЙСТВО", before=0, after=12)
+    text(doc, "Администрация {{ школа_кратко }} ходатайствует о награждении благодарственными письмами "
+              "наставников (всего: {{ число }}), показавших лучшие результаты в программе наставничества "
+              "«{{ форма }}» в {{ учебный_год }} учебном году по итогам рейтинга наставников:", kept=True)
+    kept_table(doc, ["№", "Наставник", "За что"], ["{{ r.номер }}", "{{ r.наставник }}, {{ r.кто }}",
+                                                    "{{ r.за_что }}"],
+               "строки", "последняя", [1.0, 7.0, 8.5], [CENTER, LEFT, LEFT], size=11)
+    text(doc, "", after=0, kept=True)
+    sign(doc, before=18)
+    save_reproducibly(doc, path)
+
+
+def analysis(path: Path) -> None:
+    """The curator's analytical report for the pedagogical council."""
+    doc = base_document("Аналитическая справка по итогам программы наставничества", comments=COMMENTS)
+    heading(doc, "АНАЛИТИЧЕСКАЯ СПРАВКА", before=0, after=0)
+    keep(para(doc, "по итогам реализации программы наставничества «{{ форма }}»", bold=True, align=CENTER))
+    keep(para(doc, "в {{ школа_кратко }} в {{ учебный_год }} учебном году", bold=True, align=CENTER, after=12))
+    section(doc, "1. Общие сведения")
+    text(doc, "Программа реализуется с {{ начало }} по {{ окончание }}; куратор — {{ куратор }}"
+              "{% if должность_куратора %}, {{ должность_куратора }}{% endif %}. Закреплено наставнических пар и "
+              "групп: {{ пар }}; наставников в них — {{ наставников_в_парах }}, наставляемых — "
+              "{{ наставляемых_в_парах }}. Данные — на {{ на_дату }}.")
+    section(doc, "2. Выполнение дорожной карты")
+    _table(doc, ["№", "Мероприятие", "Срок", "Отметка"],
+           ["{{ r.номер }}", "{{ r.мероприятие }}", "{{ r.срок }}", "{{ r.отметка }}"], "for r in карта",
+           [1.0, 8.5, 3.6, 3.4], [CENTER, LEFT, CENTER, LEFT])
+    text(doc, "{{ карта_итог }}")
+    section(doc, "3. Участники по этапам")
+    _table(doc, ["Этап", "Участников"], ["{{ e.этап }}", "{{ e.число }}"], "for e in по_этапам", [13.0, 3.5],
+           [LEFT, CENTER])
+    section(doc, "4. Мониторинг: качество программы и результаты участников")
+    para(doc, "{%p for m in мониторинг %}")
+    text(doc, "{{ m }}", after=3)
+    para(doc, "{%p endfor %}")
+    text(doc, "Анкеты наставников и наставляемых (удовлетворённость, полезность, комфорт, ясность задач) и "
+              "показатели на входе и на выходе программы сводятся в книге «Мониторинг.xlsx» и отчёте о программе.")
+    section(doc, "5. Поощрение наставников")
+    text(doc, "{{ поощрения_итог }}", kept=True)
+    para(doc, "{%p for r in поощрения %}")
+    text(doc, "{{ r.наставник }} ({{ r.кто }}) — {{ r.поощрение_строчное }}; балл рейтинга {{ r.балл }}.", after=0)
+    para(doc, "{%p endfor %}")
+    section(doc, "6. SWOT-анализ программы (заполняет куратор)")
+    table = doc.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_borders(table)
+    for row, labels in zip(table.rows, (("Сильные стороны", "Слабые стороны"), ("Возможности", "Угрозы")),
+                           strict=True):
+        cant_split(row)
+        row.height = Cm(3.0)
+        for cell, label in zip(row.cells, labels, strict=True):
+            cell_text(cell, label, size=12, bold=True)
+    set_widths(table, [8.25, 8.25])
+    section(doc, "7. Выводы и предложения на следующий учебный год")
+    for _ in range(3):
+        keep(para(doc, "_" * 62, after=6))
+    sign(doc, "Куратор программы", "{{ куратор_подпись }}", before=18)
+    save_reproducibly(doc, path)
+
+
 TEMPLATES: dict[str, Callable[[Path], None]] = {
     "приказ_о_внедрении.docx": launch_order,
     "приказ_о_кураторе.docx": curator_order,
@@ -620,6 +719,9 @@ TEMPLATES: dict[str, Callable[[Path], None]] = {
     "положение.docx": regulation,
     "программа.docx": program_doc,
     "персональная_программа.docx": personal,
+    "приказ_о_завершении.docx": closing_order,
+    "ходатайство.docx": petition,
+    "аналитическая_справка.docx": analysis,
 }
 
 

@@ -44,7 +44,7 @@ from toolkit.model.work import pair_spec
 
 D = dt.date
 DOC_KINDS = ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения", "внедрение",
-             "куратор", "дорожная_карта", "положение", "программа")
+             "куратор", "дорожная_карта", "положение", "программа", "завершение", "ходатайство", "справка")
 TEACHER_DOC_KINDS = ("согласия", "соглашения", "доплата", "персональные")  # ТК РФ ст. 351.8, personal programs
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = {"Статус программы.xlsx", "Мониторинг.xlsx"}  # made anew by each run, nobody types into them

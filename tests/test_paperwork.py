@@ -192,7 +192,8 @@ def assert_printable(pdf: Path, signer: str | None) -> None:
     for page in layout[:-1]:
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         if lines:  # «5. Права и обязанности наставника» last on a page: its text is on the next one
-            assert not re.fullmatch(r"\d+\. [А-ЯЁ][^.:;,]*", lines[-1]), (pdf.name, "heading last", lines[-1])
+            last = lines[-1]  # (a table row of the layout has columns apart: not a heading)
+            assert not (re.fullmatch(r"\d+\. [А-ЯЁ][^.:;,]*", last) and "   " not in last), (pdf.name, "heading last", last)
     if signer is None:
         return
     [page] = [words for words in pages if signer in " ".join(w for _, w in words)]
@@ -422,3 +423,65 @@ def test_personal_program_as_printed(teacher: Path, tmp_path: Path) -> None:
     pdfs = render.convert_to_pdf(docs[:2], tmp_path)
     for pdf in pdfs:
         assert_printable(pdf, "Н. П. Орлова")
+
+
+# --------------------------------------------------------------------------- closing the cycle
+
+
+def test_closing_order_and_petition(student: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from toolkit.stages.results import chosen_awards, result_pairs
+
+    data = Program.open(student).load(Report())
+    pairs = result_pairs(data)
+    awards = [a for a in chosen_awards(data) if a.awards]
+    [order] = make(student, "завершение", tmp_path, date=dt.date(2027, 5, 25))
+    text = text_of(order)
+    assert f"25 мая 2027{NB}г." in text
+    assert f"реализованной: наставнических пар и групп — {len(pairs)}, наставников в них — " \
+           f"{len({p.mentor for p in pairs})}, наставляемых — {sum(len(p.mentees) for p in pairs)}." in text
+    for a in awards:
+        assert a.name in text
+    assert "3. Направить главе администрации Железнодорожного округа ходатайство о награждении" in text
+    [petition] = make(student, "ходатайство", tmp_path, date=dt.date(2027, 5, 25))
+    text = text_of(petition)
+    assert f"Главе администрации Железнодорожного округа\nО.{NB}Н.{NB}Андрееву" in text
+    letters = [a for a in awards if "Благодарственное письмо" in a.awards]
+    others = [a for a in awards if "Благодарственное письмо" not in a.awards]
+    assert letters and others
+    assert f"(всего: {len(letters)})" in text
+    assert all(a.name in text for a in letters) and not any(a.name in text for a in others)
+    assert "за активную работу наставником в программе наставничества «Ученик – ученик»" in text \
+        or all(a.reason for a in letters)
+
+
+def test_analysis_marks_the_road_map_and_repeats_the_reports_figures(student: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    [path] = make(student, "справка", tmp_path, date=dt.date(2027, 2, 15), today=dt.date(2027, 2, 15))
+    text = text_of(path)
+    assert "1. | Приказы о внедрении целевой модели наставничества, о назначении куратора и рабочей группы | " \
+           "11.08.2026 – 18.08.2026 | выполнено 18.08.2026" in text
+    assert "8. | Анализ компетенций, цели и спринты пар | 15.11.2026 – 30.11.2026 | просрочено" in text
+    assert "11. | Мониторинг программы (два этапа), аналитическая справка, приказ о завершении программы | " \
+           "17.05.2027 – 31.05.2027 | впереди" in text
+    assert "Выполнено мероприятий: 7 из 11; просрочено: 1." in text
+    [report] = make(student, "отчёт", tmp_path, date=dt.date(2027, 2, 15), today=dt.date(2027, 2, 15))
+    figures = [line.removeprefix("• ") for line in text_of(report).splitlines()
+               if line.startswith(("• Проведено встреч:", "• Целей "))]
+    assert len(figures) == 2 and all(line in text for line in figures), figures
+    assert "Сильные стороны | Слабые стороны" in text and "Возможности | Угрозы" in text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+                    reason="нужны LibreOffice и pdftotext")
+def test_closing_papers_as_printed(teacher: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    made = [make(teacher, kind, tmp_path, date=dt.date(2027, 5, 25))[0] for kind in ("завершение", "ходатайство",
+                                                                                   "справка")]
+    pdfs = render.convert_to_pdf(made, tmp_path)
+    for pdf, signer in zip(pdfs, ("Е. В. Гончарова", "Е. В. Гончарова", "Н. П. Орлова"), strict=True):
+        assert_printable(pdf, signer)

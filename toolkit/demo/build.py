@@ -61,6 +61,21 @@ def _settings(profile_name: str, curator: str, position: str) -> dict[str, Any]:
     ]}
 
 
+def _road_map(profile: Any, done_until: dt.date, skip: int) -> list[dict[str, Any]]:
+    """The profile's road map with the dates the curator marked done: every row that ended by ``done_until``,
+    but the row ``skip`` (it stays overdue, as in a real school)."""
+    from toolkit.documents.roadmap import term_date
+
+    end = dt.date(2027, 5, 31)
+    rows = []
+    for n, r in enumerate(profile.road_map, start=1):
+        finish = term_date(r.end, YEAR_START, end)
+        done = finish if finish and finish <= done_until and n != skip else None
+        rows.append({"number": n, "stage": r.stage, "event": r.event, "responsible": r.responsible,
+                     "result": r.result, "done": done})
+    return rows
+
+
 def _write_all(program: Program, data: dict[str, dict[str, Any]]) -> list[Path]:
     written = []
     for wb in program.specs:
@@ -82,6 +97,7 @@ def build_student(root: Path) -> Program:
     data: dict[str, dict[str, Any]] = {
         "settings": _settings(profile.name, "Виноградова Ирина Сергеевна", "Заместитель директора по воспитательной работе"),
     }
+    data["settings"]["road_map"] = _road_map(profile, dt.date(2027, 2, 15), skip=8)
     # ---- stage 1: the motivational meeting with the most active students
     invited: list[dict[str, Any]] = []
     mentor_people: list[tuple[Person, str]] = []
@@ -177,6 +193,7 @@ def build_teacher(root: Path) -> Program:
     data: dict[str, dict[str, Any]] = {
         "settings": _settings(profile.name, "Орлова Наталья Павловна", "Заместитель директора по учебной работе"),
     }
+    data["settings"]["road_map"] = _road_map(profile, dt.date(2027, 2, 15), skip=7)
     data["settings"]["settings"].update({
         "mentor_pay": "5 % должностного оклада (ставки заработной платы) ежемесячно",
         "pay_basis": "Положение об оплате труда работников МАОУ СШ № 17",

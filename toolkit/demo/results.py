@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
-from toolkit.documents.kinds import DOCS_FOLDER, KINDS, DocsOptions, make_documents
+from toolkit.documents.kinds import DOCS_FOLDER, KINDS, LAUNCH_PACK, DocsOptions, make_documents
 from toolkit.model.program import Program
 from toolkit.stages.results import (
     BOOK,
@@ -203,7 +203,7 @@ def demo_results(program: Program) -> list[str]:
     for kind in KINDS.values():
         if program.profile.form not in kind.forms:
             continue
-        date = LAUNCH_DATE if kind.early else EVENT_DATE  # the launch pack is signed before the program starts
+        date = LAUNCH_DATE if kind.key in LAUNCH_PACK else EVENT_DATE  # the launch pack: before the program starts
         result = make_documents(program, DocsOptions(kind, out=out, date=date, today=EVENT_DATE), Report(),
                                 data=data)
         made.append(f"{kind.name} — {len(result.documents)}")

@@ -107,6 +107,12 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
          one=True, early=True),
     Kind("program", "программа", "Программа наставничества", "Программа наставничества", "программа.docx",
          one=True, early=True),
+    Kind("closing", "завершение", "Приказ о завершении программы", "Приказ о завершении программы наставничества",
+         "приказ_о_завершении.docx", one=True, early=True),
+    Kind("petition", "ходатайство", "Ходатайство о награждении благодарственными письмами",
+         "Ходатайство о награждении благодарственными письмами", "ходатайство.docx", one=True, early=True),
+    Kind("analysis", "справка", "Аналитическая справка по итогам программы", "Аналитическая справка",
+         "аналитическая_справка.docx", one=True),
     Kind("personal", "персональные", "Персонализированные программы наставничества",
          "Персонализированная программа наставничества", "персональная_программа.docx", forms=("teacher",)),
 )}
@@ -126,6 +132,9 @@ _ALIASES = {
     "доплата": "pay", "приказ_о_доплате": "pay", "pay": "pay",
     "положение": "regulation", "regulation": "regulation", "программа": "program", "program": "program",
     "персональные": "personal", "персональная": "personal", "программы_пар": "personal", "personal": "personal",
+    "завершение": "closing", "приказ_о_завершении": "closing", "closing": "closing",
+    "ходатайство": "petition", "petition": "petition",
+    "справка": "analysis", "аналитическая_справка": "analysis", "analysis": "analysis",
 }
 
 
@@ -747,15 +756,17 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
 
 
 def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
-    from toolkit.documents import agreements, launch, personal, regulation
+    from toolkit.documents import agreements, closing, launch, personal, regulation
 
     return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map,
             "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order,
             "regulation": regulation.regulation, "program": regulation.program,
-            "personal": personal.personal_programs}
+            "personal": personal.personal_programs, "closing": closing.closing_order, "petition": closing.petition}
 
 
-PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program", "personal")
+LAUNCH_PACK = ("launch", "curator", "roadmap", "regulation", "program")  # signed before the program starts
+PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program", "personal",
+             "closing", "petition", "analysis")
 
 
 def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:
@@ -765,7 +776,18 @@ def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions)
     def build() -> list[_Doc]:
         kind = KINDS[key]
         when = options.date if kind.early else date
-        made = _launch_builders()[key](data, common_context(data, date), when)
+        base = common_context(data, date)
+        if key == "analysis":  # the figures of the program report, so that the two never disagree
+            from toolkit.documents.closing import analysis
+            from toolkit.stages.status import compute_status
+
+            as_of = as_of_date(data, options.today)
+            status = compute_status(data, as_of)
+            base["мониторинг"] = _monitoring(data, options.today, getattr(status, "attention", []))
+            base["по_этапам"] = [{"этап": label, "число": str(count)} for label, count in _stage_counts(data)]
+            made = analysis(data, base, when, options.today or dt.date.today())
+        else:
+            made = _launch_builders()[key](data, base, when)
         return [_Doc(stem, context) for stem, context in made]
 
     return build
