@@ -44,6 +44,9 @@ from toolkit.model.program import Program
 from toolkit.model.work import pair_spec
 
 D = dt.date
+DOC_KINDS = ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения", "внедрение",
+             "куратор", "дорожная_карта", "положение", "программа", "завершение", "ходатайство", "справка")
+TEACHER_DOC_KINDS = ("согласия", "соглашения", "доплата", "персональные")  # ТК РФ ст. 351.8, personal programs
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = {"Статус программы.xlsx", "Мониторинг.xlsx"}  # made anew by each run, nobody types into them
 MEN = [("Соколов", "Артём", "Игоревич"), ("Зайцев", "Фёдор", "Олегович"), ("Кудрявцев", "Лев", ""),
@@ -525,7 +528,7 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, demos: Demo
     run_("results", str(root), "--date", "15.11.2026")
     type_results(root, person)
     run_("results", str(root), "--date", "15.11.2026")
-    for kind in ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения"):
+    for kind in DOC_KINDS + (TEACHER_DOC_KINDS if form == "педагог-педагог" else ()):
         run_("docs", str(root), "--kind", kind, "--date", "20.05.2027", codes=(0, 1))
     run_("docs", str(root), "--kind", "письма", "--single", "--date", "20.05.2027", codes=(0, 1))
     reasons = [t.values["reason"] for t in person.typed if t.sheet == "ranking" and "points" not in t.values]
@@ -545,7 +548,7 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, demos: Demo
     run_("distribute", str(root), "--out", str(out))
     run_("collect", str(root), str(inbox))
     run_("results", str(root), "--date", "15.11.2026")
-    for kind in ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения"):
+    for kind in DOC_KINDS + (TEACHER_DOC_KINDS if form == "педагог-педагог" else ()):
         run_("docs", str(root), "--kind", kind, "--date", "20.05.2027", codes=(0, 1))
     run_("import", str(root), str(tmp_path / "ответы формы.csv"))
     now = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name not in GENERATED}

@@ -34,7 +34,9 @@ def personal(folder: Path) -> tuple[set[str], set[str]]:
     data = load_program(Program.open(folder), Report())
     names: set[str] = set()
     texts: set[str] = set()
-    for book in data.books.values():
+    for key_, book in data.books.items():
+        if key_ == "settings":  # the school's own papers (working group, road map): nothing of a participant
+            continue
         for table in book.tables.values():
             columns = {c.key: c for c in table.sheet.columns}
             for row in table.rows:

@@ -95,7 +95,7 @@ def _docx_text(path: Path) -> str:
 
 
 def test_a_sixth_form_written_as_data_runs_the_whole_cycle(sixth: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from toolkit.demo.build import _write_all
+    from toolkit.demo.books import write_all
     from toolkit.demo.pairs import TEACHER_DATES, _answer_questionnaire
     from toolkit.demo.partners import DEMOS, partner_form_data
 
@@ -112,7 +112,7 @@ def test_a_sixth_form_written_as_data_runs_the_whole_cycle(sixth: Path, capsys: 
     assert {"Организация", "Должность", "Стаж работы, лет"} <= set(headers) and "Класс" not in headers
     # the curator fills stages 0–3 (the data of the employer demo, laid out by this form's own columns)
     employer = next(d for d in DEMOS if d.form == "employer_pupil")
-    _write_all(program, partner_form_data(program.profile, employer))
+    write_all(program, partner_form_data(program.profile, employer))
     code, out, err = run(["check", str(folder)], capsys)
     assert code == 0 and "Проблем не найдено" in out, out + err
     code, out, _ = run(["status", str(folder), "--json", "--no-workbook"], capsys)

@@ -50,9 +50,7 @@ class Column(_Strict):
     person: bool = False  # part of the identity of a person (duplicates)
     name_part: Literal["last", "first", "middle"] | None = None
     default: str | int | float | None = None  # for settings fields
-    # A settings parameter added after books were made: a book made earlier has no row for it, which is
-    # not an error (the value is simply empty) — the version that added it.
-    since: str | None = None
+    optional: bool = False  # a column added later: a book written before it is read without it, no error
 
     @model_validator(mode="after")
     def _check(self) -> Column:
@@ -72,7 +70,8 @@ class Sheet(_Strict):
     role: Literal["mentor", "mentee"] | None = None  # a registry sheet of participants
     id_prefix: str | None = None
     rows: int = 200  # rows prepared for input (IDs pre-filled)
-    prefill: Literal["training_plan", "test_items"] | None = None
+    prefill: Literal["training_plan", "test_items", "road_map"] | None = None
+    optional: bool = False  # a sheet added later: a book written before it is read without it, no error
     freeze_columns: int = 0
     unique: list[list[str]] = Field(default_factory=list)  # keys whose combination is unique
     columns: list[Column]
@@ -150,6 +149,19 @@ class Horizon(_Strict):
     max_months: int
 
 
+class RoadMapRow(_Strict):
+    """A row of the program's road map: the stage (0 — the launch, 8 — the closing), what is done, who
+    answers for it, the document it ends with; ``start``/``end`` — its term as «start+14», «end-30», «end»
+    (days from the program's start or end), filled in when the road map's own dates are empty."""
+
+    stage: int
+    event: str
+    responsible: str
+    result: str
+    start: str
+    end: str
+
+
 class Stage(_Strict):
     number: int
     name: str
@@ -186,6 +198,7 @@ class Profile(_Strict):
     pairing: dict[str, Any] = Field(default_factory=dict)
     awards: list[str]
     ranking: dict[str, Any] = Field(default_factory=dict)  # the method of ranking mentors: toolkit.logic.ranking
+    road_map: list[RoadMapRow] = Field(default_factory=list)  # the rows the road map starts from
 
     @model_validator(mode="after")
     def _base(self) -> Profile:
@@ -272,6 +285,9 @@ def _profiles(dirs: tuple[Path, ...]) -> dict[str, Profile]:
             if profile.form in out:
                 raise NastavnikError(f"Профиль {path.name}: форма «{profile.form}» уже описана в другом профиле.")
             out[profile.form] = profile
+    for form, profile in out.items():  # a form without road map rows starts from those of its seed form
+        if not profile.road_map and profile.kind != form and profile.kind in out:
+            out[form] = profile.model_copy(update={"road_map": list(out[profile.kind].road_map)})
     return out
 
 

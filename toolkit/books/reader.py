@@ -543,7 +543,8 @@ def _read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
     if sheet.name not in book.sheet_names:
         alt = next((n for n in book.sheet_names if fold(n) == fold(sheet.name)), None)
         if alt is None:
-            report.add("sheet-missing", file=label, sheet=sheet.name)
+            if not sheet.optional:
+                report.add("sheet-missing", file=label, sheet=sheet.name)
             return Table(sheet, sheet.name, [], present=False)
         name = alt
     else:
@@ -564,7 +565,7 @@ def _read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
         report.add("column-duplicate", file=label, sheet=name, cell=cell_name(h, again), field=column.header,
                    header=column.header, other=cell_name(h, first))
     for column in columns:
-        if column.key not in found:
+        if column.key not in found and not column.optional:
             report.add("column-missing", file=label, sheet=name, cell="", field=column.header,
                        header=column.header, row=h + 1)
     for index, text in unknown:
@@ -920,7 +921,7 @@ def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValue
     for column in sheet.columns:
         r_found = next((by_header[k] for k in _header_keys(column) if k in by_header), None)
         if r_found is None:
-            if column.since and not column.required:  # the book was made before the parameter existed
+            if column.optional:
                 continue
             report.add("param-missing", file=label, sheet=sheet.name, field=column.header, header=column.header)
             continue

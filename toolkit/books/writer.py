@@ -380,6 +380,9 @@ class _Writer:
                 out.append(base)
             out.extend(r for k, r in by_number.items() if k is not None)
             return out
+        if sheet.prefill == "road_map" and not rows:  # once: then the rows are the curator's
+            return [{"number": n, "stage": r.stage, "event": r.event, "responsible": r.responsible,
+                     "result": r.result} for n, r in enumerate(self.profile.road_map, start=1)]
         if sheet.role and sheet.id_prefix:
             prefix = sheet.id_prefix
             numbers = [id_number(str(r.get("id") or ""), prefix) for r in rows]

@@ -32,7 +32,12 @@ def settings_values(profile_name: str, curator: str, position: str) -> dict[str,
         "signer_name": "Андреев Олег Николаевич",
         "signer_position": "Глава администрации Железнодорожного округа",
         "signer_org": "Администрация Железнодорожного округа города Хабаровска",
-    }}
+    }, "working_group": [
+        {"name": curator, "position": position, "role": "Руководитель рабочей группы"},
+        {"name": "Лебедева Светлана Андреевна", "position": "Педагог-психолог"},
+        {"name": "Кузнецов Павел Игоревич", "position": "Учитель информатики"},
+        {"name": "Соколова Марина Викторовна", "position": "Социальный педагог"},
+    ]}
 
 
 def write_all(program: Program, data: dict[str, dict[str, Any]]) -> list[Path]:

@@ -14,7 +14,7 @@ from typing import Any
 from toolkit import spec
 from toolkit.books.writer import format_id
 from toolkit.checks.program import load_program
-from toolkit.demo.books import settings_values, write_all, write_questions
+from toolkit.demo.books import YEAR_START, settings_values, write_all, write_questions
 from toolkit.demo.people import (
     MOTIVATIONS,
     REFLECTIONS,
@@ -37,6 +37,21 @@ def _person_row(p: Person) -> dict[str, Any]:
     return {"last_name": p.last_name, "first_name": p.first_name, "middle_name": p.middle_name, "gender": p.gender}
 
 
+def _road_map(profile: Any, done_until: dt.date, skip: int) -> list[dict[str, Any]]:
+    """The profile's road map with the dates the curator marked done: every row that ended by ``done_until``,
+    but the row ``skip`` (it stays overdue, as in a real school)."""
+    from toolkit.documents.roadmap import term_date
+
+    end = dt.date(2027, 5, 31)
+    rows = []
+    for n, r in enumerate(profile.road_map, start=1):
+        finish = term_date(r.end, YEAR_START, end)
+        done = finish if finish and finish <= done_until and n != skip else None
+        rows.append({"number": n, "stage": r.stage, "event": r.event, "responsible": r.responsible,
+                     "result": r.result, "done": done})
+    return rows
+
+
 def build_student(root: Path) -> Program:
     profile = spec.find_profile("student")
     program = Program(root, profile, "demo-student")
@@ -45,6 +60,7 @@ def build_student(root: Path) -> Program:
     data: dict[str, dict[str, Any]] = {
         "settings": settings_values(profile.name, "Виноградова Ирина Сергеевна", "Заместитель директора по воспитательной работе"),
     }
+    data["settings"]["road_map"] = _road_map(profile, dt.date(2027, 2, 15), skip=8)
     # ---- stage 1: the motivational meeting with the most active students
     invited: list[dict[str, Any]] = []
     mentor_people: list[tuple[Person, str]] = []
@@ -140,6 +156,11 @@ def build_teacher(root: Path) -> Program:
     data: dict[str, dict[str, Any]] = {
         "settings": settings_values(profile.name, "Орлова Наталья Павловна", "Заместитель директора по учебной работе"),
     }
+    data["settings"]["road_map"] = _road_map(profile, dt.date(2027, 2, 15), skip=7)
+    data["settings"]["settings"].update({
+        "mentor_pay": "5 % должностного оклада (ставки заработной платы) ежемесячно",
+        "pay_basis": "Положение об оплате труда работников МАОУ СШ № 17",
+    })
     subjects = ["Математика", "Русский язык и литература", "Начальные классы", "Английский язык", "Физика",
                 "История и обществознание", "Биология"]
     candidates = []
@@ -172,6 +193,11 @@ def build_teacher(root: Path) -> Program:
                                  "Профессиональные конкурсы"], 3),
             "frequency": "Раз в неделю", "capacity": 2 if i == 1 else 1, "days": ["вт", "чт"], "times": ["После уроков"],
             "consent_participation": True, "consent_pd": True, "consent_pd_by": SELF, "consent_date": dt.date(2026, 9, 1),
+            # ТК РФ ст. 351.8: the written consent to mentoring and the supplementary agreement; the last mentor's
+            # agreement is not signed yet (the demo shows the warning and the payment order without him)
+            "mentoring_consent_date": dt.date(2026, 9, 1),
+            "agreement_number": str(i) if i < len(mentor_people) else None,
+            "agreement_date": dt.date(2026, 9, 21) if i < len(mentor_people) else None,
         })
     mentees = []
     for i in range(1, 7):

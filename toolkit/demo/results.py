@@ -18,7 +18,7 @@ from typing import Any
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
 from toolkit.checks.program import load_program
-from toolkit.documents.kinds import DOCS_FOLDER, KINDS, DocsOptions, make_documents
+from toolkit.documents.kinds import DOCS_FOLDER, KINDS, LAUNCH_PACK, DocsOptions, make_documents
 from toolkit.logic.evaluation import BOOK, MUTUAL_ABOUT_MENTEE, MUTUAL_ABOUT_MENTOR, method_of
 from toolkit.model.pairs import result_pairs
 from toolkit.model.program import Program
@@ -219,6 +219,9 @@ def _awards(program: Program) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+LAUNCH_DATE = dt.date(2026, 8, 18)
+
+
 def demo_results(program: Program) -> list[str]:
     """Stage 7 on a demo folder (after the work of pairs); returns what was done."""
     run_results(program, Report(), today=EVENT_DATE, backup=False)  # rows for every pair
@@ -231,7 +234,10 @@ def demo_results(program: Program) -> list[str]:
     made = []
     data = load_program(program, Report())
     for kind in KINDS.values():
-        result = make_documents(program, DocsOptions(kind, out=out, date=EVENT_DATE, today=EVENT_DATE), Report(),
+        if not kind.applies_to(program.profile):
+            continue
+        date = LAUNCH_DATE if kind.key in LAUNCH_PACK else EVENT_DATE  # the launch pack: before the program starts
+        result = make_documents(program, DocsOptions(kind, out=out, date=date, today=EVENT_DATE), Report(),
                                 data=data)
         made.append(f"{kind.name} — {len(result.documents)}")
     lines.append(f"Документы в папке «{DOCS_FOLDER}»: " + ", ".join(made) + ".")

@@ -57,6 +57,7 @@ from toolkit.logic.evaluation import (
 )
 from toolkit.model.pairs import Pair, result_pairs
 from toolkit.model.program import Program, ProgramData
+from toolkit.spec import Profile
 from toolkit.stages.results import results_spec
 
 DOCS_FOLDER = "Документы"
@@ -70,7 +71,18 @@ class Kind:
     name: str  # the Russian argument
     title: str  # what is made, for messages
     prefix: str  # file names: «Благодарственное письмо — Иванов Иван Иванович.docx»
-    template: str
+    template: str  # «{form}» in the name: a template per form («положение_{form}.docx»)
+    forms: tuple[str, ...] = ("student", "teacher")
+    one: bool = False  # one document a program: the file is named by the prefix alone
+    early: bool = False  # made before the program starts (the launch pack): dated by --date or left blank
+
+    def template_for(self, form: str) -> str:
+        return self.template.replace("{form}", form)
+
+    def applies_to(self, profile: Profile) -> bool:
+        """Documents of every form, or of the named forms only (the papers of school employees under
+        ТК РФ ст. 351.8 are the teachers' form's, not those of a partner's employees)."""
+        return set(self.forms) >= {"student", "teacher"} or profile.form in self.forms
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (
@@ -84,6 +96,31 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("site", "сайт", "Страница лучших практик для сайта", "Лучшие практики — страница для сайта",
          "лучшие_практики_сайт.html"),
     Kind("invitations", "приглашения", "Приглашения партнёрам", "Приглашение", "приглашение.docx"),
+    Kind("launch", "внедрение", "Приказ о внедрении целевой модели наставничества",
+         "Приказ о внедрении целевой модели наставничества", "приказ_о_внедрении.docx", one=True, early=True),
+    Kind("curator", "куратор", "Приказ о назначении куратора и рабочей группы",
+         "Приказ о назначении куратора и рабочей группы", "приказ_о_кураторе.docx", one=True, early=True),
+    Kind("roadmap", "дорожная_карта", "Дорожная карта программы", "Дорожная карта программы наставничества",
+         "дорожная_карта.docx", one=True, early=True),
+    Kind("consents", "согласия", "Заявления-согласия на наставничество", "Заявление-согласие на наставничество",
+         "согласие_наставника.docx", forms=("teacher",)),
+    Kind("agreements", "соглашения", "Дополнительные соглашения о наставничестве",
+         "Дополнительное соглашение о наставничестве", "доп_соглашение.docx", forms=("teacher",)),
+    Kind("pay", "доплата", "Приказ об установлении доплаты за наставничество",
+         "Приказ об установлении доплаты за наставничество", "приказ_о_доплате.docx", forms=("teacher",), one=True,
+         early=True),
+    Kind("regulation", "положение", "Положение о наставничестве", "Положение о наставничестве", "положение.docx",
+         one=True, early=True),
+    Kind("program", "программа", "Программа наставничества", "Программа наставничества", "программа.docx",
+         one=True, early=True),
+    Kind("closing", "завершение", "Приказ о завершении программы", "Приказ о завершении программы наставничества",
+         "приказ_о_завершении.docx", one=True, early=True),
+    Kind("petition", "ходатайство", "Ходатайство о награждении благодарственными письмами",
+         "Ходатайство о награждении благодарственными письмами", "ходатайство.docx", one=True, early=True),
+    Kind("analysis", "справка", "Аналитическая справка по итогам программы", "Аналитическая справка",
+         "аналитическая_справка.docx", one=True),
+    Kind("personal", "персональные", "Персонализированные программы наставничества",
+         "Персонализированная программа наставничества", "персональная_программа.docx", forms=("teacher",)),
 )}
 _ALIASES = {
     "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
@@ -93,6 +130,17 @@ _ALIASES = {
     "практики": "practice", "practice": "practice", "practices": "practice", "сайт": "site", "site": "site",
     "приглашения": "invitations", "приглашение": "invitations", "invitations": "invitations",
     "invitation": "invitations",
+    "внедрение": "launch", "launch": "launch", "приказ_о_внедрении": "launch",
+    "куратор": "curator", "curator": "curator", "рабочая_группа": "curator",
+    "дорожная_карта": "roadmap", "дорожная карта": "roadmap", "карта": "roadmap", "roadmap": "roadmap",
+    "согласия": "consents", "согласие": "consents", "consents": "consents", "consent": "consents",
+    "соглашения": "agreements", "соглашение": "agreements", "agreements": "agreements", "agreement": "agreements",
+    "доплата": "pay", "приказ_о_доплате": "pay", "pay": "pay",
+    "положение": "regulation", "regulation": "regulation", "программа": "program", "program": "program",
+    "персональные": "personal", "персональная": "personal", "программы_пар": "personal", "personal": "personal",
+    "завершение": "closing", "приказ_о_завершении": "closing", "closing": "closing",
+    "ходатайство": "petition", "petition": "petition",
+    "справка": "analysis", "аналитическая_справка": "analysis", "analysis": "analysis",
 }
 
 
@@ -242,7 +290,7 @@ def _need_settings(data: ProgramData, keys: dict[str, str], what: str) -> None:
 def default_reason(data: ProgramData, mentees: int = 1) -> str:
     year = clean_text(data.settings().get("academic_year"))
     when = f" в {year} учебном году" if year else ""
-    if data.program.profile.form == "teacher":
+    if data.program.profile.kind == "teacher":
         whom = "молодых педагогов" if mentees > 1 else "молодого педагога"
         return f"за активную работу наставником {whom} и вклад в развитие педагогического сообщества{when}"
     return f"за активную работу наставником в программе наставничества «{data.program.profile.name}»{when}"
@@ -707,7 +755,7 @@ def site_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
                              "столбце «Разместить на сайте школы».")
     method = method_of(data.program.profile)
     mentors = []
-    if data.program.profile.form == "teacher":  # adults; the names of student mentors stay off the public page
+    if data.program.profile.kind == "teacher":  # adults; the names of student mentors stay off the public page
         mentors = [{"наставник": a.name, "поощрение": _award_text(a, method.points_award)}
                    for a in chosen_awards(data) if a.awards]
     return {**common_context(data, date), "практики": [_practice_context(data, v, date, public=True) for v in chosen],
@@ -742,6 +790,47 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
         }
         docs.append(_Doc(f"{_s(v.get('organization'))} {clean_text(v.get('person'))}".strip(), context))
     return docs
+
+
+# --------------------------------------------------------------------------- the school's own paperwork
+
+
+def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
+    from toolkit.documents import agreements, closing, launch, personal, regulation
+
+    return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map,
+            "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order,
+            "regulation": regulation.regulation, "program": regulation.program,
+            "personal": personal.personal_programs, "closing": closing.closing_order, "petition": closing.petition}
+
+
+LAUNCH_PACK = ("launch", "curator", "roadmap", "regulation", "program")  # signed before the program starts
+PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program", "personal",
+             "closing", "petition", "analysis")
+
+
+def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:
+    """A builder of the school's paperwork: orders are dated by --date only (otherwise a blank line to fill
+    by hand when signed), the other documents by the document date."""
+
+    def build() -> list[_Doc]:
+        kind = KINDS[key]
+        when = options.date if kind.early else date
+        base = common_context(data, date)
+        if key == "analysis":  # the figures of the program report, so that the two never disagree
+            from toolkit.documents.closing import analysis
+            from toolkit.logic.readiness import compute_status
+
+            as_of = as_of_date(data, options.today)
+            status = compute_status(data, as_of)
+            base["мониторинг"] = _monitoring(data, options.today, getattr(status, "attention", []))
+            base["по_этапам"] = [{"этап": label, "число": str(count)} for label, count in _stage_counts(data)]
+            made = analysis(data, base, when, options.today or dt.date.today())
+        else:
+            made = _launch_builders()[key](data, base, when)
+        return [_Doc(stem, context) for stem, context in made]
+
+    return build
 
 
 # --------------------------------------------------------------------------- writing
@@ -783,7 +872,7 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
                 stem = f"{kind.prefix} — {doc.stem}"
                 rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), blob))
     elif single and len(docs) > 1:
-        prepared = prepare(template_path(kind.template))
+        prepared = prepare(template_path(kind.template_for(program.profile.kind)))
         _tick(progress, "Заполнение", 0, len(docs))
         buffer = io.BytesIO()
         prepared.write(buffer, prepared.render_single([d.context for d in docs]))
@@ -791,11 +880,11 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
         rendered.append((inside(out_dir, name + ".docx"), buffer.getvalue()))
         _tick(progress, "Заполнение", len(docs), len(docs))
     else:
-        prepared = prepare(template_path(kind.template))
+        prepared = prepare(template_path(kind.template_for(program.profile.kind)))
         for n, doc in enumerate(docs, start=1):
             buffer = io.BytesIO()
             prepared.write(buffer, prepared.render_parts(row_context(doc.context), None))
-            stem = kind.prefix if len(docs) == 1 and kind.key == "report" else f"{kind.prefix} — {doc.stem}"
+            stem = kind.prefix if len(docs) == 1 and (kind.key == "report" or kind.one) else f"{kind.prefix} — {doc.stem}"
             rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), buffer.getvalue()))
             _tick(progress, "Заполнение", n, len(docs))
     for target, _ in rendered:  # a document open in Word stops the run before the first file is written
@@ -901,6 +990,9 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.unchanged += 1 if order.unchanged else 0
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
         return outcome
+    if not kind.applies_to(program.profile):
+        raise NastavnikError(f"«{kind.title}» — документы формы «Педагог – педагог»; у этой программы форма "
+                             f"«{program.profile.name}».")
     if data is None:
         data = load_program(program, report)
     _need_books(data, kind, report)
@@ -923,8 +1015,17 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         "report": lambda: program_report(data, date, options.today),
         "practice": lambda: practice_docs(data, date),
         "invitations": lambda: invitations(data, date),
+        **{key: _paperwork(key, data, date, options) for key in PAPERWORK},
     }
     docs = builders[kind.key]()
+    if kind.key in ("agreements", "pay"):
+        from toolkit.base.grammar import decline
+        from toolkit.documents.agreements import REGISTRY, missing_papers
+
+        for name, lacking in missing_papers(data):
+            outcome.lines.append(f"Внимание: у наставника {decline(name, 'родительный')} в реестре ({REGISTRY}) нет "
+                                 f"{' и '.join(lacking)} по ст. 351.8 ТК РФ"
+                                 + (" — в приказ о доплате не включён." if kind.key == "pay" else "."))
     _render_docx(program, kind, docs, out_dir, options.single, outcome, progress)
     outcome.lines.append(f"{kind.title}: документов {len(docs)}"
                          + (" в одном файле для печати" if options.single and len(docs) > 1 else "") + ".")

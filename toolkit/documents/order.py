@@ -107,7 +107,7 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
         "схемы": ", ".join(schemes) or "предложение куратора",
         # flags are "да" or "" (the renderer shows booleans as «да»/«нет», and «нет» would be true in {% if %})
         "несовершеннолетние": "да" if profile.minors else "",
-        "педагоги": "да" if profile.form == "teacher" else "",
+        "педагоги": "да" if profile.kind == "teacher" else "",
         "число_пар": len(pairs),
         "число_наставляемых": sum(len(p.mentees) for p in pairs),
         "пары": rows,
