@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -307,6 +308,28 @@ def _open_elsewhere(program: Any) -> list[str]:
             if files.lock_files(path):
                 names.append(path.name)
     return names
+
+
+_COMMAND_WORDS = {
+    "init": "кнопка «Создать программу» на стартовой странице", "check": "страница «Проблемы»",
+    "status": "страница «Этапы»", "import": "«Загрузить заявки» на этапе 2", "match": "«Сформировать пары» на этапе 4",
+    "order": "«Сделать приказ» на этапе 4", "distribute": "«Раздать книги парам» на этапе 5",
+    "collect": "«Книги пар вернулись» на этапе 5", "monitor": "«Мониторинг» на этапе 6",
+    "results": "«Подвести итоги» на этапе 7", "docs": "«Сделать документы» на этапе 7",
+    "export": "«Обезличенная выгрузка» на этапе 7",
+}
+_COMMAND = re.compile(r"«nastavnik (\w+)[^»]*»(?!, процесс)|nastavnik (\w+) «[^»]*»(?: --form …)?")
+
+
+def desk_words(text: str) -> str:
+    """The core's hints name commands («nastavnik match»); on the desk they name the button instead."""
+    def button(m: re.Match[str]) -> str:
+        return _COMMAND_WORDS.get(m.group(1) or m.group(2), m.group(0))
+
+    return _COMMAND.sub(button, text)
+
+
+_ENV.filters["desk"] = desk_words
 
 
 def _rel(program: Any, path: Path) -> str:

@@ -21,6 +21,7 @@ def serve(folder: Path | None = None, *, browser: bool = True, port: int = 0, id
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
+    sock.listen(128)  # connections wait in the backlog until the server accepts them
     port = sock.getsockname()[1]
     state = DeskState(port=port)
     path = "/"
