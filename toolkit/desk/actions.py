@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.desk import safety
 from toolkit.desk.jobs import Action, Outcome, Progress
-from toolkit.model.program import Program
+
+if TYPE_CHECKING:  # the first page comes sooner without the model's imports
+    from toolkit.model.program import Program
 
 OUTBOX = "Книги пар — рассылка"  # the same folders the demo uses
 INBOX = "Книги пар — входящие"

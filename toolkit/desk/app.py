@@ -347,8 +347,20 @@ async def start(request: Request) -> Response:
     recent = []
     for folder in state.recent():
         exists = folder.is_dir()
-        recent.append({"id": program_id(folder), "name": folder.name, "where": str(folder.parent), "exists": exists})
+        recent.append({"id": program_id(folder), "name": folder.name, "where": _where(state, folder.parent),
+                       "exists": exists})
     return page(request, "start.html", title="Пульт куратора", recent=recent)
+
+
+def _where(state: DeskState, folder: Path) -> str:
+    """«Домашняя папка › Школа» rather than a full path, when the folder is inside a place of the browser."""
+    for label, root in state.roots:
+        try:
+            rel = folder.resolve().relative_to(root.resolve())
+        except (ValueError, OSError):
+            continue
+        return " › ".join([label, *rel.parts])
+    return str(folder)
 
 
 def _browse(state: DeskState, root_text: str, rel: str) -> tuple[int, Path, Path, str]:
@@ -477,7 +489,8 @@ async def problems_page(request: Request) -> Response:
             known[path.name] = _rel(program, path)
     return page(request, "problems.html", title=f"Проблемы — {program.root.name}", pid=pid, program=program,
                 rows=rows, books=books, book=book, known=known, signature=_signature(program),
-                errors=len(report.errors), warnings=len(report.warnings), open_elsewhere=_open_elsewhere(program))
+                errors=len(report.errors), warnings=len(report.warnings), open_elsewhere=_open_elsewhere(program),
+                flash=request.query_params.get("msg"))
 
 
 async def signature(request: Request) -> Response:
@@ -499,7 +512,8 @@ async def documents_page(request: Request) -> Response:
         if (program.root / name).exists():
             listed.append({"folder": "", "name": name, "rel": name, "size": (program.root / name).stat().st_size})
     return page(request, "documents.html", title=f"Документы — {program.root.name}", pid=pid, program=program,
-                listed=listed, kinds=_kinds(), job=request.app.state.desk.jobs.running(pid))
+                listed=listed, kinds=_kinds(), job=request.app.state.desk.jobs.running(pid),
+                flash=request.query_params.get("msg"))
 
 
 def _monitoring(program: Any, day: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:

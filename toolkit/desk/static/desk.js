@@ -31,6 +31,15 @@
     });
   });
 
+  // A chosen file is named beside its button (the browser's own words may be in English).
+  document.querySelectorAll("input.file").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var names = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      var shown = input.parentNode.querySelector(".chosen");
+      if (shown) { shown.textContent = names.length ? names.join(", ") : "файл не выбран"; }
+    });
+  });
+
   // Problems page: re-check by itself when a book is saved (its mtime changes).
   var watch = document.getElementById("watch");
   if (watch) {
