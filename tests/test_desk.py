@@ -606,3 +606,68 @@ def test_shortcut_option_of_the_command(tmp_path: Path) -> None:
 
 
 __all__ = ["BASE"]
+
+
+# ---------------------------------------------------------------------------- mail merge for admin staff
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "doc_templates"
+
+
+def test_merge_preflight_preview_and_all_documents(desk: Desk, home: Path, tmp_path: Path) -> None:
+    import docx
+
+    template = (TEMPLATES / "благодарственное_письмо.docx").read_bytes()
+    table = (TEMPLATES / "пример_данных_для_писем.xlsx").read_bytes()
+    response = desk.client.post("/merge/new", data={"csrf": desk.csrf}, files=[
+        ("template", ("письмо.docx", template, "application/octet-stream")),
+        ("table", ("../данные.xlsx", table, "application/octet-stream"))])
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert "Ошибок нет" in text and "Первый документ" in text and "выражает" in text.lower()
+    session = str(response.url).rsplit("/", 1)[1]
+    folder = home / "Наставник — слияние" / __import__("urllib.parse").parse.unquote(session)
+    assert (folder / "письмо.docx").exists() and (folder / "данные.xlsx").exists()
+    recipients = int(re.search(r'id="recipients">(\d+)<', response.text).group(1))  # type: ignore[union-attr]
+    response = desk.client.post(f"/merge/{session}/run", data={"csrf": desk.csrf})
+    text = text_of(response.text)
+    assert f"Готово: документов {recipients}." in text
+    made = sorted((folder / "Готово").glob("*.docx"))
+    assert len(made) == recipients
+    body = "\n".join(p.text for p in docx.Document(str(made[0])).paragraphs)
+    assert "{{" not in body and body.strip()
+    download = desk.client.get(f"/merge/{session}/file", params={"name": f"Готово/{made[0].name}"})
+    assert download.content == made[0].read_bytes()
+    for name in ("../письмо.docx", "/etc/passwd", "Готово/../../x"):
+        assert desk.client.get(f"/merge/{session}/file", params={"name": name}).status_code in (400, 404)
+    assert desk.client.get("/merge/..%2F..").status_code in (400, 404)
+    # no CSRF token, nothing made
+    assert desk.client.post(f"/merge/{session}/run", data={}).status_code == 403
+
+
+def test_merge_with_bad_rows_lists_them_and_makes_nothing(desk: Desk, home: Path, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ФИО", "Пол", "Дата"])
+    sheet.append(["Иванов Иван Иванович", "м", "не дата"])
+    sheet.append(["", "ж", dt.date(2026, 5, 25)])
+    table = tmp_path / "люди.xlsx"
+    book.save(table)
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("{{ ФИО|дательный }} — {{ Дата|дата }}, {{ Должность }}")
+    template = tmp_path / "шаблон.docx"
+    document.save(str(template))
+    response = desk.client.post("/merge/new", data={"csrf": desk.csrf}, files=[
+        ("template", ("шаблон.docx", template.read_bytes(), "application/octet-stream")),
+        ("table", ("люди.xlsx", table.read_bytes(), "application/octet-stream"))])
+    text = text_of(response.text)
+    assert "Документы не будут созданы" in text
+    assert "Должность" in text  # a field with no column
+    assert "не дата" in text and "C2" in text  # a bad date, at its cell
+    assert "Сделать все документы" not in text
+    session = str(response.url).rsplit("/", 1)[1]
+    response = desk.client.post(f"/merge/{session}/run", data={"csrf": desk.csrf})
+    assert "Документы не созданы" in text_of(response.text)
+    folder = next((home / "Наставник — слияние").iterdir())
+    assert not (folder / "Готово").exists() or not any((folder / "Готово").iterdir())

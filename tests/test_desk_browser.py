@@ -338,3 +338,70 @@ def test_two_clicks_start_one_job_and_the_lock_refusal_is_a_sentence(served: Ser
     click_button(browser, "Повторить")
     assert "ФИО, контактов и ответов анкет в ней нет" in job_result(browser)
     assert len(served.state.jobs.jobs) == 2
+
+
+def test_teacher_form_in_the_browser(served: Served, browser: Any, home: Path, tmp_path: Path) -> None:
+    """The teachers' form after its pairs worked (made by the core as in the demo): the road, attention, results,
+    one kind of document."""
+    from selenium.webdriver.support.ui import Select
+
+    from toolkit.demo.build import build_teacher, run_pairing_demo, run_work_demo
+    from toolkit.demo.work import DEMO_DAY
+
+    demo = home / "Педагоги 2026"
+    program = build_teacher(demo)
+    run_pairing_demo(program)
+    run_work_demo(program)
+    browser.get(served.url)
+    click_link(browser, "Открыть папку программы")
+    click_link(browser, "Педагоги 2026")
+    click_button(browser, "Открыть эту программу")
+    wait_for(browser, lambda d: "Педагог – педагог" in text(d))
+    program_url = browser.current_url
+    assert browser.find_element("css selector", "li.stage.next").get_attribute("id") == "stage-6"  # meetings go on
+    click_link(browser, "Внимание и мониторинг")
+    day = browser.find_element("id", "day")
+    browser.execute_script("arguments[0].value = arguments[1]", day, DEMO_DAY.isoformat())
+    click_button(browser, "Показать")
+    wait_for(browser, lambda d: DEMO_DAY.isoformat() in d.current_url)
+    attention = browser.find_element("xpath", "//h2[.='Пары и группы, которым нужно внимание']/following::table[1]")
+    assert "П-" in attention.text
+    browser.get(program_url)
+    set_date(browser, "results", "date", DEMO_DAY)
+    click_button(browser, "Подвести итоги", "results")
+    assert "Готово." in job_result(browser)
+    assert (demo / "06_Итоги.xlsx").exists()
+    browser.get(program_url)
+    Select(browser.find_element("id", "docs-kind")).select_by_visible_text("Приказ о закреплении пар")
+    click_button(browser, "Сделать документы", "docs")
+    result = job_result(browser)
+    assert "Приказ о закреплении пар: файлов 1" in result
+    assert any(li.text.startswith("Приказ") for li in browser.find_elements("css selector", "ul.files li"))
+
+
+def test_mail_merge_in_the_browser(served: Served, browser: Any, tmp_path: Path, downloads: Path) -> None:
+    templates = Path(__file__).resolve().parent.parent / "doc_templates"
+    browser.get(served.url)
+    click_link(browser, "Слияние: шаблон Word + таблица")
+    browser.find_element("id", "merge-template").send_keys(str(templates / "грамота.docx"))
+    browser.find_element("id", "merge-table").send_keys(str(templates / "пример_данных_для_писем.xlsx"))
+    assert "грамота.docx" in browser.find_element("xpath", "//label[@for='merge-template']/following::span[1]").text
+    click_button(browser, "Проверить")
+    wait_for(browser, lambda d: d.find_elements("id", "verdict"))
+    assert "можно делать документы" in browser.find_element("id", "verdict").text
+    preview = browser.find_element("id", "preview").text
+    assert "ГРАМОТА" in preview.upper()
+    recipients = int(browser.find_element("id", "recipients").text)
+    browser.find_element("xpath", "//input[@name='single']").click()
+    click_button(browser, "Сделать все документы", "merge")
+    result = job_result(browser)
+    assert f"Готово: документов {recipients} в одном файле." in result
+    link = browser.find_element("xpath", "//ul[@class='files']//a[normalize-space()='Скачать']")
+    name = link.find_element("xpath", "..").text.split(" Открыть")[0].strip()
+    link.click()
+    target = downloads / name
+    wait_for(browser, lambda d: target.exists() and target.stat().st_size > 0, 30)
+    import docx
+
+    body = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+    assert body.upper().count("ГРАМОТА") >= recipients

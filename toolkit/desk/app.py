@@ -237,10 +237,10 @@ def _fmt_size(n: int) -> str:
 _ENV.filters["size"] = _fmt_size
 
 
-def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def page(request: Request, page_template: str, /, status_code: int = 200, **context: Any) -> HTMLResponse:
     state: DeskState = request.app.state.desk
     context.setdefault("nav", True)
-    html = _ENV.get_template(template).render(csrf=state.csrf, request=request, **context)
+    html = _ENV.get_template(page_template).render(csrf=state.csrf, request=request, **context)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -650,7 +650,7 @@ async def job_page(request: Request) -> Response:
             if rel and path.exists():
                 files.append({"name": path.name, "rel": rel, "folder": "/".join(rel.split("/")[:-1])})
     return page(request, "job.html", title=job.title[0].upper() + job.title[1:], pid=pid, job=job, files=files,
-                program=program, retry=_retry_fields(job))
+                program=program, retry=_retry_fields(job), base=f"/p/{pid}")
 
 
 def _retry_fields(job: Job) -> dict[str, str]:
@@ -781,6 +781,9 @@ def create_app(state: DeskState) -> ASGIApp:
         Route("/p/{pid}/job/{jid}/state", _safe(job_state)),
         Mount("/static", StaticFiles(directory=static), name="static"),
     ]
+    from toolkit.desk import merge_pages
+
+    routes[-1:-1] = merge_pages.routes(_safe)
     app = Starlette(routes=routes, exception_handlers={
         HTTPException: http_error, NastavnikError: domain_error, Exception: internal_error}, debug=False)
     app.state.desk = state
