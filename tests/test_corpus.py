@@ -41,12 +41,7 @@ CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 CHILD_MEMORY = 8 << 30  # bytes of address space of a child process
 
 
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("корпус") / "Корпус Наставника"
-    built = make_corpus.build(root, libreoffice=LIBREOFFICE)
-    assert [c.id for c in built] == [c.id for c in CASES]
-    return root
+# the ``corpus`` fixture (built once per session, shared with the desk's corpus test) is in conftest.py
 
 
 def test_corpus_is_large_enough() -> None:

@@ -73,12 +73,12 @@ def test_the_secret_in_the_url_becomes_a_strict_httponly_cookie_and_leaves_the_a
     assert response.status_code == 303
     assert response.headers["location"] == "/folders?root=0"  # the secret does not stay in the address bar
     cookie = response.headers["set-cookie"]
-    assert f"nastavnik_desk={fresh.state.token}" in cookie
+    assert f"nastavnik_desk_{PORT}={fresh.state.token}" in cookie
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
     assert fresh.client.get("/folders?root=0").status_code == 200
     # another launch has another secret: the old cookie is refused
     other = Desk(home, tmp_path / "desk.json", cookie=False)
-    other.client.cookies.set("nastavnik_desk", fresh.state.token)
+    other.client.cookies.set(f"nastavnik_desk_{PORT}", fresh.state.token)
     assert other.client.get("/").status_code == 403
 
 
@@ -375,7 +375,7 @@ def test_problems_table_filter_and_recheck_when_a_book_is_saved(desk: Desk, home
     response = desk.client.post(f"/p/{pid}/upload/forms", data={"csrf": desk.csrf},
                                 files=[("files", ("Ответы (1).csv", export.read_bytes(), "text/csv"))])
     text = text_of(response.text)
-    assert "добавлено наставники — 1, наставляемые — 1" in text
+    assert "Добавлено: наставники — 1, наставляемые — 1" in text
     assert (folder / actions.FORMS_INBOX / "Ответы (1).csv").exists()
     page = desk.client.get(f"/p/{pid}/problems")
     text = text_of(page.text)
@@ -413,7 +413,7 @@ def test_a_refused_write_of_a_book_open_elsewhere_is_a_sentence_with_retry(desk:
     (folder / "~$02_Заявки.xlsx").unlink()
     job = next(iter(desk.state.jobs.jobs.values()))
     response = desk.post(f"/p/{pid}/retry", {"action": job.action_key, **job.fields})
-    assert "добавлено наставники — 1" in text_of(response.text)  # type: ignore[attr-defined]
+    assert "Добавлено: наставники — 1" in text_of(response.text)  # type: ignore[attr-defined]
     assert len(Program.open(folder).load(Report()).participants) == 2
 
 
@@ -671,3 +671,54 @@ def test_merge_with_bad_rows_lists_them_and_makes_nothing(desk: Desk, home: Path
     assert "Документы не созданы" in text_of(response.text)
     folder = next((home / "Наставник — слияние").iterdir())
     assert not (folder / "Готово").exists() or not any((folder / "Готово").iterdir())
+
+
+def test_long_work_shows_its_progress(home: Path, tmp_path: Path, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = Desk(home, tmp_path / "desk.json")
+    desk.state.sync_jobs = False
+    pid = _pid(desk, demo)
+    step, release = threading.Event(), threading.Event()
+
+    def long(program: Program, fields: dict[str, str]) -> object:
+        def run(progress: object) -> Outcome:
+            progress("Заполнение", 40, 250)  # type: ignore[operator]
+            step.set()
+            release.wait(10)
+            return Outcome(["Готово: документов 250."])
+        return run
+
+    monkeypatch.setitem(actions.ACTIONS, "docs", ("документы", long))
+    page = desk.post(f"/p/{pid}/run/docs", {"kind": "all"})
+    job_url = str(page.url)  # type: ignore[attr-defined]
+    assert step.wait(10)
+    state = desk.client.get(job_url + "/state").json()
+    assert state == {"state": "running", "stage": "Заполнение", "done": 40, "total": 250}
+    html = desk.client.get(job_url).text
+    assert 'max="250" value="40"' in html and "Заполнение" in text_of(html)
+    assert '<noscript><meta http-equiv="refresh" content="1"></noscript>' in html  # follows the job without JS
+    release.set()
+    for _ in range(100):
+        if desk.client.get(job_url + "/state").json()["state"] != "running":
+            break
+        time.sleep(0.05)
+    assert "Готово: документов 250." in text_of(desk.client.get(job_url).text)
+
+
+def test_ctrl_c_stops_the_server_with_a_sentence(tmp_path: Path) -> None:
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "toolkit.cli", "пульт", "--no-browser"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ, NASTAVNIK_DESK_CONFIG=str(tmp_path / "desk.json")))
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    assert process.stdout.readline().startswith("Пульт куратора запущен.")
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError):  # serving (403 without the cookie)
+        urllib.request.urlopen(url.split("?")[0], timeout=20)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Пульт выключен." in out and "Traceback" not in err

@@ -203,7 +203,7 @@ def test_student_cycle_in_the_browser(served: Served, browser: Any, home: Path, 
     browser.find_element("id", "forms-file").send_keys(str(export))
     click_button(browser, "Загрузить заявки", "import")
     result = job_result(browser)
-    assert "добавлено наставники — 1, наставляемые — 1" in result
+    assert "Добавлено: наставники — 1, наставляемые — 1" in result
     browser.get(served.base + browser.current_url.split(served.base)[1].split("/job/")[0])
     assert "В книгах есть ошибки" in text(browser)
     screenshot(browser, "desk-program-problems.png", tmp_path)

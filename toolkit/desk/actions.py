@@ -79,7 +79,7 @@ def make_import(program: Program, fields: dict[str, str]) -> Action:
             result = import_export(program, path, role, report)
             out.problems += list(report)
             out.lines.append(
-                f"«{path.name}»: добавлено {profile.roles_plural['mentor'].lower()} — {result.added['mentor']}, "
+                f"«{path.name}». Добавлено: {profile.roles_plural['mentor'].lower()} — {result.added['mentor']}, "
                 f"{profile.roles_plural['mentee'].lower()} — {result.added['mentee']}; пропущено повторов: "
                 f"{result.skipped}.")
             if result.unmapped:

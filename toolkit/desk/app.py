@@ -36,17 +36,18 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from toolkit.base.files import MAX_INPUT_BYTES
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.desk import actions, safety
 from toolkit.desk.jobs import Busy, Job, Jobs
 
 log = logging.getLogger("toolkit.desk")
 
-COOKIE = "nastavnik_desk"
+COOKIE = "nastavnik_desk_{port}"  # one per launch port: two desks at once do not overwrite each other's
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 MAX_UPLOAD_FILES = 500  # returned pair books at once
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one file: the command line's limit (toolkit.base.files.MAX_INPUT_BYTES)
+MAX_UPLOAD_BYTES = MAX_INPUT_BYTES  # one file: the command line's limit
 MAX_REQUEST_BYTES = 1024 * 1024 * 1024  # one upload request, all files together
 MAX_RECENT = 12
 FORMS_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".txt")
@@ -164,14 +165,14 @@ class Guard:
                 rest = {k: v for k, v in query.items() if k != "t"}
                 location = scope["path"] + ("?" + urlencode(rest) if rest else "")
                 response = RedirectResponse(quote(location, safe="/?=&%"), status_code=303)
-                response.set_cookie(COOKIE, state.token, httponly=True, samesite="strict", path="/")
+                response.set_cookie(COOKIE.format(port=state.port), state.token, httponly=True, samesite="strict", path="/")
                 _secure(response)
                 await response(scope, receive, send)
                 return
             await _plain(403, "Ссылка устарела: пульт запущен заново. Откройте его ярлыком «Наставник».",
                          scope, receive, send)
             return
-        if not secrets.compare_digest(cookies.get(COOKIE, "").encode(), state.token.encode()):
+        if not secrets.compare_digest(cookies.get(COOKIE.format(port=state.port), "").encode(), state.token.encode()):
             await _plain(403, "Доступ запрещён: откройте пульт ярлыком «Наставник» или по ссылке, которую "
                          "показала программа при запуске.", scope, receive, send)
             return
@@ -326,6 +327,9 @@ def desk_words(text: str) -> str:
     def button(m: re.Match[str]) -> str:
         return _COMMAND_WORDS.get(m.group(1) or m.group(2), m.group(0))
 
+    text = text.replace("--role наставник / --role наставляемый", "выбор «Чьи это заявки» при загрузке")
+    text = text.replace("--role наставник или --role наставляемый", "в поле «Чьи это заявки» выберите наставников "
+                        "или наставляемых")
     return _COMMAND.sub(button, text)
 
 
@@ -590,8 +594,8 @@ async def upload(request: Request) -> Response:
                 raise NastavnikError(f"«{_shown(item.filename)}» — не {'выгрузка формы' if kind == 'forms' else 'книга'}"
                                      f": подходят файлы {', '.join(allowed)}.")
             if (item.size or 0) > MAX_UPLOAD_BYTES:
-                raise NastavnikError(f"«{_shown(item.filename)}» больше 50 МБ: это не похоже на "
-                                     f"{'выгрузку формы' if kind == 'forms' else 'книгу пары'}, файл не принят.")
+                raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): это не похоже "
+                                     f"на {'выгрузку формы' if kind == 'forms' else 'книгу пары'}, файл не принят.")
         saved = [await _save(inbox, item) for item in uploads]
     except NastavnikError as exc:
         await form.close()
@@ -632,7 +636,7 @@ async def _save(inbox: Path, item: UploadFile) -> Path:
             if written > MAX_UPLOAD_BYTES:
                 handle.close()
                 target.unlink(missing_ok=True)
-                raise NastavnikError(f"«{original}» больше 50 МБ: файл не принят.")
+                raise NastavnikError(f"Файл «{original}» слишком большой (больше 50 МБ): файл не принят.")
             handle.write(chunk)
     return target
 

@@ -8,6 +8,7 @@ uploaded, the preview, the finished documents in «Готово»); the browser 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from toolkit.desk.jobs import Busy, Outcome, Progress
 
 WORKSPACE = "Наставник — слияние"
 PREVIEW = "Предпросмотр"
+PROBLEMS = "проблемы.json"
 DONE = "Готово"
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".csv")
 
@@ -75,6 +77,10 @@ def _preview(plan: Any, folder: Path) -> list[str]:
     first.data.blank = set()
     result = run_merge(first, folder / PREVIEW)
     if result.report.errors or not result.documents:
+        # errors that show only when a document is made (the template's code): kept for the page to show
+        (folder / PREVIEW).mkdir(exist_ok=True)
+        (folder / PREVIEW / PROBLEMS).write_text(json.dumps([p.as_dict() for p in result.report], ensure_ascii=False),
+                                                 encoding="utf-8")
         return []
     document = docx.Document(str(result.documents[0]))
     lines = [p.text for p in document.paragraphs if p.text.strip()]
@@ -107,7 +113,7 @@ async def merge_upload(request: Request) -> Response:
 
         for item in (template, table):
             if (item.size or 0) > desk_app.MAX_UPLOAD_BYTES:
-                raise NastavnikError(f"«{_shown(item.filename)}» больше 50 МБ: файл не принят.")
+                raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): файл не принят.")
         root = workspace(state)
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
         sid, n = stamp, 1
@@ -143,9 +149,19 @@ async def merge_session(request: Request) -> Response:
     except NastavnikError as exc:
         error = exc.message
     template, table = _inputs(folder)
+    problems = list(plan.report) if plan else []
+    blocked = bool(plan and plan.report.errors)
+    try:
+        from toolkit.base.problems import Problem
+
+        made_problems = [Problem(**p) for p in json.loads((folder / PREVIEW / PROBLEMS).read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        made_problems = []
+    problems += made_problems
+    blocked = blocked or any(p.severity == "error" for p in made_problems)
     preview: list[str] = []
     made = folder / PREVIEW
-    if plan is not None and not plan.report.errors and made.is_dir():
+    if plan is not None and not blocked and made.is_dir():
         import docx
 
         for path in sorted(made.glob("*.docx"))[:1]:
@@ -157,7 +173,7 @@ async def merge_session(request: Request) -> Response:
                 recipients=len(plan.data.records()) if plan else 0, columns=plan.data.columns if plan else [],
                 name_column=plan.name_column if plan else None,
                 done=[{"name": p.name, "rel": f"{DONE}/{p.name}", "size": p.stat().st_size} for p in done],
-                problems=list(plan.report) if plan else [])
+                problems=problems, blocked=blocked)
 
 
 async def merge_run(request: Request) -> Response:

@@ -19,7 +19,6 @@ def serve(folder: Path | None = None, *, browser: bool = True, port: int = 0, id
     from toolkit.desk.app import DeskState, create_app, program_id
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     sock.listen(128)  # connections wait in the backlog until the server accepts them
     port = sock.getsockname()[1]
@@ -34,24 +33,24 @@ def serve(folder: Path | None = None, *, browser: bool = True, port: int = 0, id
     url = f"http://127.0.0.1:{port}{path}?t={state.token}"
     print(url, flush=True)
     print("Пульт куратора запущен. Не закрывайте это окно, пока работаете; выключить — Ctrl+C.", flush=True)
-    # The server's log: no request lines (paths name people's files), warnings only.
-    config = uvicorn.Config(create_app(state), log_level="warning", access_log=False, lifespan="off",
-                            server_header=False, date_header=False)
-    server = uvicorn.Server(config)
-
-    def watch() -> None:
-        while not server.should_exit:
-            time.sleep(1.0)
-            if time.monotonic() - state.last_seen > idle and state.jobs.running_any() is None:
-                print("Страница пульта давно закрыта: пульт выключается.", flush=True)
-                server.should_exit = True
-
-    threading.Thread(target=watch, daemon=True).start()
-    if browser:
-        threading.Timer(0.2, webbrowser.open, args=(url,)).start()
     try:
+        # The server's log: no request lines (paths name people's files), warnings only.
+        config = uvicorn.Config(create_app(state), log_level="warning", access_log=False, lifespan="off",
+                                server_header=False, date_header=False)
+        server = uvicorn.Server(config)
+
+        def watch() -> None:
+            while not server.should_exit:
+                time.sleep(1.0)
+                if time.monotonic() - state.last_seen > idle and state.jobs.running_any() is None:
+                    print("Страница пульта давно закрыта: пульт выключается.", flush=True)
+                    server.should_exit = True
+
+        threading.Thread(target=watch, daemon=True).start()
+        if browser:
+            threading.Timer(0.2, webbrowser.open, args=(url,)).start()
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # pragma: no cover - uvicorn handles SIGINT itself
+    except KeyboardInterrupt:  # Ctrl+C before the server took the signal over, or re-raised after it stopped
         pass
     finally:
         sock.close()
