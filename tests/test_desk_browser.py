@@ -405,3 +405,48 @@ def test_mail_merge_in_the_browser(served: Served, browser: Any, tmp_path: Path,
 
     body = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
     assert body.upper().count("ГРАМОТА") >= recipients
+
+
+def test_keyboard_alone_and_a_dropped_file(served: Served, browser: Any, home: Path, tmp_path: Path) -> None:
+    """Tab and Enter reach «Создать программу» and create one; a forms export dropped on its area is loaded."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(served.url)
+
+    def tab_to(label: str) -> None:
+        for _ in range(80):
+            ActionChains(browser).send_keys(Keys.TAB).perform()
+            active = browser.switch_to.active_element
+            if active.text.strip() == label or active.get_attribute("id") == label:
+                return
+        raise AssertionError(f"«{label}» не достигается клавишей Tab")
+
+    tab_to("Создать программу")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for(browser, lambda d: "Выбор папки" in text(d))
+    tab_to("Школа")
+    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    wait_for(browser, lambda d: "Школа" in d.find_element("css selector", "p.path").text)
+    field = browser.find_element("id", "name")
+    field.click()
+    field.send_keys(Keys.END, "клавиатурой")
+    field.send_keys(Keys.ENTER)  # Enter in the field sends the form
+    wait_for(browser, lambda d: "Мотивационная встреча" in text(d))
+    assert (home / "Школа" / "Наставничество клавиатурой" / "02_Заявки.xlsx").exists()
+    # the file chooser is reachable by Tab too (its label is the visible button)
+    tab_to("forms-file")
+    label = browser.find_element("xpath", "//label[@for='forms-file']")
+    assert label.text == "Выбрать файл выгрузки…" and label.is_displayed()
+    # drag and drop: the file lands in the form's field and the form is sent
+    content = forms_export(tmp_path / "ответы.csv").read_text(encoding="utf-8")
+    browser.execute_script("""
+        const form = document.querySelector("form[data-action='import']");
+        const data = new DataTransfer();
+        data.items.add(new File([arguments[0]], "Ответы (перетащено).csv", {type: "text/csv"}));
+        form.dispatchEvent(new DragEvent("dragover", {dataTransfer: data, bubbles: true, cancelable: true}));
+        form.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+    """, content)
+    assert "Добавлено: наставники — 1, наставляемые — 1" in job_result(browser)
+    assert (home / "Школа" / "Наставничество клавиатурой" / "Выгрузки форм — входящие" /
+            "Ответы (перетащено).csv").read_text(encoding="utf-8") == content

@@ -520,21 +520,22 @@ async def documents_page(request: Request) -> Response:
                 flash=request.query_params.get("msg"))
 
 
-def _monitoring(program: Any, day: Any) -> tuple[Any, list[Any], list[Any], list[Any]]:
+def _monitoring(program: Any, day: Any) -> tuple[Any, list[Any], list[Any], list[Any], list[Any], list[Any]]:
     from toolkit.base.messages import FATAL_CODES
     from toolkit.stages.status import compute_status
 
     report = Report()
     data = program.load(report)
     if [p for p in report if p.code in FATAL_CODES and p.file.startswith("02_Заявки")]:
-        return None, [], [], []
+        return None, [], [], [], [], []
     status = compute_status(data, day)
     if "pairs" not in data.books:
-        return status, [], [], []
+        return status, [], [], [], [], []
     from toolkit.stages.monitor import build_monitor
 
-    monitor = build_monitor(data, day)
-    return status, list(monitor.totals), list(monitor.months), list(monitor.by_state)
+    monitor = build_monitor(data, day)  # the same numbers as «Мониторинг.xlsx» and its charts
+    return (status, list(monitor.totals), list(monitor.months), list(monitor.by_state), list(monitor.scores),
+            list(monitor.competencies))
 
 
 async def attention_page(request: Request) -> Response:
@@ -542,11 +543,12 @@ async def attention_page(request: Request) -> Response:
 
     pid, program = _program(request)
     day = actions.parse_day(request.query_params.get("date"), "День") or dt.date.today()
-    status, totals, months, by_state = await run_in_threadpool(_monitoring, program, day)
+    status, totals, months, by_state, scores, competencies = await run_in_threadpool(_monitoring, program, day)
     peak = max((m[1] for m in months), default=0) or 1
     return page(request, "attention.html", title=f"Внимание и мониторинг — {program.root.name}", pid=pid,
                 program=program, status=status, totals=totals, months=months, by_state=by_state, peak=peak,
-                day=day)
+                day=day, scores=scores, competencies=competencies,
+                names={s.id: s.name for s in status.participants} if status else {})
 
 
 # ---------------------------------------------------------------------------- actions
