@@ -191,6 +191,9 @@ def test_the_folder_browser_stays_in_home(desk: Desk, demo: Path, outside: Path,
     for rel, program_name in ((name, "П"), ("", name), ("", "NUL"), ("", "a/b")):
         response = desk.post("/create", {"root": "0", "rel": rel, "name": program_name, "form": "student"})
         assert response.status_code in (400, 404)  # type: ignore[attr-defined]
+    response = desk.post("/add", {"root": "0", "rel": name})  # «open this program» with a folder out of home
+    assert response.status_code in (400, 404)  # type: ignore[attr-defined]
+    assert desk.state.recent() == []
     assert not (outside.parent / "П").exists()
     assert not any(p.name == "П" for p in outside.parent.rglob("П"))
 
