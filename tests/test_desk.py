@@ -19,6 +19,7 @@ from toolkit.base.problems import Report
 from toolkit.demo.build import build_student
 from toolkit.desk import actions
 from toolkit.desk import app as desk_app
+from toolkit.desk import web as desk_web
 from toolkit.desk.jobs import Outcome
 from toolkit.model.program import Program
 
@@ -241,7 +242,7 @@ def test_oversized_upload_is_refused_and_leaves_nothing(desk: Desk, demo: Path,
     assert response.status_code == 400
     assert "больше 50 МБ" in text_of(response.text)
     assert not any((demo / actions.INBOX).glob("*")) if (demo / actions.INBOX).exists() else True
-    monkeypatch.setattr(desk_app, "MAX_REQUEST_BYTES", 2000)
+    monkeypatch.setattr(desk_web, "MAX_REQUEST_BYTES", 2000)
     response = desk.client.post(f"/p/{pid}/upload/pairs", data={"csrf": desk.csrf},
                                 files=[("files", ("большая.xlsx", b"x" * 5000, "application/octet-stream"))])
     assert response.status_code == 413
@@ -557,7 +558,7 @@ def test_linux_launcher_runs_the_desk_by_its_exec_line(tmp_path: Path, demo: Pat
 
     from toolkit.desk.shortcut import make_shortcut
 
-    desktop = tmp_path / "Рабочий стол"
+    desktop = tmp_path / "Desktop"  # «Рабочий стол» is what another test looks for as an escaped name
     path = make_shortcut(demo, desktop, windows=False)
     assert path.name == "Наставник.desktop" and os.access(path, os.X_OK)
     entry = dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if "=" in line)

@@ -335,7 +335,9 @@ def test_two_clicks_start_one_job_and_the_lock_refusal_is_a_sentence(served: Ser
     finally:
         holder.kill()
         holder.communicate()
+    refused = browser.current_url
     click_button(browser, "Повторить")
+    wait_for(browser, lambda d: d.current_url != refused)
     assert "ФИО, контактов и ответов анкет в ней нет" in job_result(browser)
     assert len(served.state.jobs.jobs) == 2
 

@@ -20,8 +20,8 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from toolkit.base.problems import NastavnikError
 from toolkit.desk import safety
-from toolkit.desk.app import DeskState, _save, _shown, form_of, page
 from toolkit.desk.jobs import Busy, Outcome, Progress
+from toolkit.desk.web import _save, _shown, form_of, page
 
 WORKSPACE = "Наставник — слияние"
 PREVIEW = "Предпросмотр"
@@ -30,12 +30,12 @@ DONE = "Готово"
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".csv")
 
 
-def workspace(state: DeskState) -> Path:
+def workspace(state: Any) -> Path:
     return state.roots[0][1] / WORKSPACE
 
 
 def _session(request: Request) -> tuple[str, Path]:
-    state: DeskState = request.app.state.desk
+    state = request.app.state.desk
     sid = request.path_params["sid"]
     folder = safety.inside(workspace(state), safety.check_part(sid))
     if not folder.is_dir():
@@ -95,7 +95,7 @@ async def merge_start(request: Request) -> Response:
 
 
 async def merge_upload(request: Request) -> Response:
-    state: DeskState = request.app.state.desk
+    state = request.app.state.desk
     form = await form_of(request, files=True)
     template = form.get("template")
     table = form.get("table")
@@ -109,10 +109,10 @@ async def merge_upload(request: Request) -> Response:
                                  "«Документ Word (.docx)».")
         if Path(table.filename).suffix.lower() not in TABLE_SUFFIXES:
             raise NastavnikError(f"«{_shown(table.filename)}» — не таблица: подходят .xlsx, .ods, .xls и .csv.")
-        from toolkit.desk import app as desk_app
+        from toolkit.desk import web
 
         for item in (template, table):
-            if (item.size or 0) > desk_app.MAX_UPLOAD_BYTES:
+            if (item.size or 0) > web.MAX_UPLOAD_BYTES:
                 raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): файл не принят.")
         root = workspace(state)
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
@@ -177,7 +177,7 @@ async def merge_session(request: Request) -> Response:
 
 
 async def merge_run(request: Request) -> Response:
-    state: DeskState = request.app.state.desk
+    state = request.app.state.desk
     form = await form_of(request)
     sid, folder = _session(request)
     single = form.get("single") in ("1", "on")
@@ -215,7 +215,7 @@ async def merge_run(request: Request) -> Response:
 
 
 async def merge_job(request: Request) -> Response:
-    state: DeskState = request.app.state.desk
+    state = request.app.state.desk
     sid, folder = _session(request)
     job = state.jobs.get(request.path_params["jid"])
     if job is None or job.program != f"merge-{sid}":
@@ -235,7 +235,7 @@ async def merge_job(request: Request) -> Response:
 async def merge_job_state(request: Request) -> Response:
     from starlette.responses import JSONResponse
 
-    state: DeskState = request.app.state.desk
+    state = request.app.state.desk
     sid, _folder = _session(request)
     job = state.jobs.get(request.path_params["jid"])
     if job is None or job.program != f"merge-{sid}":
@@ -252,7 +252,7 @@ async def merge_file(request: Request) -> Response:
 
 
 async def merge_open(request: Request) -> Response:
-    state: DeskState = request.app.state.desk
+    state = request.app.state.desk
     form = await form_of(request)
     sid, folder = _session(request)
     name = str(form.get("name", ""))
