@@ -51,9 +51,13 @@ def test_main_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert f"  {command} " in out
 
 
-def test_readme_opens_with_the_two_setup_commands() -> None:
+def test_readme_opens_with_the_curators_way_in_then_the_two_setup_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split("```bash", 1)[1].split("```", 1)[0].strip().splitlines()
+    curator, engineers = readme.index("## Куратору: пульт в браузере"), readme.index("## Инженерам")
+    assert curator < engineers and readme.index("```bash") > curator
+    way_in = readme[curator:engineers]
+    assert "nastavnik пульт --shortcut" in way_in and "двойной щелчок" in way_in.lower()
+    block = readme[engineers:].split("```bash", 1)[1].split("```", 1)[0].strip().splitlines()
     assert block[0] == 'python3 -m pip install -e ".[test]" && nastavnik demo Наставник-пример'
     assert block[1] == "bash scripts/check.sh"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -15,27 +15,21 @@ unless ``NASTAVNIK_SKIP_LIBREOFFICE=1``, which leaves those cases out.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import build_cache
 import pytest
+from conftest import Corpus, load_make_corpus
 
 from toolkit.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "corpus" / "make_corpus.py")
-assert _spec is not None and _spec.loader is not None
-make_corpus: Any = importlib.util.module_from_spec(_spec)
-sys.modules["make_corpus"] = make_corpus
-_spec.loader.exec_module(make_corpus)
+make_corpus: Any = load_make_corpus()
 
 LIBREOFFICE = os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") != "1"
 CASES = make_corpus.cases(LIBREOFFICE)
@@ -43,51 +37,6 @@ CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 CHILD_MEMORY = 8 << 30  # bytes of address space of a child process
 
 
-def _soffice_identity() -> str:
-    """Which LibreOffice converts the .ods and .xls cases (another version may write other bytes)."""
-    exe = (shutil.which("soffice") or shutil.which("libreoffice")) if LIBREOFFICE else None
-    if exe is None:
-        return "без LibreOffice"
-    real = Path(exe).resolve()
-    version = real.parent / "versionrc"  # beside soffice.bin in every LibreOffice installation
-    return f"{real} {real.stat().st_mtime_ns} " + (version.read_text(errors="replace") if version.is_file() else "")
-
-
-class Corpus:
-    """The corpus as ``make_corpus.py`` builds it (``kept``) and this session's copies of its cases (``root``)."""
-
-    def __init__(self, kept: Path, root: Path) -> None:
-        self.kept, self.root = kept, root
-
-    def case(self, case_id: str) -> Path:
-        """The case's folder, copied from the build when first asked for (the command may write into it)."""
-        folder = self.root / case_id
-        if not folder.exists():
-            build_cache.copy_fresh(self.kept / case_id, folder)
-        return folder
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """The corpus; each case is copied into this session's folder when its test runs (tests write into it).
-
-    The build is kept between runs under the hash of ``make_corpus.py``, the toolkit it builds with (code,
-    specs, templates), the installed packages, Python and LibreOffice (tests/build_cache.py); the workers
-    of one pytest-xdist run share one build, and each copies only the cases it runs.
-    """
-    fresh = tmp_path_factory.mktemp("корпус")
-    key = build_cache.key_of([ROOT / "tests" / "corpus", ROOT / "toolkit", ROOT / "workbook_templates",
-                              ROOT / "doc_templates"], extra=f"libreoffice={LIBREOFFICE} {_soffice_identity()}")
-
-    def build(folder: Path) -> None:
-        built = make_corpus.build(folder, libreoffice=LIBREOFFICE)
-        assert [c.id for c in built] == [c.id for c in CASES]
-
-    kept = build_cache.cached_build("корпус", key, build, fresh / "сборка")
-    assert make_corpus.load(kept) == CASES  # the manifest of the build lists exactly the cases collected here
-    root = fresh / "Корпус Наставника"
-    root.mkdir()
-    return Corpus(kept, root)
 
 
 def test_corpus_is_large_enough() -> None:

@@ -73,7 +73,9 @@ def test_wheel_ships_templates_and_runs_from_outside_the_repo(tmp_path: Path) ->
     wheel = next(dist.glob("nastavnik-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("workbook_templates/applications.yaml", "workbook_templates/forms/student.yaml",
-                 "workbook_templates/forms/teacher.yaml", "toolkit/cli.py"):
+                 "workbook_templates/forms/teacher.yaml", "toolkit/cli.py", "toolkit/desk/templates/base.html",
+                 "toolkit/desk/templates/program.html", "toolkit/desk/static/desk.css",
+                 "toolkit/desk/static/desk.js"):
         assert name in names
 
     # A venv of its own (no --system-site-packages: that would show the base interpreter's packages) that gets
@@ -113,3 +115,23 @@ def test_wheel_ships_templates_and_runs_from_outside_the_repo(tmp_path: Path) ->
     check = subprocess.run([str(venv / "bin" / "nastavnik"), "check", "пример/педагог-педагог"], cwd=outside,
                            capture_output=True, text=True, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
+    # the desk from the wheel: its pages, CSS and JS are served with no network and no checkout
+    import http.cookiejar
+    import urllib.request
+
+    desk = subprocess.Popen([str(venv / "bin" / "nastavnik"), "пульт", "пример/ученик-ученик", "--no-browser",
+                             "--idle", "20"], cwd=outside, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=dict(env, NASTAVNIK_DESK_CONFIG=str(tmp_path / "desk.json")))
+    try:
+        assert desk.stdout is not None
+        url = desk.stdout.readline().strip()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(url, timeout=30) as response:
+            assert "Мотивационная встреча" in response.read().decode("utf-8")
+        base = url.split("/p/")[0]
+        for asset in ("/static/desk.css", "/static/desk.js"):
+            with opener.open(base + asset, timeout=30) as response:
+                assert response.status == 200 and len(response.read()) > 500
+    finally:
+        desk.terminate()
+        desk.communicate(timeout=30)

@@ -822,6 +822,36 @@ def rollup_cmd(inbox: Path, out: Path | None, previous: Path | None) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+@click.command("пульт", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="[ПАПКА]", type=click.Path(path_type=Path), required=False)
+@click.option("--no-browser", is_flag=True,
+              help="Не открывать браузер: только напечатать адрес (первая строка — полный адрес с секретом).")
+@click.option("--shortcut", is_flag=True,
+              help="Положить на рабочий стол ярлык «Наставник», который запускает пульт (и выйти).")
+@click.option("--port", type=int, default=0, hidden=True)
+@click.option("--idle", type=float, default=None, hidden=True)
+def desk_cmd(folder: Path | None, no_browser: bool, shortcut: bool, port: int, idle: float | None) -> None:
+    """Пульт куратора: вся программа в браузере на этом компьютере, без командной строки.
+
+    Открывает браузер на стартовой странице (или сразу на странице программы ПАПКА). Пульт работает,
+    пока открыта его страница (и ещё пару минут после), или до Ctrl+C. Доступен только с этого
+    компьютера и только по адресу с секретом, который выдаётся при каждом запуске.
+    """
+    if shortcut:
+        from toolkit.desk.shortcut import make_shortcut
+
+        path = make_shortcut(folder)
+        click.echo(f"Ярлык пульта: {path}")
+        return
+    from toolkit.desk.server import IDLE_SECONDS, serve
+
+    serve(folder, browser=not no_browser, port=port, idle=IDLE_SECONDS if idle is None else idle)
+
+
+cli.add_command(desk_cmd, "пульт")
+cli.add_command(desk_cmd, "desk")
+
+
 # ---------------------------------------------------------------------------- entry point
 
 
