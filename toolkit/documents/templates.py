@@ -505,14 +505,18 @@ class PreparedTemplate:
             replaced[part.name] = (_XML_DECL + self.render_part(part, context, row)).encode("utf-8")
         return replaced
 
-    def write(self, out: str | os.PathLike[str] | Any, replaced: Mapping[str, bytes]) -> None:
-        """Write the package with ``replaced`` parts; untouched parts are copied already compressed."""
+    def write(self, out: str | os.PathLike[str] | Any, replaced: Mapping[str, bytes],
+              added: Sequence[tuple[str, bytes]] = ()) -> None:
+        """Write the package with ``replaced`` parts and ``added`` new ones (stored as they are, e.g. images);
+        untouched parts are copied already compressed."""
         if self._packed is None:
             self._packed = [_PackedEntry.pack(info, data) for info, data in self.entries]
         entries = [
             _PackedEntry.pack(p.info, replaced[p.info.filename]) if p.info.filename in replaced else p
             for p in self._packed
         ]
+        for name, data in added:
+            entries.append(_PackedEntry.pack(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data))
         data = _zip_bytes(entries)
         if hasattr(out, "write"):
             out.write(data)
