@@ -160,6 +160,7 @@ class _State:
             if table:
                 self.sheet_names[sheet.key] = table.name
         self.rows["unmatched"] = []
+        self._index: dict[str, Any] | None = None
         self.formed: list[tuple[str, str, str]] = []
         self.proposed: list[tuple[str, str]] = []
 
@@ -169,37 +170,51 @@ class _State:
     def pairs(self) -> list[dict[str, Any]]:
         return self.rows["pairs"]
 
+    # The pairs sheet changes only through form() and refresh(), which forget what is derived from it: every
+    # question below is answered from indexes built once per change (hundreds of rows asked about each).
+
+    def _derived(self) -> dict[str, Any]:
+        if self._index is None:
+            active = [v for v in self.pairs if not is_ended(v) and v.get("mentor_id") and v.get("mentee_id")]
+            load: dict[str, int] = {}
+            group: dict[str, str] = {}
+            pair_of: dict[tuple[str, str], str] = {}
+            for v in active:
+                load[v["mentor_id"]] = load.get(v["mentor_id"], 0) + 1
+                if v.get("pair_id"):
+                    group.setdefault(v["mentor_id"], normalize_pair_id(v["pair_id"]))
+                pair_of.setdefault((v["mentor_id"], v["mentee_id"]), normalize_pair_id(v.get("pair_id")) or "без кода")
+            numbers = [int(m.group(1)) for v in self.pairs
+                       if (m := PAIR_ID_PATTERN.match(clean_text(v.get("pair_id"))))]
+            self._index = {"active": active, "load": load, "group": group, "pair_of": pair_of,
+                           "paired": {v["mentee_id"]: normalize_pair_id(v.get("pair_id")) for v in active},
+                           "next": f"{PAIR_PREFIX}{max(numbers, default=0) + 1:03d}"}
+        return self._index
+
     def active(self) -> list[dict[str, Any]]:
-        return [v for v in self.pairs if not is_ended(v) and v.get("mentor_id") and v.get("mentee_id")]
+        return list(self._derived()["active"])
 
     def paired_mentees(self) -> dict[str, str]:
-        return {v["mentee_id"]: normalize_pair_id(v.get("pair_id")) for v in self.active()}
+        return dict(self._derived()["paired"])
 
     def mentor_load(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for v in self.active():
-            out[v["mentor_id"]] = out.get(v["mentor_id"], 0) + 1
-        return out
+        return dict(self._derived()["load"])
 
     def remaining(self, mentor: str, reserved: dict[str, int] | None = None) -> int:
-        used = self.mentor_load().get(mentor, 0) + (reserved or {}).get(mentor, 0)
+        used = self._derived()["load"].get(mentor, 0) + (reserved or {}).get(mentor, 0)
         return max(self.ctx.capacity(mentor) - used, 0)
 
     def pair_of(self, mentor: str, mentee: str) -> str | None:
-        for v in self.active():
-            if v["mentor_id"] == mentor and v["mentee_id"] == mentee:
-                return normalize_pair_id(v.get("pair_id")) or "без кода"
-        return None
+        found: str | None = self._derived()["pair_of"].get((mentor, mentee))
+        return found
 
     def _next_id(self) -> str:
-        numbers = [int(m.group(1)) for v in self.pairs if (m := PAIR_ID_PATTERN.match(clean_text(v.get("pair_id"))))]
-        return f"{PAIR_PREFIX}{max(numbers, default=0) + 1:03d}"
+        next_id: str = self._derived()["next"]
+        return next_id
 
     def group_id(self, mentor: str) -> str:
-        for v in self.active():
-            if v["mentor_id"] == mentor and v.get("pair_id"):
-                return normalize_pair_id(v["pair_id"])
-        return self._next_id()
+        found: str | None = self._derived()["group"].get(mentor)
+        return found if found is not None else self._next_id()
 
     def form(self, mentor: str, mentee: str, scheme: str, start: dt.date, **extra: Any) -> str:
         pid = self.group_id(mentor)
@@ -210,12 +225,14 @@ class _State:
         }
         row.update({k: v for k, v in extra.items() if v not in (None, "")})
         self.pairs.append(row)
+        self._index = None
         self.formed.append((pid, mentor, mentee))
         return pid
 
     def refresh(self, start: dt.date) -> None:
         """Computed columns of «Пары»: codes, names, score and explanation, dates, status, pair or group."""
         ctx = self.ctx
+        self._index = None
         for v in self.pairs:
             if v.get("pair_id"):
                 v["pair_id"] = normalize_pair_id(v["pair_id"])
@@ -234,6 +251,7 @@ class _State:
                 continue
             if not v.get("pair_id"):
                 v["pair_id"] = self.group_id(mentor)
+                self._index = None
             fixed = is_fixed(v, ctx.rules.personal_meeting_required)
             if v.get("start") in (None, "") and fixed:
                 v["start"] = start
@@ -241,6 +259,7 @@ class _State:
                 v["end"] = planned_end(v["start"], ctx.people[mentee].request_kind, ctx.rules, ctx.program_end)
             if v.get("status") in (None, "") and fixed:
                 v["status"] = STATUS_ACTIVE
+        self._index = None
         sizes: dict[str, int] = {}
         for v in self.active():
             sizes[v["pair_id"]] = sizes.get(v["pair_id"], 0) + 1
