@@ -188,8 +188,22 @@ class _State:
                        if (m := PAIR_ID_PATTERN.match(clean_text(v.get("pair_id"))))]
             self._index = {"active": active, "load": load, "group": group, "pair_of": pair_of,
                            "paired": {v["mentee_id"]: normalize_pair_id(v.get("pair_id")) for v in active},
-                           "next": f"{PAIR_PREFIX}{max(numbers, default=0) + 1:03d}"}
+                           "next": max(numbers, default=0) + 1}
         return self._index
+
+    def _formed(self, row: dict[str, Any]) -> None:
+        """The indexes with one more active pair (what a rebuild would find)."""
+        if self._index is None:
+            return
+        mentor, mentee, pid = row["mentor_id"], row["mentee_id"], row["pair_id"]
+        index = self._index
+        index["active"].append(row)
+        index["load"][mentor] = index["load"].get(mentor, 0) + 1
+        index["group"].setdefault(mentor, pid)
+        index["pair_of"].setdefault((mentor, mentee), pid)
+        index["paired"][mentee] = pid
+        if m := PAIR_ID_PATTERN.match(pid):
+            index["next"] = max(index["next"], int(m.group(1)) + 1)
 
     def active(self) -> list[dict[str, Any]]:
         return list(self._derived()["active"])
@@ -209,8 +223,7 @@ class _State:
         return found
 
     def _next_id(self) -> str:
-        next_id: str = self._derived()["next"]
-        return next_id
+        return f"{PAIR_PREFIX}{self._derived()['next']:03d}"
 
     def group_id(self, mentor: str) -> str:
         found: str | None = self._derived()["group"].get(mentor)
@@ -225,7 +238,7 @@ class _State:
         }
         row.update({k: v for k, v in extra.items() if v not in (None, "")})
         self.pairs.append(row)
-        self._index = None
+        self._formed(row)
         self.formed.append((pid, mentor, mentee))
         return pid
 
