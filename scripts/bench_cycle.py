@@ -13,7 +13,8 @@
     python scripts/bench_cycle.py --repeat 3 --pdf      # три прогона каждого шага из одного состояния, и PDF
     python scripts/bench_cycle.py --mentors 50 --mentees 150 --keep /tmp/школа
 
-Память — пик резидентной памяти процесса шага (ru_maxrss из wait4), время — по часам стены.
+Память — пик резидентной памяти процесса шага (ru_maxrss из wait4), время — по часам стены и процессорное
+(user + system из wait4: на общей нагруженной машине оно меняется меньше).
 При --repeat N каждый шаг запускается N раз из одного и того же состояния папки (копия до шага),
 печатаются минимум и медиана.
 """
@@ -217,7 +218,7 @@ class Step:
     name: str
     args: list[str]
     note: str = ""
-    runs: list[tuple[float, float, int]] = field(default_factory=list)  # (seconds, MB, exit code)
+    runs: list[tuple[float, float, int, float]] = field(default_factory=list)  # (seconds, MB, exit code, CPU s)
 
 
 # A small launcher process runs the step and reports its child's wait4 figures: a child forked straight from
@@ -225,11 +226,13 @@ class Step:
 LAUNCHER = ("import os, subprocess, sys\n"
             "p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)\n"
             "_, status, usage = os.wait4(p.pid, 0)\n"
-            "open(sys.argv[1], 'w').write(f'{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}')\n")
+            "open(sys.argv[1], 'w').write(f'{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} '\n"
+            "                             f'{usage.ru_utime + usage.ru_stime}')\n")
 
 
-def run_once(args: list[str], timeout: float) -> tuple[float, float, int]:
-    """One process: wall seconds, peak resident memory (MB, ru_maxrss of wait4) and the exit code."""
+def run_once(args: list[str], timeout: float) -> tuple[float, float, int, float]:
+    """One process: wall seconds, peak resident memory (MB, ru_maxrss of wait4), the exit code and the CPU
+    seconds (user + system: on a shared machine they vary less than the wall clock)."""
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         figures = Path(tmp) / "rusage"
         start = time.perf_counter()
@@ -241,12 +244,12 @@ def run_once(args: list[str], timeout: float) -> tuple[float, float, int]:
             os.killpg(proc.pid, 9)
             _, err_bytes = proc.communicate()
         seconds = time.perf_counter() - start
-        text = figures.read_text().split() if figures.exists() else ["0", "-9"]
+        text = figures.read_text().split() if figures.exists() else ["0", "-9", "nan"]
     err = err_bytes.decode(errors="replace")
     code = int(text[1])
     if code not in (0, 1):
         sys.stderr.write(f"  [{' '.join(args[:3])}: выход {code}] {err[-500:]}\n")
-    return seconds, int(text[0]) / 1024, code
+    return seconds, int(text[0]) / 1024, code, float(text[2])
 
 
 def measure(step: Step, folder: Path, repeat: int, timeout: float) -> None:
@@ -267,8 +270,9 @@ def measure(step: Step, folder: Path, repeat: int, timeout: float) -> None:
     seconds = [r[0] for r in step.runs]
     memory = max(r[1] for r in step.runs)
     codes = sorted({r[2] for r in step.runs})
-    print(f"  {step.name:<52} {min(seconds):7.2f} с (медиана {statistics.median(seconds):7.2f}) "
-          f"{memory:7.0f} МБ  выход {','.join(map(str, codes))}", flush=True)
+    cpu = statistics.median(r[3] for r in step.runs)
+    print(f"  {step.name:<52} {min(seconds):7.2f} с (медиана {statistics.median(seconds):7.2f}, процессор "
+          f"{cpu:6.2f}) {memory:7.0f} МБ  выход {','.join(map(str, codes))}", flush=True)
 
 
 def date(day: dt.date) -> str:
@@ -361,13 +365,16 @@ def main(argv: list[str] | None = None) -> int:
     done = [x for x in steps if x.runs]
     cycle = [x for x in done if "--pdf" not in x.name and "--rounds 10" not in x.name]
     total = sum(min(r[0] for r in x.runs) for x in cycle)
-    print(f"\nЦикл без PDF (все шаги выше без PDF, кроме запасного расписания): {total:.1f} с; "
+    cpu_total = sum(statistics.median(r[3] for r in x.runs) for x in cycle)
+    print(f"\nЦикл без PDF (все шаги выше без PDF, кроме запасного расписания): {total:.1f} с "
+          f"(процессорного времени {cpu_total:.1f} с); "
           f"пик памяти шага: {max(max(r[1] for r in x.runs) for x in done):.0f} МБ; "
           f"нагрузка машины: {os.getloadavg()[0]:.1f}.")
-    print("\n| шаг | секунды (мин / медиана) | пик памяти, МБ | выход |\n| --- | --- | --- | --- |")
+    print("\n| шаг | секунды (мин / медиана) | процессор, с | пик памяти, МБ | выход |\n| --- | --- | --- | --- | --- |")
     for x in done:
         sec = [r[0] for r in x.runs]
-        print(f"| {x.name} | {min(sec):.2f} / {statistics.median(sec):.2f} | {max(r[1] for r in x.runs):.0f} | "
+        print(f"| {x.name} | {min(sec):.2f} / {statistics.median(sec):.2f} | "
+              f"{statistics.median(r[3] for r in x.runs):.2f} | {max(r[1] for r in x.runs):.0f} | "
               f"{','.join(str(c) for c in sorted({r[2] for r in x.runs}))} |")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

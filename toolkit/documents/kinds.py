@@ -419,13 +419,13 @@ def _feedback_lines(data: ProgramData, pair: Pair,
 
 
 def _meetings_summary(data: ProgramData, pair: Pair, work: dict[str, PairWork] | None,
-                      today: dt.date | None) -> str:
+                      today: dt.date | None, as_of: dt.date | None = None) -> str:
     if work is None:
         return f"Журнал встреч не найден (книга {work_book_name(data)})."
     meetings = work.get(pair.pair_id, PairWork()).meetings
     if not meetings:
         return "Встреч в журнале пока нет."
-    reg = regularity(data, pair, work.get(pair.pair_id), as_of_date(data, today))
+    reg = regularity(data, pair, work.get(pair.pair_id), as_of if as_of is not None else as_of_date(data, today))
     mentor = data.participants.get(pair.mentor)
     frequency = clean_text(mentor.values.get("frequency")).lower() if mentor else ""
     text = f"Проведено встреч: {len(meetings)}"
@@ -445,6 +445,7 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
     # the rows of «06_Итоги» by mentee, once for all pairs
     competencies, results = _rows_by(data, "competencies", "mentee_id"), _rows_by(data, "results", "mentee_id")
     feedback = (_rows_by(data, "feedback", "mentee_id"), _rows_by(data, "mutual", "mentee_id"))
+    as_of = as_of_date(data, today) if work else None  # the same day for every pair: found once
     docs = []
     for pair in pairs:
         pair_work = work.get(pair.pair_id) if work is not None else None
@@ -481,7 +482,7 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
             "частота": clean_text(mentor.values.get("frequency")) if mentor and mentor.values.get("frequency") else "—",
             "цели": goals, "спринты": sprints,
             "нет_работы": "" if work is not None else f" (книга {work_book_name(data)} не найдена)",
-            "встречи_итог": _meetings_summary(data, pair, work, today),
+            "встречи_итог": _meetings_summary(data, pair, work, today, as_of),
             "встречи": meetings,
             "компетенции": _competency_charts(data, pair, competencies),
             "результаты": _results_lines(data, pair, pair_work, results),
