@@ -114,3 +114,40 @@ def test_pair_without_ratings_gets_a_sentence(student: Path, tmp_path: Path) -> 
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
     text = text_of(path)
     assert "Оценок компетенций пока нет" in text and "{{" not in text
+
+
+def test_charts_put_together_from_bands_are_the_charts_drawn_whole() -> None:
+    """Hundreds of charts are put together from bands drawn before: every pixel as a figure drawn whole."""
+    import io
+    import random
+
+    import numpy as np
+    from PIL import Image
+
+    from toolkit.documents import charts
+
+    rng = random.Random(4)
+    names = ["Коммуникация", "Работа в команде", "Ёмкое название компетенции, длинное настолько, что его надо "
+             "переносить", "Целеполагание"]
+    sets = [[(n, rng.choice([None, 1.0, 2.0, 3.0, 4.0, 5.0]), rng.choice([None, 2.0, 3.0, 5.0])) for n in names]
+            for _ in range(40)]
+    sets = [s for s in sets if any(a is not None or b is not None for _, a, b in s)]
+    made = [charts.competency_chart(s) for s in sets]
+    assert made == [charts.competency_chart(s) for s in sets]  # the same bytes from the kept bands
+    for ratings, png in list(zip(sets, made, strict=True))[::7] + [(sets[-1], made[-1])]:
+        rows = [r for r in ratings if r[1] is not None or r[2] is not None]
+        whole = charts._Layout([n for n, _, _ in rows])  # a new figure: the bars and values, then one full draw
+        for bars, column in zip(whole.bars, (1, 2), strict=True):
+            values = [float(r[column]) if r[column] is not None else 0.0 for r in rows]  # type: ignore[arg-type]
+            for patch, value in zip(bars.patches, values, strict=True):
+                patch.set_width(value)
+            whole.axes.bar_label(bars, labels=[charts._label(v) if r[column] is not None else "—"
+                                               for v, r in zip(values, rows, strict=True)], padding=3, fontsize=8)
+        import matplotlib
+
+        with matplotlib.rc_context(charts.RC):
+            whole.canvas.draw()
+        expected = np.asarray(whole.canvas.buffer_rgba())
+        assert png is not None
+        got = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+        assert got.shape == expected.shape and (got == expected).all()

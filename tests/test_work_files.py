@@ -370,3 +370,30 @@ def test_files_resaved_by_libreoffice_as_xlsx_and_ods(student: Path, tmp_path: P
     assert sorted(result.unchanged) == [("П-002", "ods/Кузнецов — наставничество.ods"), ("П-002", "xlsx/пара-2.xlsx"),
                                         ("П-003", "ods/пара-3.ods"), ("П-003", "xlsx/пара-3.xlsx")]
     assert digest(student / WORK) == before
+
+
+def test_distribute_unchanged_costs_only_digests(student: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-run with nothing new makes no book at all; without the folder's record every book is made and
+    compared, as before; the record is no pair's file for collect."""
+    import toolkit.stages.pair_files as pair_files
+
+    out = tmp_path / "Рассылка"
+    files = sent(student, out)
+    before = {pid: (p.read_bytes(), p.stat().st_mtime_ns) for pid, p in files.items()}
+    made: list[Path] = []
+    real = pair_files.rewrite_workbook
+
+    def counting(target: Path, *args: Any, **kw: Any) -> Any:
+        made.append(target)
+        return real(target, *args, **kw)
+
+    monkeypatch.setattr(pair_files, "rewrite_workbook", counting)
+    again = distribute(Program.open(student), out)
+    assert made == [] and all(item.unchanged for item in again)
+    assert {pid: (p.read_bytes(), p.stat().st_mtime_ns) for pid, p in files.items()} == before
+    (out / pair_files._Sent.NAME).unlink()
+    again = distribute(Program.open(student), out)
+    assert len(made) == len(files) and all(item.unchanged for item in again)
+    assert not (out / pair_files._Sent.NAME).exists()  # nothing written, no record written
+    result, report = run_collect(student, out)
+    assert report.flat() == [] and len(result.unchanged) == len(files)

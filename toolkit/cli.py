@@ -343,9 +343,10 @@ def demo_cmd(folder: Path) -> None:
 @click.option("--minutes", "minutes", metavar="МИНУТ", type=int, default=7, show_default=True,
               help="Встреча: длительность одного раунда.")
 @click.option("--rounds", "rounds", metavar="N", type=int, default=None,
-              help="Встреча: число раундов (по умолчанию столько, чтобы все встретились со всеми).")
+              help="Встреча: число раундов (по умолчанию столько, чтобы все встретились со всеми, но не больше 10).")
 @click.option("--group-size", "group_size", metavar="N", type=int, default=None,
-              help="Встреча: сколько наставляемых подходят к столу наставника одновременно.")
+              help="Встреча: сколько наставляемых подходят к столу наставника одновременно (по умолчанию "
+                   "наставляемые делятся поровну между столами, но не больше 5 за столом).")
 @click.option("--reschedule", is_flag=True, help="Встреча: составить расписание заново (прежнее — в резервной копии).")
 def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | None, begin: str, minutes: int,
               rounds: int | None, group_size: int | None, reschedule: bool) -> None:

@@ -411,12 +411,14 @@ def _rating(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _competency_charts(data: ProgramData, pair: Pair) -> list[dict[str, Any]]:
+def _competency_charts(data: ProgramData, pair: Pair,
+                       by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Per mentee with ratings: the table rows, the conclusion and ``диаграмма`` — the chart's PNG bytes
     (turned into an image by :func:`_render_with_images`)."""
     from toolkit.documents.charts import competency_chart
 
-    by_mentee = _rows_by(data, "competencies", "mentee_id")
+    if by_mentee is None:
+        by_mentee = _rows_by(data, "competencies", "mentee_id")
     charts = []
     for mentee in pair.mentees:
         lines: list[dict[str, Any]] = []
@@ -449,8 +451,10 @@ def _competency_charts(data: ProgramData, pair: Pair) -> list[dict[str, Any]]:
     return charts
 
 
-def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list[dict[str, str]]:
-    by_mentee = _rows_by(data, "results", "mentee_id")
+def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None,
+                   by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, str]]:
+    if by_mentee is None:
+        by_mentee = _rows_by(data, "results", "mentee_id")
     group = len(pair.mentees) > 1
     out = []
     for mentee in pair.mentees:
@@ -468,9 +472,10 @@ def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list
     return out
 
 
-def _feedback_lines(data: ProgramData, pair: Pair) -> list[dict[str, str]]:
-    by_mentee = _rows_by(data, "feedback", "mentee_id")
-    mutual = _rows_by(data, "mutual", "mentee_id")
+def _feedback_lines(data: ProgramData, pair: Pair,
+                    indexes: tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]] | None = None
+                    ) -> list[dict[str, str]]:
+    by_mentee, mutual = indexes or (_rows_by(data, "feedback", "mentee_id"), _rows_by(data, "mutual", "mentee_id"))
     role = data.program.profile.roles["mentee"]
     out = []
     for mentee in pair.mentees:
@@ -496,13 +501,13 @@ def _feedback_lines(data: ProgramData, pair: Pair) -> list[dict[str, str]]:
 
 
 def _meetings_summary(data: ProgramData, pair: Pair, work: dict[str, PairWork] | None,
-                      today: dt.date | None) -> str:
+                      today: dt.date | None, as_of: dt.date | None = None) -> str:
     if work is None:
         return f"Журнал встреч не найден (книга {work_book_name(data)})."
     meetings = work.get(pair.pair_id, PairWork()).meetings
     if not meetings:
         return "Встреч в журнале пока нет."
-    reg = regularity(data, pair, work.get(pair.pair_id), as_of_date(data, today))
+    reg = regularity(data, pair, work.get(pair.pair_id), as_of if as_of is not None else as_of_date(data, today))
     mentor = data.participants.get(pair.mentor)
     frequency = clean_text(mentor.values.get("frequency")).lower() if mentor else ""
     text = f"Проведено встреч: {len(meetings)}"
@@ -519,6 +524,10 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
         raise NastavnikError("На листе «Пары» книги «04_Пары» нет закреплённых пар: отчёты о прогрессе делать не о ком.")
     work = work_of(data)
     profile = data.program.profile
+    # the rows of «06_Итоги» by mentee, once for all pairs
+    competencies, results = _rows_by(data, "competencies", "mentee_id"), _rows_by(data, "results", "mentee_id")
+    feedback = (_rows_by(data, "feedback", "mentee_id"), _rows_by(data, "mutual", "mentee_id"))
+    as_of = as_of_date(data, today) if work else None  # the same day for every pair: found once
     docs = []
     for pair in pairs:
         pair_work = work.get(pair.pair_id) if work is not None else None
@@ -555,11 +564,11 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
             "частота": clean_text(mentor.values.get("frequency")) if mentor and mentor.values.get("frequency") else "—",
             "цели": goals, "спринты": sprints,
             "нет_работы": "" if work is not None else f" (книга {work_book_name(data)} не найдена)",
-            "встречи_итог": _meetings_summary(data, pair, work, today),
+            "встречи_итог": _meetings_summary(data, pair, work, today, as_of),
             "встречи": meetings,
-            "компетенции": _competency_charts(data, pair),
-            "результаты": _results_lines(data, pair, pair_work),
-            "отзывы": _feedback_lines(data, pair),
+            "компетенции": _competency_charts(data, pair, competencies),
+            "результаты": _results_lines(data, pair, pair_work, results),
+            "отзывы": _feedback_lines(data, pair, feedback),
             "наставник_подпись": _initials(name_of(data, pair.mentor)),
         }
         docs.append(_Doc(f"{pair.pair_id} {name_of(data, pair.mentor)}", context))
@@ -897,37 +906,58 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
 
 
 def _render_with_images(kind: Kind, docs: list[_Doc], progress: Progress | None) -> list[bytes]:
-    """Render with docxtpl's own render (it can add image parts) and the sandboxed, autoescaped environment;
-    a competency chart's PNG bytes become an ``InlineImage`` 16 cm wide (the text width of an A4 page)."""
+    """Render on the prepared template (compiled once, sandboxed and autoescaped, as every other kind); a
+    competency chart's PNG bytes become an inline picture 16 cm wide (the text width of an A4 page): the
+    drawing is put in the text as docxtpl's ``InlineImage`` puts it, the picture is added to the package
+    with its relationship."""
     import io
 
-    import jinja2
+    from docx.image.image import Image
+    from docx.oxml.shape import CT_Inline
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from markupsafe import Markup
 
-    from toolkit.documents.templates import DocumentError, make_env, row_context
+    from toolkit.documents.templates import prepare, row_context
 
-    class _Template(DocxTemplate):  # type: ignore[misc]
-        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
-            """The file's properties are left as they are, as on the fast path (their description speaks of
-            ``{{ … }}`` fields)."""
-
-    env = make_env()
-    tpl = _Template(str(template_path(kind.template)))
+    prepared = prepare(template_path(kind.template))
+    entries = {info.filename: data for info, data in prepared.entries}
+    rels_name = "word/_rels/document.xml.rels"
+    rels_xml, types_xml = entries[rels_name].decode("utf-8"), entries["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="png"' not in types_xml:
+        types_xml = types_xml.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
+    pictures: dict[bytes, tuple[Any, Any]] = {}  # the same chart twice in a document: one picture, one size
     out: list[bytes] = []
     _tick(progress, "Заполнение", 0, len(docs))
     for n, doc in enumerate(docs, start=1):
         context = row_context(doc.context)
-        context["компетенции"] = [
-            {**k, "диаграмма": InlineImage(tpl, io.BytesIO(k["диаграмма"]), width=Mm(160)) if k.get("диаграмма") else ""}
-            for k in doc.context.get("компетенции", [])
-        ]
-        try:
-            tpl.render(context, env, autoescape=True)
-        except jinja2.TemplateError as exc:
-            raise DocumentError("doc-render-failed", at_row=None, detail=str(exc)) from exc
+        media: list[tuple[str, bytes]] = []
+        rels: list[str] = []
+        charts = []
+        for k in doc.context.get("компетенции", []):
+            png = k.get("диаграмма")
+            if not png:
+                charts.append({**k, "диаграмма": ""})
+                continue
+            if png not in pictures:
+                if len(pictures) > 64:
+                    pictures.clear()
+                pictures[png] = Image.from_blob(png).scaled_dimensions(Mm(160), None)
+            number = len(media) + 1
+            rid, name = f"rIdNastavnikChart{number}", f"nastavnik-chart{number}.png"
+            media.append((f"word/media/{name}", png))
+            rels.append(f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                        f'relationships/image" Target="media/{name}"/>')
+            cx, cy = pictures[png]
+            inline = CT_Inline.new_pic_inline(number, rid, name, cx, cy).xml
+            charts.append({**k, "диаграмма": Markup(f'</w:t></w:r><w:r><w:drawing>{inline}</w:drawing></w:r><w:r>'
+                                                    f'<w:t xml:space="preserve">')})
+        context["компетенции"] = charts
+        replaced = prepared.render_parts(context, None)
+        if media:
+            replaced[rels_name] = rels_xml.replace("</Relationships>", "".join(rels) + "</Relationships>").encode("utf-8")
+            replaced["[Content_Types].xml"] = types_xml.encode("utf-8")
         buffer = io.BytesIO()
-        tpl.save(buffer)
+        prepared.write(buffer, replaced, media)
         out.append(buffer.getvalue())
         _tick(progress, "Заполнение", n, len(docs))
     return out

@@ -505,14 +505,18 @@ class PreparedTemplate:
             replaced[part.name] = (_XML_DECL + self.render_part(part, context, row)).encode("utf-8")
         return replaced
 
-    def write(self, out: str | os.PathLike[str] | Any, replaced: Mapping[str, bytes]) -> None:
-        """Write the package with ``replaced`` parts; untouched parts are copied already compressed."""
+    def write(self, out: str | os.PathLike[str] | Any, replaced: Mapping[str, bytes],
+              added: Sequence[tuple[str, bytes]] = ()) -> None:
+        """Write the package with ``replaced`` parts and ``added`` new ones (stored as they are, e.g. images);
+        untouched parts are copied already compressed."""
         if self._packed is None:
             self._packed = [_PackedEntry.pack(info, data) for info, data in self.entries]
         entries = [
             _PackedEntry.pack(p.info, replaced[p.info.filename]) if p.info.filename in replaced else p
             for p in self._packed
         ]
+        for name, data in added:
+            entries.append(_PackedEntry.pack(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data))
         data = _zip_bytes(entries)
         if hasattr(out, "write"):
             out.write(data)
@@ -975,6 +979,8 @@ def find_soffice() -> str | None:
 
 
 PDF_BATCH = 200
+PDF_WORKERS = 2  # LibreOffice processes at once for many files (the cores of a school computer)
+PDF_MIN_SHARE = 20  # fewer files than this per process: one process (its start-up costs about a second)
 
 
 def convert_to_pdf(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
@@ -999,17 +1005,32 @@ def convert_to_pdf(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.Pa
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     limit = timeout if timeout is not None else 60 + 2 * len(files)
-    with tempfile.TemporaryDirectory(prefix="nastavnik-lo-") as profile, \
+    # Many files: one LibreOffice per core (each with its own profile), every one converting its share in
+    # runs of PDF_BATCH files (LibreOffice 7.4 silently stops after about 250 file arguments).
+    workers = max(1, min(os.cpu_count() or 1, PDF_WORKERS, len(files) // PDF_MIN_SHARE))
+    shares = [files[i::workers] for i in range(workers)]
+    with tempfile.TemporaryDirectory(prefix="nastavnik-lo-") as profiles, \
             tempfile.TemporaryDirectory(prefix=".pdf-", dir=directory) as staging:
-        base = [
-            soffice,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-            "--convert-to", "pdf", "--outdir", staging,
-        ]
-        # LibreOffice 7.4 silently stops after about 250 file arguments: one run per PDF_BATCH files
-        for start in range(0, len(files), PDF_BATCH):
-            _run_soffice([*base, *(str(f) for f in files[start:start + PDF_BATCH])], limit)
+
+        def convert(n: int) -> None:
+            base = [
+                soffice,
+                f"-env:UserInstallation={(Path(profiles) / str(n)).as_uri()}",
+                "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                "--convert-to", "pdf", "--outdir", staging,
+            ]
+            share = shares[n]
+            for start in range(0, len(share), PDF_BATCH):
+                _run_soffice([*base, *(str(f) for f in share[start:start + PDF_BATCH])], limit)
+
+        if workers == 1:
+            convert(0)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                for future in [pool.submit(convert, n) for n in range(workers)]:
+                    future.result()  # the first failure is reported, after every LibreOffice has finished
         made = [Path(staging) / (f.stem + ".pdf") for f in files]
         missing = [p.name for p in made if not p.is_file() or p.stat().st_size == 0]
         if missing:
