@@ -355,3 +355,100 @@ def is_name_like(header: str) -> bool:
     """Whether a column holds people's names (by its header): «ФИО», «ФИО наставника», «Получатель» …"""
     return bool(_NAME_HEADER.search(header)) and not re.search(r"дата|пол$|код|телефон|почт|класс", header,
                                                               re.IGNORECASE)
+
+
+# --- agreement: numbers and genders ------------------------------------------------------------
+
+# Nouns a count is printed with: (one, few, many) — «1 наставник», «3 наставника», «5 наставников».
+NOUNS: dict[str, tuple[str, str, str]] = {
+    "наставник": ("наставник", "наставника", "наставников"),
+    "наставляемый": ("наставляемый", "наставляемых", "наставляемых"),
+    "участник": ("участник", "участника", "участников"),
+    "пара": ("пара", "пары", "пар"),
+    "группа": ("группа", "группы", "групп"),
+    "встреча": ("встреча", "встречи", "встреч"),
+    "книга": ("книга", "книги", "книг"),
+    "файл": ("файл", "файла", "файлов"),
+    "ошибка": ("ошибка", "ошибки", "ошибок"),
+    "проблема": ("проблема", "проблемы", "проблем"),
+    "строка": ("строка", "строки", "строк"),
+    "документ": ("документ", "документа", "документов"),
+    "раунд": ("раунд", "раунда", "раундов"),
+    "день": ("день", "дня", "дней"),
+    "минута": ("минута", "минуты", "минут"),
+    "балл": ("балл", "балла", "баллов"),
+    "место": ("место", "места", "мест"),
+    "педагог": ("педагог", "педагога", "педагогов"),
+    "ученик": ("ученик", "ученика", "учеников"),
+}
+
+
+def plural(n: int, one: str, few: str = "", many: str = "") -> str:
+    """The form of a noun that agrees with the number ``n``: ``plural(3, 'наставник')`` → «наставника».
+
+    ``one`` alone is looked up in :data:`NOUNS`; otherwise give all three forms (1, 2–4, 5–20).
+    """
+    if not few or not many:
+        one, few, many = NOUNS[one]
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def count(n: int, one: str, few: str = "", many: str = "") -> str:
+    """«3 наставника», «1 наставляемый», «5 пар»: the number and the agreeing noun."""
+    return f"{n} {plural(n, one, few, many)}"
+
+
+def gendered(gender: object, male: str, female: str) -> str:
+    """The form of a word agreeing with a person's gender: ``gendered('ж', 'записан', 'записана')``.
+
+    ``gender``: anything :func:`parse_gender` accepts.  An unknown gender gives the masculine form — the
+    generic one in Russian; the registry's «Пол» column is there to make it right.
+    """
+    return female if parse_gender(gender) == FEMALE else male
+
+
+def person_gender(full_name: object, explicit: object = None) -> str | None:
+    """«м», «ж» or None: the registry's «Пол» when given, else detected from the name."""
+    return PersonName.parse(full_name).gender(explicit)
+
+
+# Words that agree with a gender: masculine → feminine.  Used for fixed phrases written in the masculine
+# (dropdown choices such as «Готов к самостоятельной работе»), when they are said of a woman.
+_FEMININE = {
+    "готов": "готова", "записан": "записана", "участвовал": "участвовала", "помог": "помогла",
+    "выступил": "выступила", "записался": "записалась", "уверен": "уверена", "самостоятелен": "самостоятельна",
+}
+
+
+def for_gender(phrase: str, gender: object) -> str:
+    """A phrase written in the masculine, said of a person: «Готов к работе» → «Готова к работе» for a woman.
+
+    Only the first word (after a leading «не») is changed, and only when it is a known masculine form;
+    capitalisation and punctuation are kept: «Не готов: продолжить» → «Не готова: продолжить».
+    """
+    if parse_gender(gender) != FEMALE or not phrase:
+        return phrase
+    head = ""
+    if phrase[:3].casefold() == "не ":
+        head, phrase = phrase[:3], phrase[3:]
+    match = re.match(r"\w+", phrase)
+    if match is None:
+        return head + phrase
+    first, rest = match.group(0), phrase[match.end():]
+    feminine = _FEMININE.get(first.casefold())
+    if feminine is None:
+        return head + phrase
+    if first[:1].isupper():
+        feminine = feminine[:1].upper() + feminine[1:]
+    return head + feminine + rest
+
+
+def upper_first(text: str) -> str:
+    """The first letter in capitals, the rest as typed («не готов: нет ПДн» → «Не готов: нет ПДн»);
+    ``str.capitalize`` would lower-case what the user typed."""
+    return text[:1].upper() + text[1:]

@@ -168,7 +168,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "duplicate-person": (
         ERROR,
-        "{name} уже записан(а) в строке {other}. Удалите повторную строку или уточните данные.",
+        "{name} уже {recorded} в строке {other}. Удалите повторную строку или уточните данные.",
     ),
     "duplicate-id": (
         ERROR,
@@ -277,7 +277,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pair-not-ready": (
         ERROR,
-        "{role} {id} ({name}) не готов(а) к формированию пары: {missing}. Сначала дополните заявку "
+        "{role} {id} ({name}) не {ready} к формированию пары: {missing}. Сначала дополните заявку "
         "(«nastavnik status» покажет, чего не хватает).",
     ),
     "pair-no-common-day": (
@@ -360,7 +360,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "work-plan-missing": (
         WARNING,
-        "Встречи уже идут, а плана нет: не записаны {missing}. Работе пары предшествует самоанализ и "
+        "Встречи уже идут, а плана нет: не {recorded} {missing}. Работе пары предшествует самоанализ и "
         "совместный анализ компетенций и цели, разложенные на спринты.",
     ),
     "collect-not-pair-file": (
@@ -544,6 +544,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         WARNING,
         "У наставника {id} нет места в рейтинге, а поощрение выбрано («{award}»). Заполните обратную связь о нём "
         "и запустите «nastavnik results» снова — или уберите поощрение.",
+    ),
+    "results-award-attention": (
+        WARNING,
+        "Наставнику {id} ({name}) выбрано поощрение «{award}», а {pairs} на {day} нужно внимание куратора: "
+        "{reasons}. Проверьте, заслужено ли поощрение, — или уберите его.",
     ),
     "results-points-missing": (
         WARNING,

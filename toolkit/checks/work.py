@@ -125,7 +125,9 @@ def check_pair(pair: PairSheets, rules: Rules, report: Report, members: Sequence
         if not rated:
             missing.append("анализ компетенций (оценки на старте)")
         if missing:
-            add("work-plan-missing", "meetings", first, "date", missing=" и ".join(missing))
+            # «цели» are plural, «анализ» is masculine singular: the participle agrees with what is missing
+            add("work-plan-missing", "meetings", first, "date", missing=" и ".join(missing),
+                recorded="записаны" if not goals else "записан")
 
 
 def _outside(pair: PairSheets, rules: Rules, key: str, row: Row, column: str, add: Any) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.base import files
+from toolkit.base.grammar import for_gender, person_gender
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
 from toolkit.checks.program import load_program
@@ -136,6 +137,12 @@ class _Doc:
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def _gender_of(data: ProgramData, pid: str) -> str | None:
+    """The gender the registry gives a participant (detected from the name when «Пол» is empty)."""
+    p = data.participants.get(pid)
+    return person_gender(p.name, p.values.get("gender")) if p else None
 
 
 def _s(value: Any) -> str:
@@ -375,6 +382,8 @@ def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list
         for v in by_mentee.get(mentee, []):
             for key, label in _RESULT_FIELDS:
                 text = _s(v.get(key))
+                if key == "readiness":  # the choices are written in the masculine; said of this mentee
+                    text = for_gender(text, _gender_of(data, mentee))
                 if text:
                     who = f" ({_initials(name_of(data, mentee))})" if group else ""
                     out.append({"что": label + who, "текст": text})
