@@ -619,8 +619,8 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
 @cli.command("results", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
-              help="День, до которого считается регулярность встреч (не позже последней встречи в журнале и "
-                   "окончания программы). По умолчанию сегодня.")
+              help="День оценки: регулярность встреч и цели считаются до него (не позже окончания программы; "
+                   "пара без встреч получает 0). По умолчанию сегодня.")
 def results_cmd(folder: Path, date: str | None) -> None:
     """Итоги (этап 7): книга «06_Итоги» и рейтинг лучших наставников.
 

@@ -1,0 +1,69 @@
+"""Numbers a curator and a director rely on: the ranking measured up to the evaluation day (a pair without
+meetings scores 0 there, an award for a mentor whose pair needs attention is questioned), an invalid feedback
+cell refuses the ranking of that mentor with the cell named."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
+
+from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
+from toolkit.logic.evaluation import as_of_date, regularity, work_of
+from toolkit.model.pairs import result_pairs
+from toolkit.model.program import Program
+from toolkit.stages.results import run_results
+
+RESULTS = "06_Итоги.xlsx"
+EVALUATION = dt.date(2027, 5, 27)
+RANKING = "Рейтинг наставников"
+
+
+def test_regularity_is_measured_up_to_the_evaluation_day_not_the_last_meeting() -> None:
+    data = load_program(Program.open(demo_folders()["student"]), Report())
+    # the journal of the demo ends in February; the evaluation day is the one asked (program ends 31.05.2027)
+    assert as_of_date(data, EVALUATION) == EVALUATION
+    assert as_of_date(data, dt.date(2027, 9, 1)) == dt.date(2027, 5, 31)
+    work = work_of(data)
+    assert work is not None
+    pair = next(p for p in result_pairs(data) if p.pair_id == "П-001")
+    last = max(m["date"] for m in work["П-001"].meetings)
+    assert last < dt.date(2027, 3, 1)
+    # promised every 15 days from 30.11.2026: 179 days to 27.05.2027 → 11 meetings due, 5 held
+    assert regularity(data, pair, work["П-001"], as_of_date(data, EVALUATION)) == 5 / 11
+    assert regularity(data, pair, work["П-001"], last) == 1.0
+
+
+def test_a_pair_without_meetings_scores_zero_and_its_award_is_questioned(tmp_path: Path) -> None:
+    folder = copy_demo("student", tmp_path / "p")
+    data = load_program(Program.open(folder), Report())
+    silent = next(p for p in result_pairs(data) if not (work_of(data) or {}).get(p.pair_id)
+                  or not work_of(data)[p.pair_id].meetings)  # type: ignore[index]
+    edit_rows(folder / RESULTS, RANKING, {("Код наставника", silent.mentor): {"Поощрение": "Благодарственное письмо"}})
+    report = Report()
+    run_results(Program.open(folder), report, today=EVALUATION)
+    row = next(r for r in sheet_rows(folder / RESULTS, RANKING) if r["Код наставника"] == silent.mentor)
+    assert row["Регулярность встреч, %"] == 0 and row["Цели достигнуты, %"] == 0
+    assert "регулярность (0 % → 0)" in row["Как посчитано"]
+    warned = [p for p in report if p.code == "results-award-attention" and p.params["id"] == silent.mentor]
+    assert len(warned) == 1 and warned[0].sheet == RANKING and warned[0].field == "Поощрение"
+    assert f"паре {silent.pair_id} на 27.05.2027 нужно внимание куратора" in warned[0].message
+    assert "ни одной встречи" in warned[0].message
+    assert "«Благодарственное письмо»" in warned[0].message
+
+
+def test_an_invalid_feedback_cell_refuses_the_ranking_of_that_mentor(tmp_path: Path) -> None:
+    folder = copy_demo("student", tmp_path / "p")
+    feedback = sheet_rows(folder / RESULTS, "Обратная связь")
+    mentor = feedback[0]["Код наставника"]
+    edit_rows(folder / RESULTS, "Обратная связь", {("Код наставника", mentor): {
+        "Оценка наставника наставляемым (1–5)": "отлично"}})
+    outcome = run_results(Program.open(folder), Report(), today=EVALUATION)
+    row = next(r for r in sheet_rows(folder / RESULTS, RANKING) if r["Код наставника"] == mentor)
+    assert row["Место"] == "—"
+    assert "«Обратная связь»!" in row["Как посчитано"] and "(«отлично»)" in row["Как посчитано"]
+    ranked = next(r for r in outcome.ranking if r.id == mentor)
+    assert not ranked.ranked and "недопустимые значения в ячейках «Обратная связь»!" in ranked.excluded
+    assert any(line.startswith(f"  Без места: {ranked.name} — недопустимые значения") for line in outcome.lines)
