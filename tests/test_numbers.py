@@ -67,3 +67,40 @@ def test_an_invalid_feedback_cell_refuses_the_ranking_of_that_mentor(tmp_path: P
     ranked = next(r for r in outcome.ranking if r.id == mentor)
     assert not ranked.ranked and "недопустимые значения в ячейках «Обратная связь»!" in ranked.excluded
     assert any(line.startswith(f"  Без места: {ranked.name} — недопустимые значения") for line in outcome.lines)
+
+
+def test_status_shows_stages_six_and_seven() -> None:
+    from toolkit.logic.readiness import compute_status
+
+    data = load_program(Program.open(demo_folders()["student"]), Report())
+    paired = {m for p in result_pairs(data) for m in (p.mentor, *p.mentees)}
+    work = work_of(data) or {}
+    met = {m for p in result_pairs(data) if work.get(p.pair_id) and work[p.pair_id].meetings
+           for m in (p.mentor, *p.mentees)}
+    before = {s.id: s for s in compute_status(data, dt.date(2026, 11, 30)).participants}
+    assert {before[pid].stage for pid in paired} == {5}
+    during = {s.id: s for s in compute_status(data, dt.date(2027, 2, 15)).participants}
+    assert met and all(during[pid].stage == 6 and during[pid].stage_name.startswith("Регулярные встречи (пара ")
+                       for pid in met)
+    assert all(during[pid].stage == 5 for pid in paired - met)
+    after = {s.id: s for s in compute_status(data, EVALUATION).participants}
+    presented = [pid for pid in paired if after[pid].stage == 7]
+    assert presented and after[presented[0]].stage_name.startswith("Итоги и поощрение (пара ")
+
+
+def test_program_report_counts_mentors_and_mentees_by_stage_consistently() -> None:
+    from toolkit.documents.kinds import program_report
+    from toolkit.logic.readiness import compute_status
+
+    data = load_program(Program.open(demo_folders()["student"]), Report())
+    context = program_report(data, EVALUATION, EVALUATION)[0].context
+    shown = [e["число"] for e in context["этапы"]]
+    mentors = [int(x.split(" / ")[0]) for x in shown]
+    mentees = [int(x.split(" / ")[1]) for i, x in enumerate(shown) if i != 2]
+    assert shown[2].endswith(" / —")  # training is for mentors only
+    assert mentors == sorted(mentors, reverse=True) and mentees == sorted(mentees, reverse=True)
+    status = compute_status(data, EVALUATION)
+    assert mentors[0] == status.counts["mentors"] and mentees[0] == status.counts["mentees"]
+    alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
+    assert f"Наставляемых без пары: {alone}." in context["не_готовы"]
+    assert "Считаются наставники / наставляемые из реестра заявок" in context["не_готовы"]

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
 from toolkit.base.grammar import for_gender, person_gender
@@ -59,6 +59,9 @@ from toolkit.logic.evaluation import (
 from toolkit.model.pairs import Pair, result_pairs
 from toolkit.model.program import Program, ProgramData
 from toolkit.stages.results import results_spec
+
+if TYPE_CHECKING:
+    from toolkit.logic.readiness import ProgramStatus
 
 DOCS_FOLDER = "Документы"
 START_BG, END_BG, EMPTY_BG, BAR_BG = "A6A6A6", "1F4E79", "FFFFFF", "2E75B6"
@@ -496,44 +499,19 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
 # --------------------------------------------------------------------------- the program report
 
 
-def _stage_counts(data: ProgramData) -> list[tuple[str, int]]:
-    from toolkit.logic.readiness import attendance
-
+def _stage_counts(data: ProgramData, status: ProgramStatus) -> list[tuple[str, int, str]]:
+    """Per stage: (label, people, «наставники / наставляемые») — the participants of the registry who have
+    reached the stage (their stage in `status` is this one or later), so the counts never grow from a stage
+    to the next. Stage 3 (training) is for mentors only: «—» for mentees."""
     profile = data.program.profile
     names = {s.number: s.name for s in profile.stages}
-    pairs = result_pairs(data) if "pairs" in data.books else []
-    work = work_of(data)
-    meeting_sheet = "invited" if profile.form == "student" else "candidates"
-    in_pairs = {m for p in pairs for m in (p.mentor, *p.mentees)}
-    threshold = data.training_threshold()
-    trained = sum(1 for pid, n in attendance(data).items() if n >= threshold and pid in data.participants)
-    analysed: set[str] = set()
-    meeting: set[str] = set()
-    for pair in pairs:
-        pw = work.get(pair.pair_id) if work else None
-        if pw and (pw.competencies or pw.goals):
-            analysed |= {pair.mentor, *pair.mentees}
-        if pw and pw.meetings:
-            meeting |= {pair.mentor, *pair.mentees}
-    presented = set()
-    for sheet, key in (("results", "mentee_id"), ("feedback", "mentee_id")):
-        for row in data.rows(BOOK, sheet):
-            v = row.values
-            if any(v.get(k) not in (None, "", []) for k in v if k not in ("pair_id", "mentor_id", "mentor_name",
-                                                                             "mentee_id", "mentee_name")):
-                presented.add(v.get(key))
-                presented.add(v.get("mentor_id"))
-    presented.discard(None)
-    counts = [
-        (1, len(data.rows("meeting", meeting_sheet))),
-        (2, len(data.participants)),
-        (3, trained),
-        (4, len(in_pairs)),
-        (5, len(analysed)),
-        (6, len(meeting)),
-        (7, len(presented)),
-    ]
-    return [(f"{n}. {names.get(n, '')}", count) for n, count in counts if n in names]
+    out = []
+    for n in sorted(names):
+        mentors = sum(1 for p in status.participants if p.role == "mentor" and p.stage >= n)
+        mentees = sum(1 for p in status.participants if p.role == "mentee" and p.stage >= n)
+        shown = "—" if n == 3 else str(mentees)
+        out.append((f"{n}. {names[n]}", mentors + (0 if n == 3 else mentees), f"{mentors} / {shown}"))
+    return out
 
 
 def _monitoring(data: ProgramData, today: dt.date | None, attention: Sequence[dict[str, Any]] = ()) -> list[str]:
@@ -588,10 +566,11 @@ def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> l
     profile = data.program.profile
     s = data.settings()
     method = method_of(profile)
-    stages = _stage_counts(data)
-    top = max([c for _, c in stages] + [1])
     status = compute_status(data, as_of_date(data, today))
+    stages = _stage_counts(data, status)
+    top = max([c for _, c, _ in stages] + [1])
     not_ready = [p for p in status.participants if not p.ready]
+    mentees_alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
     awards = chosen_awards(data)
     ranked = [a for a in awards if a.total is not None and a.place not in ("", "—")]
     ranking = [{"место": a.place, "наставник": a.name, "наставник_кратко": _initials(a.name),
@@ -609,9 +588,13 @@ def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> l
         "сроки": _term(start if isinstance(start, dt.date) else None, end if isinstance(end, dt.date) else None),
         "наставников": status.counts["mentors"], "наставляемых": status.counts["mentees"],
         "пар": len(pairs), "наставляемых_в_парах": sum(len(p.mentees) for p in pairs),
-        "этапы": [{"этап": label, "число": str(count), "полоса": _bar(count, top, 10, BAR_BG)} for label, count in stages],
-        "не_готовы": (f"Не готовы к формированию пар: {len(not_ready)} чел. — чего не хватает каждому, показывает "
-                      "команда «nastavnik status»." if not_ready else ""),
+        "этапы": [{"этап": label, "число": shown, "полоса": _bar(count, top, 10, BAR_BG)}
+                  for label, count, shown in stages],
+        "не_готовы": " ".join(x for x in (
+            "Считаются наставники / наставляемые из реестра заявок, дошедшие до этапа (обучение — только "
+            "наставники).",
+            f"Наставляемых без пары: {mentees_alone}." if "pairs" in data.books else "",
+            f"Не готовы к формированию пар: {len(not_ready)} чел." if not_ready else "") if x),
         "мониторинг": _monitoring(data, today, getattr(status, "attention", [])),
         "метод": (f"Рейтинг наставников составлен по обратной связи кураторов и наставляемых; веса компонентов "
                   f"(профиль формы): {method.weights_text()}. Каждый компонент и расчёт — на листе «Рейтинг "
