@@ -15,6 +15,7 @@ import click
 
 from toolkit import __version__
 from toolkit.base.problems import NastavnikError
+from toolkit.base.shell import command
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -111,6 +112,22 @@ def _print_attention(status: Any, console: Any) -> None:
                       soft_wrap=True, markup=False)
 
 
+def _status_next(status: Any, folder: Path, report: Any) -> None:
+    """What the curator does after reading the status: fix the books, form pairs, or watch the pairs' work."""
+    c = status.counts
+    if report.errors:
+        _next("исправьте ошибки в книгах", "check", folder)
+    elif not c["pairs"] and c["mentors_ready"] and c["mentees_ready"]:
+        _next("сформируйте пары (или --scheme встреча / анкеты)", "match", folder, "--scheme", "предложение")
+    elif not c["pairs"]:
+        _next("дополните заявки, согласия и обучение тех, кому чего-то не хватает (столбец «Чего не хватает»), "
+              "и посмотрите статус снова", "status", folder)
+    elif c.get("pairs_attention"):
+        _next("свяжитесь с парами, которым нужно внимание; диаграммы для директора", "monitor", folder)
+    else:
+        _next("собирайте книги пар и следите за их работой", "monitor", folder)
+
+
 def _date_option(text: str | None, what: str) -> Any:
     """A date typed after an option («--date 01.10.2026»), or None when the option is absent."""
     import datetime as dt
@@ -150,7 +167,12 @@ def _errors_line(report: Any, folder: Path, code: str = "books-have-errors") -> 
 
     errors = [p for p in report if p.severity == "error"]
     books = ", ".join(f"«{name}»" for name in dict.fromkeys(p.file for p in errors if p.file)) or "—"
-    return line(code, count=len(errors), books=books, folder=folder)
+    return line(code, count=len(errors), books=books, check=command("check", folder))
+
+
+def _next(what: str, *args: str | Path) -> None:
+    """«Дальше: …» and a command that runs as pasted (quoted for the user's shell), on a line of its own."""
+    click.echo(f"Дальше: {what}:" + (f"\n  {command(*args)}" if args else ""))
 
 
 def _exit_code(report: Any) -> int:
@@ -196,7 +218,7 @@ def init_cmd(folder: Path, form: str) -> None:
         click.echo(f"  создан: {path.name}")
     for path in kept:
         click.echo(f"  уже есть, оставлен без изменений: {path.name}")
-    click.echo("Дальше: заполните «00_Настройки.xlsx», затем книги этапов; проверка — «nastavnik check ПАПКА».")
+    _next("заполните «00_Настройки.xlsx», затем книги этапов, и проверьте их", "check", folder)
 
 
 @cli.command("check", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -222,6 +244,10 @@ def check_cmd(folder: Path, as_json: bool) -> None:
         else:
             _print_report(report)
             click.echo(f"Всего: ошибок {len(report.errors)}, предупреждений {len(report.warnings)}.")
+        if report.errors:
+            _next("исправьте ошибки в названных ячейках, сохраните книги и проверьте снова", "check", folder)
+        else:
+            _next("посмотрите, на каком этапе каждый участник и чего ему не хватает", "status", folder)
     sys.exit(_exit_code(report))
 
 
@@ -265,6 +291,8 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
         write_status_workbook(status, path)
         if not as_json:
             click.echo(f"Книга статуса: {path}")
+    if not as_json:
+        _status_next(status, folder, report)
 
 
 @cli.command("import", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -310,7 +338,9 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             click.echo(files.format_note(result.backup.with_name(result.registry.stem + result.backup.suffix),
                                          result.registry))
     if report.errors:
+        _next("исправьте названные строки реестра и посмотрите статус", "status", folder)
         sys.exit(EXIT_PROBLEMS)
+    _next("посмотрите, на каком этапе каждый участник и чего ему не хватает", "status", folder)
 
 
 @cli.command("demo", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -385,7 +415,14 @@ def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | 
     if others:
         click.echo(_errors_line(others, folder, "other-books-have-errors"))
     if any(p.severity == "error" for p in shown):
+        _next("исправьте строки книги пар, названные выше, и запустите подбор снова", "match", folder,
+              "--scheme", scheme)
         sys.exit(EXIT_PROBLEMS)
+    if outcome.formed:
+        _next("подготовьте приказ о закреплении пар", "order", folder)
+    else:
+        _next("отметьте в книге пар согласия (или места на листе «Пожелания») и запустите подбор снова", "match",
+              folder, "--scheme", scheme)
 
 
 @cli.command("order", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -414,13 +451,14 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
     click.echo(f"Приказ: {result.path} — пар и групп {result.pairs}, наставляемых {result.mentees}.")
     if result.left_out:
         click.echo(f"Не вошли в приказ строк листа «Пары»: {result.left_out} (нет согласия обеих сторон или даты "
-                   f"личной встречи): «nastavnik check {folder}».")
+                   f"личной встречи). Подробности:\n  {command('check', folder)}")
     if result.backup:
         click.echo(f"Прежний приказ: {result.backup}")
     if result.unchanged:
         click.echo("Приказ уже такой: файл не перезаписан.")
     if result.pdf:
         click.echo(f"PDF: {result.pdf}")
+    _next("подпишите приказ и раздайте парам их книги", "distribute", folder, "--out", folder / "Рассылка")
 
 
 @cli.command("merge", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -518,8 +556,8 @@ def distribute_cmd(folder: Path, out: Path) -> None:
         click.echo(f"  {item.pair_id}: {item.path.name}" + (" — без изменений" if item.unchanged else ""))
         if item.backup:
             click.echo(f"    прежняя книга — в резервной копии: {item.backup.name}")
-    click.echo(f"Отправьте книги парам; присланные обратно сложите в одну папку и запустите "
-               f"«nastavnik collect {folder} ПАПКА».")
+    _next("отправьте книги парам; присланные обратно сложите в одну папку (например «Входящие») и соберите их",
+          "collect", folder, folder / "Входящие")
 
 
 @cli.command("collect", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -564,7 +602,10 @@ def collect_cmd(folder: Path, inbox: Path, force: bool) -> None:
     if result.refused:
         click.echo(f"Не принято файлов: {len(result.refused)} (причины — выше).")
     if report.errors:
+        _next("попросите пары исправить названные файлы (или исправьте их сами) и соберите снова", "collect",
+              folder, inbox)
         sys.exit(EXIT_PROBLEMS)
+    _next("посмотрите, каким парам нужно внимание", "monitor", folder)
 
 
 @cli.command("monitor", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -614,6 +655,7 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
 
         (made,) = convert_to_pdf([path], path.parent)
         click.echo(f"PDF: {made}")
+    _next("в конце программы подведите итоги", "results", folder)
 
 
 @cli.command("results", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -646,6 +688,8 @@ def results_cmd(folder: Path, date: str | None) -> None:
     click.echo(f"Книга итогов: {outcome.path}")
     if report.errors:
         click.echo(_errors_line(report, folder))
+    _next("выберите поощрения в столбце «Поощрение» листа «Рейтинг наставников» и сделайте документы", "docs",
+          folder, "--kind", "все")
 
 
 @cli.command("docs", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -718,6 +762,8 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
         click.echo(f"Прежние версии файлов ({outcome.backups}) — в папке «Резервные копии».")
     if report.errors:
         click.echo(_errors_line(report, folder, "books-have-errors-docs"))
+    _next(f"откройте документы в папке «{where}», проверьте и распечатайте; обезличенная выгрузка для "
+          "муниципалитета", "export", folder, "--anonymize")
 
 
 @cli.command("export", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -763,6 +809,7 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
                "ответов анкет в ней нет.")
     if report.errors:
         click.echo(_errors_line(report, folder))
+    _next("отправьте файл в муниципалитет — в нём нет персональных данных")
 
 
 # ---------------------------------------------------------------------------- entry point

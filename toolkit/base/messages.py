@@ -328,7 +328,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "work-member-not-in-pair": (
         ERROR,
-        "Участник {value} не состоит в этой паре или группе (в ней: {members}). Проверьте код.",
+        "«{value}» не участник этой пары или группы (в ней: {members}). Впишите код или ФИО участника пары.",
     ),
     "work-goal-no-sprints": (
         WARNING,
@@ -614,11 +614,10 @@ def template_detail(code: str, **params: object) -> str:
 
 # Lines the command line prints about a whole run, by a stable code.
 LINES: dict[str, str] = {
-    "books-have-errors": "В книгах есть ошибки ({count}: {books}): подробности — «nastavnik check {folder}».",
+    "books-have-errors": "В книгах есть ошибки ({count}: {books}). Подробности:\n  {check}",
     "books-have-errors-docs": "В книгах есть ошибки ({count}: {books}): документы сделаны по тому, что удалось "
-                              "прочитать; подробности — «nastavnik check {folder}».",
-    "other-books-have-errors": "В других книгах программы есть ошибки ({count}: {books}): подробности — "
-                               "«nastavnik check {folder}».",
+                              "прочитать. Подробности:\n  {check}",
+    "other-books-have-errors": "В других книгах программы есть ошибки ({count}: {books}). Подробности:\n  {check}",
 }
 
 

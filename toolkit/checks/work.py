@@ -73,7 +73,9 @@ def check_pair(pair: PairSheets, rules: Rules, report: Report, members: Sequence
             for row in pair.of(key):
                 pid = row.values.get("member_id")
                 if pid and "member_id" not in row.bad and pid not in allowed:
-                    add("work-member-not-in-pair", key, row, "member_id", value=pid,
+                    typed = row.raw.get("member_id")  # as typed, not the upper-cased code form
+                    add("work-member-not-in-pair", key, row, "member_id",
+                        value=str(typed).strip() if isinstance(typed, str) and typed.strip() else pid,
                         members=", ".join(members))
     goal_rows: dict[int, Row] = {}
     for row in goals:

@@ -13,6 +13,7 @@ from typing import Any
 
 from toolkit import spec
 from toolkit.base import files
+from toolkit.base.shell import command
 from toolkit.books.writer import format_id, write_workbook
 from toolkit.checks.program import load_program
 from toolkit.demo.people import (
@@ -265,8 +266,9 @@ def run_demo(folder: Path) -> Iterator[str]:
                f"наставляемых {c['mentees']}; проблем в книгах: {len(report)}.")
         for line in pairing_lines:
             yield "  " + line
-    yield (f"Готово. Проверка: nastavnik check «{folder / 'ученик-ученик'}»; статус на день примера: "
-           f"nastavnik status «{folder / 'ученик-ученик'}» --date {work_day():%d.%m.%Y}")
+    yield (f"Готово. Дальше: проверьте книги примера и посмотрите статус на день примера:\n"
+           f"  {command('check', folder / 'ученик-ученик')}\n"
+           f"  {command('status', folder / 'ученик-ученик', '--date', f'{work_day():%d.%m.%Y}')}")
 
 
 def run_pairing_demo(program: Program) -> list[str]:
