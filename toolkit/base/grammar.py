@@ -132,6 +132,13 @@ class PersonName:
         last = words[-1].casefold() if words else ""
         return last if last in _PARTICLES and len(words) > 1 else ""
 
+    @property
+    def has_russian_patronymic(self) -> bool:
+        """«Сергеевна», «Ильич», «Рашид оглы» — a patronymic; «Лан» of «Нгуен Тхи Лан» is not."""
+        if self.particle:
+            return True
+        return bool(re.search(r"(ович|евич|ич|овна|евна|ична|инична)$", self.patronymic.casefold()))
+
     def detect_gender(self) -> str | None:
         """Gender guessed from the name: patronymic first, then first name, then surname."""
         particle = self.particle
@@ -175,7 +182,16 @@ def _decline_word(part: NamePart, word: str, gender: str | None, case: Case, kno
         as_female = _maker().make(part, Gender.FEMALE, case, word, known_gender=False)
         return _match_capitals(word, as_male) if as_male == as_female else word
     pgender = Gender.MALE if gender == MALE else Gender.FEMALE
-    return _match_capitals(word, _maker().make(part, pgender, case, word, known_gender=known))
+    return _match_capitals(word, _stressed_yo(word, _maker().make(part, pgender, case, word, known_gender=known)))
+
+
+def _stressed_yo(word: str, declined: str) -> str:
+    """«Воробей» → «Воробьём», «Соловей» → «Соловьём»: when the «е» of «-ей» drops out (воробей → воробь-),
+    the stress is on the ending, and the instrumental ending is «-ём», not «-ем» as pytrovich writes it."""
+    lower, out = word.casefold(), declined.casefold()
+    if lower.endswith("ей") and out == lower[:-2] + "ьем":
+        return declined[:-2] + ("ЁМ" if declined[-2:].isupper() else "ём")
+    return declined
 
 
 def _decline_parts(person: PersonName, case: Case, explicit: object) -> PersonName:
@@ -223,6 +239,10 @@ def salutation(full_name: object, gender: object = None) -> str:
     if not person.surname:
         return ""
     sex = person.gender(gender)
+    if person.patronymic and not person.has_russian_patronymic:
+        # «Нгуен Тхи Лан»: three words, but no patronymic — which one is the given name is not known
+        word = {MALE: "Уважаемый", FEMALE: "Уважаемая"}.get(sex or "", "Уважаемый(ая)")
+        return f"{word} {person.surname} {person.first} {person.patronymic}!"
     if person.first and person.patronymic:
         word = {MALE: "Уважаемый", FEMALE: "Уважаемая"}.get(sex or "", "Уважаемый(ая)")
         return f"{word} {person.first} {person.patronymic}!"
@@ -452,3 +472,22 @@ def upper_first(text: str) -> str:
     """The first letter in capitals, the rest as typed («не готов: нет ПДн» → «Не готов: нет ПДн»);
     ``str.capitalize`` would lower-case what the user typed."""
     return text[:1].upper() + text[1:]
+
+
+NBSP = "\u00a0"
+_AFTER_NUMBER_SIGN = re.compile(r"№ +")
+_BEFORE_DASH = re.compile(r" +([—–]) ")
+# «Т. С. Белова», «Белова Т. С.»: spaces between initials and next to the surname they belong to
+_INITIAL_THEN_WORD = re.compile(r"\b([А-ЯЁA-Z]\.) +(?=[А-ЯЁA-Z])")
+_WORD_THEN_INITIAL = re.compile(r"([а-яёa-z]) +(?=[А-ЯЁA-Z]\.)")
+
+
+def typeset(text: str) -> str:
+    """Non-breaking spaces where Russian typesetting wants them: after «№», before a dash, inside initials
+    and between initials and the surname («Т.\u00a0С.\u00a0Белова», «№\u00a05», «пары\u00a0— это»)."""
+    if not text or " " not in text:
+        return text
+    text = _AFTER_NUMBER_SIGN.sub("№" + NBSP, text)
+    text = _BEFORE_DASH.sub(NBSP + r"\1 ", text)
+    text = _INITIAL_THEN_WORD.sub(r"\1" + NBSP, text)
+    return _WORD_THEN_INITIAL.sub(r"\1" + NBSP, text)

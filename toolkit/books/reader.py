@@ -787,7 +787,7 @@ class _CellReporter:
         self.report, self.label, self.sheet = report, label, sheet
 
     def add(self, code: str, cell: str, column: Column, /, **params: Any) -> None:
-        self.report.add(code, file=self.label, sheet=self.sheet, cell=cell, field=column.header, **params)
+        self.report.add(code, file=self.label, sheet=self.sheet, cell=cell, field=column.named, **params)
 
 
 def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unknown: list[tuple[int, str]],

@@ -179,7 +179,20 @@ def make_env() -> SandboxedEnvironment:
         env.filters[name] = _sized(env.filters[name])
     env.filters["format"] = _formatted(env.filters["format"])
     env.filters.update(grammar.jinja_filters())
+    env.finalize = _typeset
     return env
+
+
+def _typeset(value: object) -> object:
+    """Every text placed into a document gets non-breaking spaces after «№», inside initials and before a
+    dash (escaped text stays escaped: its spaces are the same)."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(grammar.typeset(str(value)))
+    if isinstance(value, str):
+        return grammar.typeset(value)
+    return value
 
 
 @lru_cache(maxsize=1)
