@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_work_files import first_work, run_collect, sent, work_rows
 from test_work_files import fill as type_into
+from test_work_files import first_work, run_collect, sent, work_rows
 
 from toolkit.checks.people import same_person
 from toolkit.demo import build as demo
