@@ -218,6 +218,8 @@ def decline(full_name: object, case: str | Case, gender: object = None) -> str:
     when missing or unrecognisable the gender is detected from the name.
     """
     target = _case_of(case)
+    if looks_like_position(full_name):  # «{{ Должность|дательный }}»: a position, not a name
+        return decline_position(full_name, target)
     person = PersonName.parse(full_name)
     if not person.surname:
         return ""
@@ -491,3 +493,71 @@ def typeset(text: str) -> str:
     text = _BEFORE_DASH.sub(NBSP + r"\1 ", text)
     text = _INITIAL_THEN_WORD.sub(r"\1" + NBSP, text)
     return _WORD_THEN_INITIAL.sub(r"\1" + NBSP, text)
+
+
+# --- positions: «заместитель директора по ВР» → «заместителю директора по ВР» ---------------------
+
+# head nouns of school positions; a text starting with one of them (after adjectives) is a position, not a name
+POSITION_NOUNS = {
+    "учитель", "директор", "заместитель", "педагог", "педагог-психолог", "педагог-организатор", "методист",
+    "воспитатель", "советник", "руководитель", "председатель", "глава", "начальник", "специалист", "бухгалтер",
+    "секретарь", "логопед", "учитель-логопед", "дефектолог", "учитель-дефектолог", "тьютор", "библиотекарь",
+    "вожатый", "инспектор", "преподаватель", "преподаватель-организатор", "мастер", "психолог", "куратор",
+    "наставник", "заведующий", "заведующая", "ученик", "ученица", "студент", "студентка",
+}
+_ADJECTIVE = re.compile(r"(ый|ий|ой|ая|яя)$")
+_POSITION_HEADER = re.compile(r"должност", re.IGNORECASE)
+
+
+def is_position_like(header: str) -> bool:
+    """Whether a column holds positions (by its header): «Должность», «Должность получателя»."""
+    return bool(_POSITION_HEADER.search(header))
+
+
+def _head_index(words: list[str]) -> int | None:
+    for i, word in enumerate(words):
+        if word.casefold() in POSITION_NOUNS:
+            return i
+        if not _ADJECTIVE.search(word.casefold()):
+            return None
+    return None
+
+
+def looks_like_position(text: object) -> bool:
+    """«Заместитель директора по ВР», «старший методист», «учитель математики» — not a person's name."""
+    return _head_index(clean_text(text).split(" ")) is not None
+
+
+def _dative_word(word: str) -> str:
+    if "-" in word and word.casefold() in POSITION_NOUNS:
+        return "-".join(_dative_word(part) for part in word.split("-"))
+    lower = word.casefold()
+    if _ADJECTIVE.search(lower):
+        if lower.endswith(("ая", "яя")):
+            ending = "ой" if lower.endswith("ая") else "ей"
+        elif lower.endswith("ий") and not re.search(r"[гкх]ий$", lower):
+            ending = "ему"  # старший → старшему, заведующий → заведующему
+        else:
+            ending = "ому"  # главный → главному, русский → русскому
+        out = word[:-2] + ending
+    elif lower.endswith(("а", "я")):
+        out = word[:-1] + "е"
+    elif lower.endswith(("ь", "й")):
+        out = word[:-1] + "ю"
+    elif re.search(r"[бвгджзклмнпрстфхцчшщ]$", lower):
+        out = word + "у"
+    else:
+        out = word
+    return _match_capitals(word, out)
+
+
+def decline_position(text: object, case: str | Case = "дательный") -> str:
+    """A position in the dative, as the line «Кому» of a letter says it: «заместитель директора по ВР» →
+    «заместителю директора по ВР», «старший методист» → «старшему методисту». The words after the head noun
+    («директора по ВР», «математики») are already in the genitive and stay as typed, case included. Cases
+    other than the dative are left as typed."""
+    words = clean_text(text).split(" ")
+    head = _head_index(words)
+    if head is None or _case_of(case) != Case.DATIVE:
+        return clean_text(text)
+    return " ".join([*(_dative_word(w) for w in words[: head + 1]), *words[head + 1:]])
