@@ -24,8 +24,8 @@ Row numbers in problems and errors are spreadsheet rows: row 2 is the first data
 from __future__ import annotations
 
 import datetime as dt
-import html
 import functools
+import html
 import io
 import math
 import os
