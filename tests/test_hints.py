@@ -62,3 +62,29 @@ def test_errors_line_gives_a_command_that_runs(tmp_path: Path, capsys: pytest.Ca
 
     text = line("books-have-errors", count=1, books="«06_Итоги.xlsx»", check=command("check", tmp_path / "a b"))
     assert text.splitlines()[-1].strip() == f"nastavnik check {shlex.quote(str(tmp_path / 'a b'))}"
+
+
+def test_status_on_an_80_column_terminal_never_breaks_a_word(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from toolkit.base.problems import Report
+    from toolkit.checks.program import load_program
+    from toolkit.logic.readiness import compute_status
+    from toolkit.model.program import Program
+
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = demo_folders()["student"]
+    code, out, _ = run_cli(["status", str(folder), "--no-workbook", "--date", "15.02.2027"], capsys)
+    assert code == 0
+    rich_part = out.split("Книга статуса")[0].split("Дальше:")[0]
+    assert max(len(line) for line in rich_part.splitlines()) <= 80
+    status = compute_status(load_program(Program.open(folder), Report()), None)
+    words = {w for s in status.participants for text in (s.name, s.stage_name, *s.missing, s.role_name.lower())
+             for w in re.findall(r"\w+", text)}
+    body = out.split("Наставников:")[0]
+    printed = set(re.findall(r"\w+", body))
+    assert "персональных" in printed
+    broken = {w for w in printed - words if not w.isdigit()} - {"Участники", "программы", "Ученик", "ученик",
+                                                                  "обучение", "из", "не", "хватает", "НК", "НЯ"}
+    assert broken == set()

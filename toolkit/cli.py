@@ -75,23 +75,41 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
+# below this width a six-column table would break words in the middle: one block per participant instead
+WIDE_TABLE = 120
+
+
 def _print_status(status: Any, console: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
-    for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
-        table.add_column(header, overflow="fold")
-    for s in status.participants:
-        style = "green" if s.ready else None
-        table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—", style=style)
-    console.print(table)
+    if console.width < WIDE_TABLE:
+        console.print(f"Участники программы «{status.form_name}»", soft_wrap=False, markup=False)
+        for s in status.participants:
+            head = Text(f"{s.id} {s.name} — {s.role_name.lower()}: {s.stage_name}",
+                        style="green" if s.ready else "")
+            console.print(head, overflow="fold")
+            details = [f"обучение {s.training}"] if s.training else []
+            if s.missing:
+                details.append("не хватает: " + "; ".join(s.missing))
+            if details:
+                console.print(Text("  " + "; ".join(details)), overflow="fold")
+    else:
+        table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
+        for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
+            table.add_column(header, overflow="fold")
+        for s in status.participants:
+            style = "green" if s.ready else None
+            table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—",
+                          style=style)
+        console.print(table)
     c = status.counts
     console.print(f"Наставников: {c['mentors']}, готовы к формированию пар: {c['mentors_ready']}. "
-                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=True)
+                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=False)
     if status.invited_without_application:
-        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=True)
+        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=False)
     if status.testing and status.testing["focus"]:
-        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=True)
+        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=False)
     _print_attention(status, console)
 
 
@@ -104,12 +122,12 @@ def _print_attention(status: Any, console: Any) -> None:
     from toolkit.base.values import format_date
 
     day = format_date(dt.date.fromisoformat(status.date)) if status.date else ""
-    console.print(f"Пары и группы, которым нужно внимание куратора (на {day}): {len(status.attention)}.", soft_wrap=True)
+    console.print(f"Пары и группы, которым нужно внимание куратора (на {day}): {len(status.attention)}.", soft_wrap=False)
     for item in status.attention:
-        console.print(f"  {item['pair']}: " + "; ".join(item["reasons"]) + ".", soft_wrap=True, markup=False)
+        console.print(f"  {item['pair']}: " + "; ".join(item["reasons"]) + ".", soft_wrap=False, markup=False)
     for meeting in status.group_meetings:
         console.print(f"Предлагается групповая встреча «{meeting['topic']}»: " + ", ".join(meeting["pairs"]) + ".",
-                      soft_wrap=True, markup=False)
+                      soft_wrap=False, markup=False)
 
 
 def _status_next(status: Any, folder: Path, report: Any) -> None:
