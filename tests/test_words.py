@@ -53,3 +53,18 @@ def test_typeset_puts_non_breaking_spaces() -> None:
     assert typeset("Т. С. Белова — куратор") == f"Т.{NBSP}С.{NBSP}Белова{NBSP}— куратор"
     assert typeset("на Виноградову И. С.") == f"на Виноградову{NBSP}И.{NBSP}С."
     assert typeset("без изменений") == "без изменений"
+
+
+def test_the_order_keeps_the_case_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from results_helpers import demo_folders
+
+    from toolkit.base.grammar import lower_first
+    from toolkit.documents.order import order_context
+    from toolkit.model.pairs import result_pairs
+
+    data = load_program(Program.open(demo_folders()["student"]), Report())
+    settings = dict(data.settings()) | {"curator_position": "Заместитель директора по ВР"}
+    monkeypatch.setattr(data, "settings", lambda: settings)
+    context = order_context(data, result_pairs(data))
+    assert context["должность_куратора"] == "заместитель директора по ВР"
+    assert lower_first("МАОУ СШ № 5") == "МАОУ СШ № 5"

@@ -561,3 +561,13 @@ def decline_position(text: object, case: str | Case = "дательный") -> s
     if head is None or _case_of(case) != Case.DATIVE:
         return clean_text(text)
     return " ".join([*(_dative_word(w) for w in words[: head + 1]), *words[head + 1:]])
+
+
+def lower_first(text: str) -> str:
+    """A typed phrase put inside a sentence: its first letter in lower case unless the first word is an
+    abbreviation («Заместитель директора по ВР» → «заместитель директора по ВР», «ВР» and «МАОУ» stay);
+    the rest as typed — the case a user typed is never changed beyond that letter."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]

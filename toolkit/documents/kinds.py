@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
-from toolkit.base.grammar import for_gender, person_gender
+from toolkit.base.grammar import for_gender, lower_first, person_gender
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
 from toolkit.checks.program import load_program
@@ -214,7 +214,7 @@ def common_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
         "форма": data.program.profile.name,
         "учебный_год": clean_text(s.get("academic_year")) or "____/____",
         "куратор": curator,
-        "должность_куратора": clean_text(s.get("curator_position")).lower(),
+        "должность_куратора": lower_first(clean_text(s.get("curator_position"))),
         "куратор_подпись": _initials(curator),
         "директор": director,
         "директор_подпись": _initials(director),
