@@ -104,3 +104,16 @@ def test_program_report_counts_mentors_and_mentees_by_stage_consistently() -> No
     alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
     assert f"Наставляемых без пары: {alone}." in context["не_готовы"]
     assert "Считаются наставники / наставляемые из реестра заявок" in context["не_готовы"]
+
+
+def test_an_unknown_award_says_how_to_type_it_not_to_pick_from_a_dropdown(tmp_path: Path) -> None:
+    folder = copy_demo("student", tmp_path / "p")
+    first = sheet_rows(folder / RESULTS, RANKING)[0]["Код наставника"]
+    edit_rows(folder / RESULTS, RANKING, {("Код наставника", first): {"Поощрение": "Путёвка в лагерь"}})
+    report = Report()
+    load_program(Program.open(folder), report)
+    bad = [p for p in report if p.field == "Поощрение" and p.severity == "error"]
+    assert [p.code for p in bad] == ["bad-multichoice"]
+    assert bad[0].message.startswith("«Путёвка в лагерь» нет среди допустимых значений. Впишите одно или несколько "
+                                     "через запятую, как в списке: «")
+    assert "Выберите из списка" not in bad[0].message
