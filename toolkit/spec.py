@@ -48,6 +48,7 @@ class Column(_Strict):
     person: bool = False  # part of the identity of a person (duplicates)
     name_part: Literal["last", "first", "middle"] | None = None
     default: str | int | float | None = None  # for settings fields
+    optional: bool = False  # added in a later version: a book written before, without it, reads as if empty
     label: str = ""  # how messages name the column when its header alone says nothing (a test item «11»)
 
     @property

@@ -565,7 +565,7 @@ def _read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
         report.add("column-duplicate", file=label, sheet=name, cell=cell_name(h, again), field=column.header,
                    header=column.header, other=cell_name(h, first))
     for column in columns:
-        if column.key not in found:
+        if column.key not in found and not column.optional:
             report.add("column-missing", file=label, sheet=name, cell="", field=column.header,
                        header=column.header, row=h + 1)
     for index, text in unknown:

@@ -11,7 +11,7 @@ from toolkit.base.grammar import gendered
 from toolkit.base.values import clean_text
 from toolkit.logic.readiness import attendance, readiness
 from toolkit.logic.scoring import Person, Rules, parse_classes
-from toolkit.model.pairs import BOOK, consent
+from toolkit.model.pairs import BOOK, is_declined
 from toolkit.model.program import Participant, ProgramData
 from toolkit.spec import Profile
 
@@ -123,7 +123,6 @@ def declined_pairs(data: ProgramData) -> set[tuple[str, str]]:
     for sheet in ("proposals", "questionnaire"):
         for row in data.rows(BOOK, sheet):
             v = row.values
-            if v.get("mentor_id") and v.get("mentee_id") and (
-                    consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False):
+            if v.get("mentor_id") and v.get("mentee_id") and is_declined(v):
                 out.add((v["mentor_id"], v["mentee_id"]))
     return out

@@ -54,6 +54,7 @@ from toolkit.model.pairs import (
     SCHEME_NAMES,
     STATUS_ACTIVE,
     consent,
+    is_declined,
     is_ended,
     is_fixed,
     normalize_pair_id,
@@ -85,7 +86,8 @@ def pairs_spec(program: Program) -> WorkbookSpec:
 
 def _touched(values: dict[str, Any]) -> bool:
     """The curator typed something in a row the program proposed (a consent, a date or a note)."""
-    return any(values.get(k) not in (None, "") for k in ("consent_mentor", "consent_mentee", "meeting_date", "note"))
+    return any(values.get(k) not in (None, "")
+               for k in ("consent_mentor", "consent_mentee", "meeting_date", "rejected", "note"))
 
 
 def _waiting_text(values: dict[str, Any], rules: Rules) -> str:
@@ -101,6 +103,8 @@ def _waiting_text(values: dict[str, Any], rules: Rules) -> str:
 def _refusal_text(values: dict[str, Any]) -> str:
     who = [w for key, w in (("consent_mentor", "наставник"), ("consent_mentee", "наставляемый"))
            if consent(values, key) is False]
+    if not who:
+        return "Отклонено куратором: пара не формируется и больше не предлагается"
     return "Отказ (" + ", ".join(who) + "): пара не формируется и больше не предлагается"
 
 
@@ -289,7 +293,7 @@ def _run_proposal(ctx: Context, state: _State, start: dt.date, report: Report, l
         if existing:
             v["result"] = f"Пара закреплена: {existing}"
             continue
-        if consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False:
+        if is_declined(v):
             v["result"] = _refusal_text(v)
             refused += 1
             continue
@@ -489,7 +493,7 @@ def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Repo
             v["result"] = f"Пара закреплена: {existing}"
             kept.append(v)
             continue
-        if consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False:
+        if is_declined(v):
             v["result"] = _refusal_text(v)
             refused += 1
             kept.append(v)
@@ -571,7 +575,7 @@ def _unmatched(ctx: Context, state: _State, scheme: str, reasons: dict[str, str]
     load = state.mentor_load()
     pending = {v.get("mentee_id"): v for v in state.rows["proposals"]
                if not state.pair_of(str(v.get("mentor_id")), str(v.get("mentee_id")))
-               and consent(v, "consent_mentor") is not False and consent(v, "consent_mentee") is not False}
+               and not is_declined(v)}
     scheduled = {str(v.get("mentee_id")) for v in state.rows["schedule"]}
     out: list[dict[str, Any]] = []
     for pid in sorted(ctx.people, key=lambda p: (ctx.people[p].role != "mentor", p)):
