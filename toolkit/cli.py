@@ -714,7 +714,8 @@ def results_cmd(folder: Path, date: str | None) -> None:
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--kind", "kind", metavar="ВИД", required=True,
               help="Что сделать: письма, грамоты, приказ, прогресс, отчёт, практика, сайт, приглашения "
-                   "(также letters, certificates, order, progress, report, practice, site, invitations).")
+                   "(также letters, certificates, order, progress, report, practice, site, invitations) "
+                   "или все (all) — все виды сразу.")
 @click.option("--single", is_flag=True, help="Один файл для печати: все документы подряд, каждый с новой страницы.")
 @click.option("--pdf", "pdf", is_flag=True,
               help="Сделать также PDF (нужен LibreOffice; файлы конвертируются пакетом, а не по одному).")
@@ -745,13 +746,17 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
     Анна Сергеевна!». Прежние файлы с теми же именами уходят в «Резервные копии».
     """
     import contextlib
+    import dataclasses
 
     from toolkit.base.problems import Report
-    from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
+    from toolkit.checks.program import load_program
+    from toolkit.documents.kinds import ALL_KINDS, KINDS, DocsOptions, DocsOutcome, make_documents, parse_kind
     from toolkit.model.program import Program
 
     day = _date_option(date, "--date")
-    options = DocsOptions(parse_kind(kind), out=out, single=single, pdf=pdf, date=day, today=day)
+    every = kind.strip().casefold() in ALL_KINDS
+    kinds = list(KINDS.values()) if every else [parse_kind(kind)]
+    options = DocsOptions(kinds[0], out=out, single=single, pdf=pdf, date=day, today=day)
     program = Program.open(folder)
     report = Report()
     with contextlib.ExitStack() as stack:
@@ -767,7 +772,22 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
                 bar.update(task, description=stage, completed=done, total=total)
 
             progress = advance
-        outcome = make_documents(program, options, report, progress)
+        if every:  # every kind in turn, the books read once; a kind that cannot be made is named, not fatal
+            data = load_program(program, report)
+            outcome = DocsOutcome(kinds[0])
+            for each in kinds:
+                try:
+                    done = make_documents(program, dataclasses.replace(options, kind=each), report, progress, data)
+                except NastavnikError as exc:
+                    outcome.lines.append(f"{each.title}: не сделаны — {exc.message}")
+                    continue
+                outcome.lines.extend(done.lines)
+                outcome.documents.extend(done.documents)
+                outcome.pdfs.extend(done.pdfs)
+                outcome.backups += done.backups
+                outcome.unchanged += done.unchanged
+        else:
+            outcome = make_documents(program, options, report, progress)
     for line in outcome.lines:
         click.echo(line)
     where = outcome.documents[0].parent if outcome.documents else out

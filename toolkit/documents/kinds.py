@@ -100,12 +100,15 @@ _ALIASES = {
 }
 
 
+ALL_KINDS = ("все", "всё", "all")  # `docs --kind все`: every kind in turn
+
+
 def parse_kind(text: str) -> Kind:
     key = _ALIASES.get(clean_text(text).casefold().replace("ё", "е"))
     if key is None:
         known = "|".join(k.name for k in KINDS.values())
         raise NastavnikError(f"Неизвестный вид документов «{text}». Возможные: {known} (также "
-                             f"{'|'.join(KINDS)}).")
+                             f"{'|'.join(KINDS)}) или все.")
     return KINDS[key]
 
 
@@ -858,6 +861,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.backups += 1 if order.backup else 0
         outcome.unchanged += 1 if order.unchanged else 0
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
+        _drop_stale_pdfs(outcome, options)
         return outcome
     if data is None:
         data = load_program(program, report)
@@ -890,7 +894,27 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         _tick(progress, "PDF (LibreOffice)", 0, len(outcome.documents))
         outcome.pdfs = convert_to_pdf(outcome.documents, out_dir)
         _tick(progress, "PDF (LibreOffice)", len(outcome.pdfs), len(outcome.documents))
+    _drop_stale_pdfs(outcome, options)
     return outcome
+
+
+def _drop_stale_pdfs(outcome: DocsOutcome, options: DocsOptions) -> None:
+    """Without --pdf, a PDF beside a document written anew is older than it and says something else (0 % beside
+    67 %): it is removed, and the line says so. A PDF of a document left unchanged stays."""
+    if options.pdf:
+        return
+    removed = 0
+    for document in outcome.documents:
+        pdf = document.with_suffix(".pdf")
+        try:
+            if pdf.is_file() and pdf.stat().st_mtime < document.stat().st_mtime:
+                pdf.unlink()
+                removed += 1
+        except OSError:
+            continue
+    if removed:
+        outcome.lines.append(f"Удалены устаревшие PDF рядом с изменёнными документами: {removed} "
+                             "(новые PDF — с --pdf).")
 
 
 def _need_books(data: ProgramData, kind: Kind, report: Report) -> None:
