@@ -117,3 +117,24 @@ def test_an_unknown_award_says_how_to_type_it_not_to_pick_from_a_dropdown(tmp_pa
     assert bad[0].message.startswith("«Путёвка в лагерь» нет среди допустимых значений. Впишите одно или несколько "
                                      "через запятую, как в списке: «")
     assert "Выберите из списка" not in bad[0].message
+
+
+def test_documents_tell_the_work_as_of_their_date(tmp_path: Path) -> None:
+    from docx import Document
+
+    from toolkit.documents.kinds import KINDS, DocsOptions, make_documents
+
+    folder = copy_demo("student", tmp_path / "p")
+    day = dt.date(2026, 12, 4)
+    outcome = make_documents(Program.open(folder), DocsOptions(KINDS["progress"], out=tmp_path / "out", date=day),
+                             Report())
+    first = next(p for p in outcome.documents if "П-001" in p.name)
+    document = Document(str(first))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    assert "02.12.2026" in text  # the first meeting
+    assert "16.12.2026" not in text and "10.02.2027" not in text  # later ones are not known on 04.12.2026
+    report = make_documents(Program.open(folder), DocsOptions(KINDS["report"], out=tmp_path / "out", date=day),
+                            Report())
+    body = "\n".join(p.text for p in Document(str(report.documents[0])).paragraphs)
+    assert "(на 10.02.2027)" not in body and "(на 15.02.2027)" not in body

@@ -49,6 +49,7 @@ from toolkit.logic.evaluation import (
     as_of_date,
     award_kind,
     chosen_awards,
+    data_as_of,
     method_of,
     name_of,
     position,
@@ -878,11 +879,13 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.lines.append("Страница самодостаточна: стили внутри файла, без скриптов и внешних ссылок — "
                              "её можно загрузить на сайт школы как есть.")
         return outcome
+    # reports tell the work of pairs as of the document's day: no later meeting, the monitoring of that day
+    as_of = options.today or date
     builders: dict[str, Callable[[], list[_Doc]]] = {
         "letters": lambda: letters(data, date),
         "certificates": lambda: certificates(data, date),
-        "progress": lambda: progress_reports(data, date, options.today),
-        "report": lambda: program_report(data, date, options.today),
+        "progress": lambda: progress_reports(data_as_of(data, as_of), date, as_of),
+        "report": lambda: program_report(data_as_of(data, as_of), date, as_of),
         "practice": lambda: practice_docs(data, date),
         "invitations": lambda: invitations(data, date),
     }

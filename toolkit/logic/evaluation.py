@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.base.values import clean_text, fold
@@ -86,6 +86,18 @@ def as_of_date(data: ProgramData, today: dt.date | None = None) -> dt.date:
     if isinstance(end, dt.date):
         day = min(day, end)
     return day
+
+
+def data_as_of(data: ProgramData, day: dt.date) -> ProgramData:
+    """The program as it was known on ``day``: rows of «05_Работа пар» dated after it (meetings, diary entries,
+    intermediate results) left out — a document dated 04.12.2026 does not list a meeting of 10.02.2027."""
+    book = data.books.get(WORK_BOOK)
+    if book is None:
+        return data
+    tables = {key: replace(table, rows=[r for r in table.rows
+                                        if not (isinstance(r.values.get("date"), dt.date) and r.values["date"] > day)])
+              for key, table in book.tables.items()}
+    return replace(data, books={**data.books, WORK_BOOK: replace(book, tables=tables)})
 
 
 def regularity(data: ProgramData, pair: Pair, work: PairWork | None, as_of: dt.date) -> float | None:
