@@ -146,7 +146,7 @@ CASES = [
     pytest.param("student", edit("02_Заявки", "Наставники", "L2", "Каждый день"),
                  [[F_REGISTRY, "Наставники", "L2", "bad-choice"]], id="значение-не-из-списка"),
     pytest.param("student", edit("02_Заявки", "Наставляемые", "L3", "пн, вс"),
-                 [[F_REGISTRY, "Наставляемые", "L3", "bad-choice"]], id="день-не-из-списка-в-мультивыборе"),
+                 [[F_REGISTRY, "Наставляемые", "L3", "bad-multichoice"]], id="день-не-из-списка-в-мультивыборе"),
     pytest.param("student", edit("02_Заявки", "Наставники", "H2", None),
                  [[F_REGISTRY, "Наставники", "H2", "required-missing"]], id="не-заполнено-обязательное"),
     pytest.param("student", edit("00_Настройки", "Настройки", "B10", "   "),

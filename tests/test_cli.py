@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -93,7 +94,8 @@ def test_init_creates_blank_program_and_rerun_keeps_files(tmp_path: Path, capsys
         "  создан: 05_Работа пар.xlsx",
         *[line for line in out.splitlines() if line.startswith(("  создан: 06", "  создан: 07"))],  # later stages
         "  создан: Вопросы для анкеты.txt",
-        "Дальше: заполните «00_Настройки.xlsx», затем книги этапов; проверка — «nastavnik check ПАПКА».",
+        "Дальше: заполните «00_Настройки.xlsx», затем книги этапов, и проверьте их:",
+        f"  nastavnik check {shlex.quote(str(folder))}",
     ]
     before = digest(folder)
     code, out, _ = run(["init", str(folder), "--form", "ученик-ученик"], capsys)
@@ -146,7 +148,9 @@ def test_check_text_output_names_file_sheet_cell(tmp_path: Path, capsys: pytest.
     assert lines[1] == ("  [ошибка] лист «Настройки», ячейка B3, поле «Полное наименование образовательной "
                         "организации»: Не заполнено обязательное поле «Полное наименование образовательной "
                         "организации». Заполните ячейку.")
-    assert lines[-1] == "Всего: ошибок 12, предупреждений 0."
+    assert lines[-3] == "Всего: ошибок 12, предупреждений 0."
+    assert lines[-2] == "Дальше: исправьте ошибки в названных ячейках, сохраните книги и проверьте снова:"
+    assert shlex.split(lines[-1]) == ["nastavnik", "check", str(folder)]
 
 
 @pytest.mark.parametrize("args", [["check"], ["status"], ["import", "x.csv"]])

@@ -188,7 +188,7 @@ def test_goals_reached_leave_out_cancelled_and_open_long_term_goals() -> None:
     # counted: short (reached), medium (open), long (reached) → 2 of 3
     assert goals_reached(profile, PairWork(goals=goals)) == pytest.approx(2 / 3)
     assert goals_reached(profile, PairWork(goals=[{"horizon": long, "status": "В работе"}])) is None
-    assert goals_reached(profile, None) is None
+    assert goals_reached(profile, None) == 0.0  # no work of the pair: nothing reached
 
 
 def test_positions_for_letters_and_certificates(demos: Demos, tmp_path: Path) -> None:

@@ -476,7 +476,7 @@ def test_kept_values_write_back_loses_nothing(tmp_path: Path) -> None:
     second, report2 = read_back(path, wb)
     assert [(p.sheet, p.cell, p.code) for p in report2] == [(p.sheet, p.cell, p.code) for p in report1]
     assert [(p.cell, p.code) for p in report1 if p.code != "required-missing"] == [
-        ("H2", "bad-date"), ("M2", "bad-integer"), ("N2", "bad-choice"), ("M3", "number-out-of-range")]
+        ("H2", "bad-date"), ("M2", "bad-integer"), ("N2", "bad-multichoice"), ("M3", "number-out-of-range")]
     for a, b in zip(first.tables["mentors"].rows, second.tables["mentors"].rows, strict=True):
         assert (a.values, a.bad) == (b.values, b.bad)
         assert {k: a.raw[k] for k in a.bad} == {k: b.raw[k] for k in b.bad}  # invalid: exactly as typed

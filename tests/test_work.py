@@ -199,7 +199,8 @@ def test_unknown_pair_member_of_another_pair_and_typed_values(student: Path) -> 
     ]
     messages = [p.message for p in report]
     assert messages[2] == "Пары или группы «П-077» нет в книге «04_Пары». Проверьте код (например П-001)."
-    assert messages[3] == "Участник НЯ-001 не состоит в этой паре или группе (в ней: НК-010, НЯ-016). Проверьте код."
+    assert messages[3] == ("«НЯ-001» не участник этой пары или группы (в ней: НК-010, НЯ-016). Впишите код или ФИО "
+                           "участника пары.")
 
 
 def test_teachers_dates_of_results_meetings_and_diary(teacher: Path) -> None:

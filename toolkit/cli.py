@@ -15,6 +15,7 @@ import click
 
 from toolkit import __version__
 from toolkit.base.problems import NastavnikError
+from toolkit.base.shell import command
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -74,23 +75,41 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
+# below this width a six-column table would break words in the middle: one block per participant instead
+WIDE_TABLE = 120
+
+
 def _print_status(status: Any, console: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
-    for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
-        table.add_column(header, overflow="fold")
-    for s in status.participants:
-        style = "green" if s.ready else None
-        table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—", style=style)
-    console.print(table)
+    if console.width < WIDE_TABLE:
+        console.print(f"Участники программы «{status.form_name}»", soft_wrap=False, markup=False)
+        for s in status.participants:
+            head = Text(f"{s.id} {s.name} — {s.role_name.lower()}: {s.stage_name}",
+                        style="green" if s.ready else "")
+            console.print(head, overflow="fold")
+            details = [f"обучение {s.training}"] if s.training else []
+            if s.missing:
+                details.append("не хватает: " + "; ".join(s.missing))
+            if details:
+                console.print(Text("  " + "; ".join(details)), overflow="fold")
+    else:
+        table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
+        for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
+            table.add_column(header, overflow="fold")
+        for s in status.participants:
+            style = "green" if s.ready else None
+            table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—",
+                          style=style)
+        console.print(table)
     c = status.counts
     console.print(f"Наставников: {c['mentors']}, готовы к формированию пар: {c['mentors_ready']}. "
-                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=True)
+                  f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=False)
     if status.invited_without_application:
-        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=True)
+        console.print(f"Приглашены на встречу, но без заявки: {len(status.invited_without_application)}.", soft_wrap=False)
     if status.testing and status.testing["focus"]:
-        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=True)
+        console.print("Фокус обучения (самые слабые измерения теста в группе): " + ", ".join(status.testing["focus"]) + ".", soft_wrap=False)
     _print_attention(status, console)
 
 
@@ -103,12 +122,28 @@ def _print_attention(status: Any, console: Any) -> None:
     from toolkit.base.values import format_date
 
     day = format_date(dt.date.fromisoformat(status.date)) if status.date else ""
-    console.print(f"Пары и группы, которым нужно внимание куратора (на {day}): {len(status.attention)}.", soft_wrap=True)
+    console.print(f"Пары и группы, которым нужно внимание куратора (на {day}): {len(status.attention)}.", soft_wrap=False)
     for item in status.attention:
-        console.print(f"  {item['pair']}: " + "; ".join(item["reasons"]) + ".", soft_wrap=True, markup=False)
+        console.print(f"  {item['pair']}: " + "; ".join(item["reasons"]) + ".", soft_wrap=False, markup=False)
     for meeting in status.group_meetings:
         console.print(f"Предлагается групповая встреча «{meeting['topic']}»: " + ", ".join(meeting["pairs"]) + ".",
-                      soft_wrap=True, markup=False)
+                      soft_wrap=False, markup=False)
+
+
+def _status_next(status: Any, folder: Path, report: Any) -> None:
+    """What the curator does after reading the status: fix the books, form pairs, or watch the pairs' work."""
+    c = status.counts
+    if report.errors:
+        _next("исправьте ошибки в книгах", "check", folder)
+    elif not c["pairs"] and c["mentors_ready"] and c["mentees_ready"]:
+        _next("сформируйте пары (или --scheme встреча / анкеты)", "match", folder, "--scheme", "предложение")
+    elif not c["pairs"]:
+        _next("дополните заявки, согласия и обучение тех, кому чего-то не хватает (столбец «Чего не хватает»), "
+              "и посмотрите статус снова", "status", folder)
+    elif c.get("pairs_attention"):
+        _next("свяжитесь с парами, которым нужно внимание; диаграммы для директора", "monitor", folder)
+    else:
+        _next("собирайте книги пар и следите за их работой", "monitor", folder)
 
 
 def _date_option(text: str | None, what: str) -> Any:
@@ -150,7 +185,12 @@ def _errors_line(report: Any, folder: Path, code: str = "books-have-errors") -> 
 
     errors = [p for p in report if p.severity == "error"]
     books = ", ".join(f"«{name}»" for name in dict.fromkeys(p.file for p in errors if p.file)) or "—"
-    return line(code, count=len(errors), books=books, folder=folder)
+    return line(code, count=len(errors), books=books, check=command("check", folder))
+
+
+def _next(what: str, *args: str | Path) -> None:
+    """«Дальше: …» and a command that runs as pasted (quoted for the user's shell), on a line of its own."""
+    click.echo(f"Дальше: {what}:" + (f"\n  {command(*args)}" if args else ""))
 
 
 def _exit_code(report: Any) -> int:
@@ -199,7 +239,7 @@ def init_cmd(folder: Path, form: str) -> None:
         click.echo(f"  создан: {path.name}")
     for path in kept:
         click.echo(f"  уже есть, оставлен без изменений: {path.name}")
-    click.echo("Дальше: заполните «00_Настройки.xlsx», затем книги этапов; проверка — «nastavnik check ПАПКА».")
+    _next("заполните «00_Настройки.xlsx», затем книги этапов, и проверьте их", "check", folder)
 
 
 @cli.command("check", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -225,6 +265,10 @@ def check_cmd(folder: Path, as_json: bool) -> None:
         else:
             _print_report(report)
             click.echo(f"Всего: ошибок {len(report.errors)}, предупреждений {len(report.warnings)}.")
+        if report.errors:
+            _next("исправьте ошибки в названных ячейках, сохраните книги и проверьте снова", "check", folder)
+        else:
+            _next("посмотрите, на каком этапе каждый участник и чего ему не хватает", "status", folder)
     sys.exit(_exit_code(report))
 
 
@@ -268,6 +312,8 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
         write_status_workbook(status, path)
         if not as_json:
             click.echo(f"Книга статуса: {path}")
+    if not as_json:
+        _status_next(status, folder, report)
 
 
 @cli.command("import", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -313,7 +359,9 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             click.echo(files.format_note(result.backup.with_name(result.registry.stem + result.backup.suffix),
                                          result.registry))
     if report.errors:
+        _next("исправьте названные строки реестра и посмотрите статус", "status", folder)
         sys.exit(EXIT_PROBLEMS)
+    _next("посмотрите, на каком этапе каждый участник и чего ему не хватает", "status", folder)
 
 
 @cli.command("demo", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -389,7 +437,14 @@ def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | 
     if others:
         click.echo(_errors_line(others, folder, "other-books-have-errors"))
     if any(p.severity == "error" for p in shown):
+        _next("исправьте строки книги пар, названные выше, и запустите подбор снова", "match", folder,
+              "--scheme", scheme)
         sys.exit(EXIT_PROBLEMS)
+    if outcome.formed:
+        _next("подготовьте приказ о закреплении пар", "order", folder)
+    else:
+        _next("отметьте в книге пар согласия (или места на листе «Пожелания») и запустите подбор снова", "match",
+              folder, "--scheme", scheme)
 
 
 @cli.command("order", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -418,13 +473,14 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
     click.echo(f"Приказ: {result.path} — пар и групп {result.pairs}, наставляемых {result.mentees}.")
     if result.left_out:
         click.echo(f"Не вошли в приказ строк листа «Пары»: {result.left_out} (нет согласия обеих сторон или даты "
-                   f"личной встречи): «nastavnik check {folder}».")
+                   f"личной встречи). Подробности:\n  {command('check', folder)}")
     if result.backup:
         click.echo(f"Прежний приказ: {result.backup}")
     if result.unchanged:
         click.echo("Приказ уже такой: файл не перезаписан.")
     if result.pdf:
         click.echo(f"PDF: {result.pdf}")
+    _next("подпишите приказ и раздайте парам их книги", "distribute", folder, "--out", folder / "Рассылка")
 
 
 @cli.command("merge", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -522,8 +578,8 @@ def distribute_cmd(folder: Path, out: Path) -> None:
         click.echo(f"  {item.pair_id}: {item.path.name}" + (" — без изменений" if item.unchanged else ""))
         if item.backup:
             click.echo(f"    прежняя книга — в резервной копии: {item.backup.name}")
-    click.echo(f"Отправьте книги парам; присланные обратно сложите в одну папку и запустите "
-               f"«nastavnik collect {folder} ПАПКА».")
+    _next("отправьте книги парам; присланные обратно сложите в одну папку (например «Входящие») и соберите их",
+          "collect", folder, folder / "Входящие")
 
 
 @cli.command("collect", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -568,7 +624,10 @@ def collect_cmd(folder: Path, inbox: Path, force: bool) -> None:
     if result.refused:
         click.echo(f"Не принято файлов: {len(result.refused)} (причины — выше).")
     if report.errors:
+        _next("попросите пары исправить названные файлы (или исправьте их сами) и соберите снова", "collect",
+              folder, inbox)
         sys.exit(EXIT_PROBLEMS)
+    _next("посмотрите, каким парам нужно внимание", "monitor", folder)
 
 
 @cli.command("monitor", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -618,13 +677,14 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
 
         (made,) = convert_to_pdf([path], path.parent)
         click.echo(f"PDF: {made}")
+    _next("в конце программы подведите итоги", "results", folder)
 
 
 @cli.command("results", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--date", "date", metavar="ДД.ММ.ГГГГ", default=None,
-              help="День, до которого считается регулярность встреч (не позже последней встречи в журнале и "
-                   "окончания программы). По умолчанию сегодня.")
+              help="День оценки: регулярность встреч и цели считаются до него (не позже окончания программы; "
+                   "пара без встреч получает 0). По умолчанию сегодня.")
 def results_cmd(folder: Path, date: str | None) -> None:
     """Итоги (этап 7): книга «06_Итоги» и рейтинг лучших наставников.
 
@@ -650,6 +710,8 @@ def results_cmd(folder: Path, date: str | None) -> None:
     click.echo(f"Книга итогов: {outcome.path}")
     if report.errors:
         click.echo(_errors_line(report, folder))
+    _next("выберите поощрения в столбце «Поощрение» листа «Рейтинг наставников» и сделайте документы", "docs",
+          folder, "--kind", "все")
 
 
 @cli.command("docs", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -659,7 +721,8 @@ def results_cmd(folder: Path, date: str | None) -> None:
                    "внедрение, куратор, дорожная_карта, положение, программа, согласия, соглашения, доплата, "
                    "персональные, завершение, ходатайство, справка (также латиницей: letters, certificates, order, "
                    "progress, report, practice, site, invitations, launch, curator, roadmap, regulation, program, "
-                   "consents, agreements, pay, personal, closing, petition, analysis).")
+                   "consents, agreements, pay, personal, closing, petition, analysis) "
+                   "или все (all) — все виды сразу.")
 @click.option("--single", is_flag=True, help="Один файл для печати: все документы подряд, каждый с новой страницы.")
 @click.option("--pdf", "pdf", is_flag=True,
               help="Сделать также PDF (нужен LibreOffice; файлы конвертируются пакетом, а не по одному).")
@@ -701,13 +764,17 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
     Анна Сергеевна!». Прежние файлы с теми же именами уходят в «Резервные копии».
     """
     import contextlib
+    import dataclasses
 
     from toolkit.base.problems import Report
-    from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
+    from toolkit.checks.program import load_program
+    from toolkit.documents.kinds import ALL_KINDS, KINDS, DocsOptions, DocsOutcome, make_documents, parse_kind
     from toolkit.model.program import Program
 
     day = _date_option(date, "--date")
-    options = DocsOptions(parse_kind(kind), out=out, single=single, pdf=pdf, date=day, today=day)
+    every = kind.strip().casefold() in ALL_KINDS
+    kinds = list(KINDS.values()) if every else [parse_kind(kind)]
+    options = DocsOptions(kinds[0], out=out, single=single, pdf=pdf, date=day, today=day)
     program = Program.open(folder)
     report = Report()
     with contextlib.ExitStack() as stack:
@@ -723,7 +790,22 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
                 bar.update(task, description=stage, completed=done, total=total)
 
             progress = advance
-        outcome = make_documents(program, options, report, progress)
+        if every:  # every kind in turn, the books read once; a kind that cannot be made is named, not fatal
+            data = load_program(program, report)
+            outcome = DocsOutcome(kinds[0])
+            for each in kinds:
+                try:
+                    done = make_documents(program, dataclasses.replace(options, kind=each), report, progress, data)
+                except NastavnikError as exc:
+                    outcome.lines.append(f"{each.title}: не сделаны — {exc.message}")
+                    continue
+                outcome.lines.extend(done.lines)
+                outcome.documents.extend(done.documents)
+                outcome.pdfs.extend(done.pdfs)
+                outcome.backups += done.backups
+                outcome.unchanged += done.unchanged
+        else:
+            outcome = make_documents(program, options, report, progress)
     for line in outcome.lines:
         click.echo(line)
     where = outcome.documents[0].parent if outcome.documents else out
@@ -736,6 +818,8 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
         click.echo(f"Прежние версии файлов ({outcome.backups}) — в папке «Резервные копии».")
     if report.errors:
         click.echo(_errors_line(report, folder, "books-have-errors-docs"))
+    _next(f"откройте документы в папке «{where}», проверьте и распечатайте; обезличенная выгрузка для "
+          "муниципалитета", "export", folder, "--anonymize")
 
 
 @cli.command("export", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -784,6 +868,7 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
                    "сводке муниципалитета для школы не посчитается.")
     if report.errors:
         click.echo(_errors_line(report, folder))
+    _next("отправьте файл в муниципалитет — в нём нет персональных данных")
 
 
 @cli.command("rollup", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")

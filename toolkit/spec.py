@@ -50,7 +50,13 @@ class Column(_Strict):
     person: bool = False  # part of the identity of a person (duplicates)
     name_part: Literal["last", "first", "middle"] | None = None
     default: str | int | float | None = None  # for settings fields
-    optional: bool = False  # a column added later: a book written before it is read without it, no error
+    optional: bool = False  # added in a later version: a book written before, without it, reads as if empty
+    label: str = ""  # how messages name the column when its header alone says nothing (a test item «11»)
+
+    @property
+    def named(self) -> str:
+        """The column as messages name it: its label, else its header."""
+        return self.label or self.header
 
     @model_validator(mode="after")
     def _check(self) -> Column:
@@ -328,6 +334,12 @@ def derived_lists(profile: Profile) -> dict[str, list[str]]:
             "competencies": [c for group in profile.competencies.values() for c in group]}
 
 
+def _item_label(n: int, text: str) -> str:
+    """«11 (Я готов тратить время на другого человека…)»: a test item by its number and words."""
+    short = text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0] + "…"
+    return f"{n} ({short})"
+
+
 def resolve_column(column: Column, profile: Profile) -> list[Column]:
     """Concrete columns for a form: profile lists substituted, repeated columns expanded."""
     updates: dict[str, Any] = {}
@@ -355,7 +367,7 @@ def resolve_column(column: Column, profile: Profile) -> list[Column]:
                 n += 1
                 out.append(column.model_copy(update={
                     "key": f"{column.key}{n}", "header": column.header.format(n=n),
-                    "hint": text[:250], "repeat": None,
+                    "hint": text[:250], "repeat": None, "label": _item_label(n, text),
                     "min": profile.testing.scale_min, "max": profile.testing.scale_max}))
         return out
     if column.repeat == "training_meetings":

@@ -132,6 +132,13 @@ class PersonName:
         last = words[-1].casefold() if words else ""
         return last if last in _PARTICLES and len(words) > 1 else ""
 
+    @property
+    def has_russian_patronymic(self) -> bool:
+        """«Сергеевна», «Ильич», «Рашид оглы» — a patronymic; «Лан» of «Нгуен Тхи Лан» is not."""
+        if self.particle:
+            return True
+        return bool(re.search(r"(ович|евич|ич|овна|евна|ична|инична)$", self.patronymic.casefold()))
+
     def detect_gender(self) -> str | None:
         """Gender guessed from the name: patronymic first, then first name, then surname."""
         particle = self.particle
@@ -175,7 +182,16 @@ def _decline_word(part: NamePart, word: str, gender: str | None, case: Case, kno
         as_female = _maker().make(part, Gender.FEMALE, case, word, known_gender=False)
         return _match_capitals(word, as_male) if as_male == as_female else word
     pgender = Gender.MALE if gender == MALE else Gender.FEMALE
-    return _match_capitals(word, _maker().make(part, pgender, case, word, known_gender=known))
+    return _match_capitals(word, _stressed_yo(word, _maker().make(part, pgender, case, word, known_gender=known)))
+
+
+def _stressed_yo(word: str, declined: str) -> str:
+    """«Воробей» → «Воробьём», «Соловей» → «Соловьём»: when the «е» of «-ей» drops out (воробей → воробь-),
+    the stress is on the ending, and the instrumental ending is «-ём», not «-ем» as pytrovich writes it."""
+    lower, out = word.casefold(), declined.casefold()
+    if lower.endswith("ей") and out == lower[:-2] + "ьем":
+        return declined[:-2] + ("ЁМ" if declined[-2:].isupper() else "ём")
+    return declined
 
 
 def _decline_parts(person: PersonName, case: Case, explicit: object) -> PersonName:
@@ -202,6 +218,8 @@ def decline(full_name: object, case: str | Case, gender: object = None) -> str:
     when missing or unrecognisable the gender is detected from the name.
     """
     target = _case_of(case)
+    if looks_like_position(full_name):  # «{{ Должность|дательный }}»: a position, not a name
+        return decline_position(full_name, target)
     person = PersonName.parse(full_name)
     if not person.surname:
         return ""
@@ -223,6 +241,10 @@ def salutation(full_name: object, gender: object = None) -> str:
     if not person.surname:
         return ""
     sex = person.gender(gender)
+    if person.patronymic and not person.has_russian_patronymic:
+        # «Нгуен Тхи Лан»: three words, but no patronymic — which one is the given name is not known
+        word = {MALE: "Уважаемый", FEMALE: "Уважаемая"}.get(sex or "", "Уважаемый(ая)")
+        return f"{word} {person.surname} {person.first} {person.patronymic}!"
     if person.first and person.patronymic:
         word = {MALE: "Уважаемый", FEMALE: "Уважаемая"}.get(sex or "", "Уважаемый(ая)")
         return f"{word} {person.first} {person.patronymic}!"
@@ -355,3 +377,197 @@ def is_name_like(header: str) -> bool:
     """Whether a column holds people's names (by its header): «ФИО», «ФИО наставника», «Получатель» …"""
     return bool(_NAME_HEADER.search(header)) and not re.search(r"дата|пол$|код|телефон|почт|класс", header,
                                                               re.IGNORECASE)
+
+
+# --- agreement: numbers and genders ------------------------------------------------------------
+
+# Nouns a count is printed with: (one, few, many) — «1 наставник», «3 наставника», «5 наставников».
+NOUNS: dict[str, tuple[str, str, str]] = {
+    "наставник": ("наставник", "наставника", "наставников"),
+    "наставляемый": ("наставляемый", "наставляемых", "наставляемых"),
+    "участник": ("участник", "участника", "участников"),
+    "пара": ("пара", "пары", "пар"),
+    "группа": ("группа", "группы", "групп"),
+    "встреча": ("встреча", "встречи", "встреч"),
+    "книга": ("книга", "книги", "книг"),
+    "файл": ("файл", "файла", "файлов"),
+    "ошибка": ("ошибка", "ошибки", "ошибок"),
+    "проблема": ("проблема", "проблемы", "проблем"),
+    "строка": ("строка", "строки", "строк"),
+    "документ": ("документ", "документа", "документов"),
+    "раунд": ("раунд", "раунда", "раундов"),
+    "день": ("день", "дня", "дней"),
+    "минута": ("минута", "минуты", "минут"),
+    "балл": ("балл", "балла", "баллов"),
+    "место": ("место", "места", "мест"),
+    "педагог": ("педагог", "педагога", "педагогов"),
+    "ученик": ("ученик", "ученика", "учеников"),
+}
+
+
+def plural(n: int, one: str, few: str = "", many: str = "") -> str:
+    """The form of a noun that agrees with the number ``n``: ``plural(3, 'наставник')`` → «наставника».
+
+    ``one`` alone is looked up in :data:`NOUNS`; otherwise give all three forms (1, 2–4, 5–20).
+    """
+    if not few or not many:
+        one, few, many = NOUNS[one]
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def count(n: int, one: str, few: str = "", many: str = "") -> str:
+    """«3 наставника», «1 наставляемый», «5 пар»: the number and the agreeing noun."""
+    return f"{n} {plural(n, one, few, many)}"
+
+
+def gendered(gender: object, male: str, female: str) -> str:
+    """The form of a word agreeing with a person's gender: ``gendered('ж', 'записан', 'записана')``.
+
+    ``gender``: anything :func:`parse_gender` accepts.  An unknown gender gives the masculine form — the
+    generic one in Russian; the registry's «Пол» column is there to make it right.
+    """
+    return female if parse_gender(gender) == FEMALE else male
+
+
+def person_gender(full_name: object, explicit: object = None) -> str | None:
+    """«м», «ж» or None: the registry's «Пол» when given, else detected from the name."""
+    return PersonName.parse(full_name).gender(explicit)
+
+
+# Words that agree with a gender: masculine → feminine.  Used for fixed phrases written in the masculine
+# (dropdown choices such as «Готов к самостоятельной работе»), when they are said of a woman.
+_FEMININE = {
+    "готов": "готова", "записан": "записана", "участвовал": "участвовала", "помог": "помогла",
+    "выступил": "выступила", "записался": "записалась", "уверен": "уверена", "самостоятелен": "самостоятельна",
+}
+
+
+def for_gender(phrase: str, gender: object) -> str:
+    """A phrase written in the masculine, said of a person: «Готов к работе» → «Готова к работе» for a woman.
+
+    Only the first word (after a leading «не») is changed, and only when it is a known masculine form;
+    capitalisation and punctuation are kept: «Не готов: продолжить» → «Не готова: продолжить».
+    """
+    if parse_gender(gender) != FEMALE or not phrase:
+        return phrase
+    head = ""
+    if phrase[:3].casefold() == "не ":
+        head, phrase = phrase[:3], phrase[3:]
+    match = re.match(r"\w+", phrase)
+    if match is None:
+        return head + phrase
+    first, rest = match.group(0), phrase[match.end():]
+    feminine = _FEMININE.get(first.casefold())
+    if feminine is None:
+        return head + phrase
+    if first[:1].isupper():
+        feminine = feminine[:1].upper() + feminine[1:]
+    return head + feminine + rest
+
+
+def upper_first(text: str) -> str:
+    """The first letter in capitals, the rest as typed («не готов: нет ПДн» → «Не готов: нет ПДн»);
+    ``str.capitalize`` would lower-case what the user typed."""
+    return text[:1].upper() + text[1:]
+
+
+NBSP = "\u00a0"
+_AFTER_NUMBER_SIGN = re.compile(r"№ +")
+_BEFORE_DASH = re.compile(r" +([—–]) ")
+# «Т. С. Белова», «Белова Т. С.»: spaces between initials and next to the surname they belong to
+_INITIAL_THEN_WORD = re.compile(r"\b([А-ЯЁA-Z]\.) +(?=[А-ЯЁA-Z])")
+_WORD_THEN_INITIAL = re.compile(r"([а-яёa-z]) +(?=[А-ЯЁA-Z]\.)")
+
+
+def typeset(text: str) -> str:
+    """Non-breaking spaces where Russian typesetting wants them: after «№», before a dash, inside initials
+    and between initials and the surname («Т.\u00a0С.\u00a0Белова», «№\u00a05», «пары\u00a0— это»)."""
+    if not text or " " not in text:
+        return text
+    text = _AFTER_NUMBER_SIGN.sub("№" + NBSP, text)
+    text = _BEFORE_DASH.sub(NBSP + r"\1 ", text)
+    text = _INITIAL_THEN_WORD.sub(r"\1" + NBSP, text)
+    return _WORD_THEN_INITIAL.sub(r"\1" + NBSP, text)
+
+
+# --- positions: «заместитель директора по ВР» → «заместителю директора по ВР» ---------------------
+
+# head nouns of school positions; a text starting with one of them (after adjectives) is a position, not a name
+POSITION_NOUNS = {
+    "учитель", "директор", "заместитель", "педагог", "педагог-психолог", "педагог-организатор", "методист",
+    "воспитатель", "советник", "руководитель", "председатель", "глава", "начальник", "специалист", "бухгалтер",
+    "секретарь", "логопед", "учитель-логопед", "дефектолог", "учитель-дефектолог", "тьютор", "библиотекарь",
+    "вожатый", "инспектор", "преподаватель", "преподаватель-организатор", "мастер", "психолог", "куратор",
+    "наставник", "заведующий", "заведующая", "ученик", "ученица", "студент", "студентка",
+}
+_ADJECTIVE = re.compile(r"(ый|ий|ой|ая|яя)$")
+_POSITION_HEADER = re.compile(r"должност", re.IGNORECASE)
+
+
+def is_position_like(header: str) -> bool:
+    """Whether a column holds positions (by its header): «Должность», «Должность получателя»."""
+    return bool(_POSITION_HEADER.search(header))
+
+
+def _head_index(words: list[str]) -> int | None:
+    for i, word in enumerate(words):
+        if word.casefold() in POSITION_NOUNS:
+            return i
+        if not _ADJECTIVE.search(word.casefold()):
+            return None
+    return None
+
+
+def looks_like_position(text: object) -> bool:
+    """«Заместитель директора по ВР», «старший методист», «учитель математики» — not a person's name."""
+    return _head_index(clean_text(text).split(" ")) is not None
+
+
+def _dative_word(word: str) -> str:
+    if "-" in word and word.casefold() in POSITION_NOUNS:
+        return "-".join(_dative_word(part) for part in word.split("-"))
+    lower = word.casefold()
+    if _ADJECTIVE.search(lower):
+        if lower.endswith(("ая", "яя")):
+            ending = "ой" if lower.endswith("ая") else "ей"
+        elif lower.endswith("ий") and not re.search(r"[гкх]ий$", lower):
+            ending = "ему"  # старший → старшему, заведующий → заведующему
+        else:
+            ending = "ому"  # главный → главному, русский → русскому
+        out = word[:-2] + ending
+    elif lower.endswith(("а", "я")):
+        out = word[:-1] + "е"
+    elif lower.endswith(("ь", "й")):
+        out = word[:-1] + "ю"
+    elif re.search(r"[бвгджзклмнпрстфхцчшщ]$", lower):
+        out = word + "у"
+    else:
+        out = word
+    return _match_capitals(word, out)
+
+
+def decline_position(text: object, case: str | Case = "дательный") -> str:
+    """A position in the dative, as the line «Кому» of a letter says it: «заместитель директора по ВР» →
+    «заместителю директора по ВР», «старший методист» → «старшему методисту». The words after the head noun
+    («директора по ВР», «математики») are already in the genitive and stay as typed, case included. Cases
+    other than the dative are left as typed."""
+    words = clean_text(text).split(" ")
+    head = _head_index(words)
+    if head is None or _case_of(case) != Case.DATIVE:
+        return clean_text(text)
+    return " ".join([*(_dative_word(w) for w in words[: head + 1]), *words[head + 1:]])
+
+
+def lower_first(text: str) -> str:
+    """A typed phrase put inside a sentence: its first letter in lower case unless the first word is an
+    abbreviation («Заместитель директора по ВР» → «заместитель директора по ВР», «ВР» and «МАОУ» stay);
+    the rest as typed — the case a user typed is never changed beyond that letter."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]

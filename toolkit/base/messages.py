@@ -132,6 +132,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ERROR,
         "«{value}» нет в списке допустимых значений. Выберите из списка: {allowed}.",
     ),
+    "bad-multichoice": (
+        ERROR,
+        "«{value}» нет среди допустимых значений. Впишите одно или несколько через запятую, как в списке: "
+        "{allowed}.",
+    ),
     "bad-bool": (ERROR, "«{value}» — ожидается «да» или «нет». Выберите из списка."),
     "bad-class": (
         ERROR,
@@ -168,7 +173,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "duplicate-person": (
         ERROR,
-        "{name} уже записан(а) в строке {other}. Удалите повторную строку или уточните данные.",
+        "{name} уже {recorded} в строке {other}. Удалите повторную строку или уточните данные.",
     ),
     "duplicate-id": (
         ERROR,
@@ -277,7 +282,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pair-not-ready": (
         ERROR,
-        "{role} {id} ({name}) не готов(а) к формированию пары: {missing}. Сначала дополните заявку "
+        "{role} {id} ({name}) не {ready} к формированию пары: {missing}. Сначала дополните заявку "
         "(«nastavnik status» покажет, чего не хватает).",
     ),
     "pair-no-common-day": (
@@ -328,7 +333,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "work-member-not-in-pair": (
         ERROR,
-        "Участник {value} не состоит в этой паре или группе (в ней: {members}). Проверьте код.",
+        "«{value}» не участник этой пары или группы (в ней: {members}). Впишите код или ФИО участника пары.",
     ),
     "work-goal-no-sprints": (
         WARNING,
@@ -360,7 +365,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "work-plan-missing": (
         WARNING,
-        "Встречи уже идут, а плана нет: не записаны {missing}. Работе пары предшествует самоанализ и "
+        "Встречи уже идут, а плана нет: не {recorded} {missing}. Работе пары предшествует самоанализ и "
         "совместный анализ компетенций и цели, разложенные на спринты.",
     ),
     "collect-not-pair-file": (
@@ -545,6 +550,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "У наставника {id} нет места в рейтинге, а поощрение выбрано («{award}»). Заполните обратную связь о нём "
         "и запустите «nastavnik results» снова — или уберите поощрение.",
     ),
+    "results-award-attention": (
+        WARNING,
+        "Наставнику {id} ({name}) выбрано поощрение «{award}», а {pairs} на {day} нужно внимание куратора: "
+        "{reasons}. Проверьте, заслужено ли поощрение, — или уберите его.",
+    ),
     "results-points-missing": (
         WARNING,
         "Выбрано поощрение «{award}», но не указано, сколько баллов. Впишите баллы в столбец «Баллы».",
@@ -646,11 +656,10 @@ def template_detail(code: str, **params: object) -> str:
 
 # Lines the command line prints about a whole run, by a stable code.
 LINES: dict[str, str] = {
-    "books-have-errors": "В книгах есть ошибки ({count}: {books}): подробности — «nastavnik check {folder}».",
+    "books-have-errors": "В книгах есть ошибки ({count}: {books}). Подробности:\n  {check}",
     "books-have-errors-docs": "В книгах есть ошибки ({count}: {books}): документы сделаны по тому, что удалось "
-                              "прочитать; подробности — «nastavnik check {folder}».",
-    "other-books-have-errors": "В других книгах программы есть ошибки ({count}: {books}): подробности — "
-                               "«nastavnik check {folder}».",
+                              "прочитать. Подробности:\n  {check}",
+    "other-books-have-errors": "В других книгах программы есть ошибки ({count}: {books}). Подробности:\n  {check}",
 }
 
 

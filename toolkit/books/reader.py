@@ -426,8 +426,9 @@ def parse_cell(column: Column, raw: Any) -> tuple[Any, ValueProblem | None]:
         items = []
         for part in split_multi(raw):
             item = _choice(column, part)
-            if isinstance(item, ValueProblem):
-                return None, item
+            if isinstance(item, ValueProblem):  # a cell of several values has no dropdown: say what to type
+                allowed = ", ".join(f"«{c}»" for c in column.choices or [])
+                return None, ValueProblem("bad-multichoice", {"value": item.params["value"], "allowed": allowed})
             if item not in items:
                 items.append(item)
         value = items
@@ -788,7 +789,7 @@ class _CellReporter:
         self.report, self.label, self.sheet = report, label, sheet
 
     def add(self, code: str, cell: str, column: Column, /, **params: Any) -> None:
-        self.report.add(code, file=self.label, sheet=self.sheet, cell=cell, field=column.header, **params)
+        self.report.add(code, file=self.label, sheet=self.sheet, cell=cell, field=column.named, **params)
 
 
 def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unknown: list[tuple[int, str]],

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,41 @@ def display_value(column: Column, value: Any) -> Any:
         return "да" if value else "нет"
     return value
 
+
+
+LINE_HEIGHT = 15  # points per line of 11 pt text
+MAX_LINES = 12
+
+
+def wrapped_lines(text: object, width: float, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide when the office suite wraps it at
+    spaces (LibreOffice and Excel do not grow row heights of a written file on load: the writer sets them)."""
+    room = max(int(width * (0.9 if bold else 1.0)), 1)  # wide letters: rather a line too many than overlap
+    lines = 0
+    for paragraph in str(text or "").split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            need = len(word) if used == 0 else used + 1 + len(word)
+            if need <= room:
+                used = need
+                continue
+            count += (len(word) - 1) // room + (1 if used else 0)
+            used = len(word) % room or room
+        lines += count
+    return max(lines, 1)
+
+
+def fitted_height(texts: Iterable[tuple[object, float]], bold: bool = False) -> float | None:
+    """The row height that shows every (text, column width) of a row, or None when one line is enough."""
+    lines = max((wrapped_lines(t, w, bold) for t, w in texts), default=1)
+    return LINE_HEIGHT * min(lines, MAX_LINES) + 2 if lines > 1 else None
+
+
+def header_width(header: str, width: float) -> float:
+    """A column at least as wide as the longest word of its header (bold): headers never break inside a word
+    («Код наставляемог / о»)."""
+    longest = max((len(w) for w in header.split()), default=0)
+    return max(width, round(longest * 1.15 + 2, 1))
 
 class _Writer:
     def __init__(self, path: Path, spec: WorkbookSpec, profile: Profile, program_id: str) -> None:
@@ -268,7 +303,12 @@ class _Writer:
             ws.write_string(r, 0, column.header, self.fmt["param_req" if column.required else "param"])
             value = values.get(column.key, column.default)
             self._write_value(ws, r, 1, column, value, locked=column.locked)
-            ws.write_string(r, 2, column.hint or _type_hint(column), self.fmt["hint"])
+            hint = column.hint or _type_hint(column)
+            ws.write_string(r, 2, hint, self.fmt["hint"])
+            shown = display_value(column, value) if isinstance(value, str) else ""
+            height = fitted_height([(column.header, 45), (shown, 50), (hint, 60)], bold=True)
+            if height:
+                ws.set_row(r, height)  # the first book a curator opens: nothing overlaps
             if not column.locked:
                 self._validation(ws, r, r, 1, column)
             if column.required:
@@ -318,11 +358,12 @@ class _Writer:
         rows = self._prefilled(sheet, rows)
         nrows = len(rows)
         last_data_row = max(nrows, VALIDATION_ROWS)
-        ws.set_row(0, 45)
+        ws.set_row(0, max(45, fitted_height([(c.header, header_width(c.header, c.width)) for c in columns],
+                                             bold=True) or 0))
         for c, column in enumerate(columns):
             fmt = self.fmt["locked"] if column.locked else (
                 self.fmt["input_date"] if column.type == "date" else self.fmt["input"])
-            ws.set_column(c, c, column.width, fmt)
+            ws.set_column(c, c, header_width(column.header, column.width), fmt)
             ws.write_string(0, c, column.header, self.fmt["header_req" if column.required else "header"])
             if not column.locked:
                 self._validation(ws, 1, last_data_row, c, column)

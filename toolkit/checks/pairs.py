@@ -17,6 +17,7 @@ from toolkit.model.pairs import (
     QUESTIONNAIRE,
     SCHEME_ARGUMENT,
     consent,
+    is_declined,
     is_ended,
     is_fixed,
     normalize_pair_id,
@@ -145,7 +146,7 @@ def _check_candidates(ctx: Context, book: BookData, key: str, fixed: set[tuple[s
         mentor, mentee = v.get("mentor_id"), v.get("mentee_id")
         if not mentor or not mentee or (mentor, mentee) in fixed:
             continue
-        if consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False:
+        if is_declined(v):
             continue
         if scheme == PROPOSAL and ctx.known(mentee, "mentee"):
             kind = ctx.people[mentee].request_kind

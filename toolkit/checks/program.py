@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from toolkit.base.grammar import gendered, person_gender
 from toolkit.base.problems import Report
 from toolkit.base.values import class_number, fold, format_date
 from toolkit.books.reader import BookData, Table
@@ -70,8 +71,10 @@ def check_unique(book: BookData, table: Table, report: Report) -> None:
                                value=row.values.get("id"), other=seen[key])
                 elif is_person:
                     name = " ".join(str(v) for v in values if v)
+                    gender = person_gender(name, row.values.get("gender"))
                     report.add("duplicate-person", file=book.label, sheet=table.name, cell=cell,
-                               field=columns[first].header, name=name, other=seen[key])
+                               field=columns[first].header, name=name, other=seen[key],
+                               recorded=gendered(gender, "записан", "записана"))
                 else:
                     shown = ", ".join(str(v) for v in values if v not in (None, ""))
                     report.add("duplicate-entry", file=book.label, sheet=table.name, cell=cell,

@@ -3,10 +3,21 @@ their award, a ranking older than the feedback it was made from."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from toolkit.base.problems import Report
-from toolkit.base.values import clean_text
+from toolkit.base.values import clean_text, format_date
 from toolkit.books.reader import Row
-from toolkit.logic.evaluation import BOOK, PAIR_SHEETS, method_of, ranking_inputs, rounded
+from toolkit.logic.attention import PairState, pair_states
+from toolkit.logic.evaluation import (
+    BOOK,
+    PAIR_SHEETS,
+    as_of_date,
+    method_of,
+    name_of,
+    ranking_inputs,
+    rounded,
+)
 from toolkit.model.pairs import Pair, result_pairs
 from toolkit.model.program import ProgramData
 
@@ -40,12 +51,14 @@ def validate_results(data: ProgramData, report: Report) -> None:
     if table is None:
         return
     method = method_of(profile)
+    award_attention(data, as_of_date(data), report)
     for row in table.rows:
         v = row.values
         awards = v.get("award") or []
         if awards and clean_text(v.get("place")) in ("", "—"):
             report.add("results-award-unranked", file=book.label, sheet=table.name, cell=row.cell("award"),
                        field="Поощрение", id=v.get("mentor_id"), award=", ".join(awards))
+
         if method.points_award and "points" in row.cells:
             if method.points_award in awards and v.get("points") is None:
                 report.add("results-points-missing", file=book.label, sheet=table.name, cell=row.cell("points"),
@@ -54,6 +67,31 @@ def validate_results(data: ProgramData, report: Report) -> None:
                 report.add("results-points-without-award", file=book.label, sheet=table.name, cell=row.cell("award"),
                            field="Поощрение", id=v.get("mentor_id"), award=method.points_award)
     _check_stale(data, book.label, table.name, table.rows, pairs, report)
+
+
+def award_attention(data: ProgramData, day: dt.date, report: Report) -> None:
+    """An award chosen for a mentor whose pair or group needs the curator's attention on the evaluation day
+    (no meetings, overdue meetings, low scores…): a warning on the award's cell, with the reasons."""
+    book = data.books.get(BOOK)
+    table = book.tables.get("ranking") if book is not None else None
+    if book is None or table is None or "pairs" not in data.books:
+        return
+    flagged: dict[str, list[PairState]] = {}
+    for state in pair_states(data, day):
+        if state.codes:
+            flagged.setdefault(state.info.mentor, []).append(state)
+    for row in table.rows:
+        v = row.values
+        awards = v.get("award") or []
+        states = flagged.get(v.get("mentor_id") or "")
+        if not awards or not states or clean_text(v.get("place")) in ("", "—"):
+            continue
+        codes = ", ".join(s.pair_id for s in states)
+        report.add("results-award-attention", file=book.label, sheet=table.name, cell=row.cell("award"),
+                   field="Поощрение", id=v["mentor_id"], name=name_of(data, v["mentor_id"]),
+                   award=", ".join(awards), day=format_date(day),
+                   pairs=(f"паре {codes}" if len(states) == 1 else f"парам {codes}"),
+                   reasons="; ".join(r for s in states for r in s.reasons))
 
 
 def _check_stale(data: ProgramData, label: str, sheet: str, rows: list[Row], pairs: list[Pair],

@@ -73,7 +73,9 @@ def check_pair(pair: PairSheets, rules: Rules, report: Report, members: Sequence
             for row in pair.of(key):
                 pid = row.values.get("member_id")
                 if pid and "member_id" not in row.bad and pid not in allowed:
-                    add("work-member-not-in-pair", key, row, "member_id", value=pid,
+                    typed = row.raw.get("member_id")  # as typed, not the upper-cased code form
+                    add("work-member-not-in-pair", key, row, "member_id",
+                        value=str(typed).strip() if isinstance(typed, str) and typed.strip() else pid,
                         members=", ".join(members))
     goal_rows: dict[int, Row] = {}
     for row in goals:
@@ -125,7 +127,9 @@ def check_pair(pair: PairSheets, rules: Rules, report: Report, members: Sequence
         if not rated:
             missing.append("анализ компетенций (оценки на старте)")
         if missing:
-            add("work-plan-missing", "meetings", first, "date", missing=" и ".join(missing))
+            # «цели» are plural, «анализ» is masculine singular: the participle agrees with what is missing
+            add("work-plan-missing", "meetings", first, "date", missing=" и ".join(missing),
+                recorded="записаны" if not goals else "записан")
 
 
 def _outside(pair: PairSheets, rules: Rules, key: str, row: Row, column: str, add: Any) -> None:

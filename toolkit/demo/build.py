@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import spec
+from toolkit.base.shell import command
 from toolkit.books.writer import format_id
 from toolkit.checks.program import load_program
 from toolkit.demo.books import YEAR_START, settings_values, write_all, write_questions
@@ -255,8 +256,9 @@ def run_demo(folder: Path) -> Iterator[str]:
                f"наставляемых {c['mentees']}; проблем в книгах: {len(report)}.")
         for line in pairing_lines:
             yield "  " + line
-    yield (f"Готово. Проверка: nastavnik check «{folder / 'ученик-ученик'}»; статус на день примера: "
-           f"nastavnik status «{folder / 'ученик-ученик'}» --date {work_day():%d.%m.%Y}")
+    yield (f"Готово. Дальше: проверьте книги примера и посмотрите статус на день примера:\n"
+           f"  {command('check', folder / 'ученик-ученик')}\n"
+           f"  {command('status', folder / 'ученик-ученик', '--date', f'{work_day():%d.%m.%Y}')}")
 
 
 def run_pairing_demo(program: Program) -> list[str]:

@@ -32,9 +32,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
+from toolkit.base.grammar import for_gender, lower_first, person_gender
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
 from toolkit.checks.program import load_program
@@ -48,6 +49,7 @@ from toolkit.logic.evaluation import (
     as_of_date,
     award_kind,
     chosen_awards,
+    data_as_of,
     method_of,
     name_of,
     position,
@@ -59,6 +61,9 @@ from toolkit.model.pairs import Pair, result_pairs
 from toolkit.model.program import Program, ProgramData
 from toolkit.spec import Profile
 from toolkit.stages.results import results_spec
+
+if TYPE_CHECKING:
+    from toolkit.logic.readiness import ProgramStatus
 
 DOCS_FOLDER = "Документы"
 START_BG, END_BG, EMPTY_BG, BAR_BG = "A6A6A6", "1F4E79", "FFFFFF", "2E75B6"
@@ -144,12 +149,15 @@ _ALIASES = {
 }
 
 
+ALL_KINDS = ("все", "всё", "all")  # `docs --kind все`: every kind in turn
+
+
 def parse_kind(text: str) -> Kind:
     key = _ALIASES.get(clean_text(text).casefold().replace("ё", "е"))
     if key is None:
         known = "|".join(k.name for k in KINDS.values())
         raise NastavnikError(f"Неизвестный вид документов «{text}». Возможные: {known} (также "
-                             f"{'|'.join(KINDS)}).")
+                             f"{'|'.join(KINDS)}) или все.")
     return KINDS[key]
 
 
@@ -184,6 +192,12 @@ class _Doc:
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def _gender_of(data: ProgramData, pid: str) -> str | None:
+    """The gender the registry gives a participant (detected from the name when «Пол» is empty)."""
+    p = data.participants.get(pid)
+    return person_gender(p.name, p.values.get("gender")) if p else None
 
 
 def _s(value: Any) -> str:
@@ -252,7 +266,7 @@ def common_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
         "форма": data.program.profile.name,
         "учебный_год": clean_text(s.get("academic_year")) or "____/____",
         "куратор": curator,
-        "должность_куратора": clean_text(s.get("curator_position")).lower(),
+        "должность_куратора": lower_first(clean_text(s.get("curator_position"))),
         "куратор_подпись": _initials(curator),
         "директор": director,
         "директор_подпись": _initials(director),
@@ -461,6 +475,8 @@ def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None,
         for v in by_mentee.get(mentee, []):
             for key, label in _RESULT_FIELDS:
                 text = _s(v.get(key))
+                if key == "readiness":  # the choices are written in the masculine; said of this mentee
+                    text = for_gender(text, _gender_of(data, mentee))
                 if text:
                     who = f" ({_initials(name_of(data, mentee))})" if group else ""
                     out.append({"что": label + who, "текст": text})
@@ -578,44 +594,19 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
 # --------------------------------------------------------------------------- the program report
 
 
-def _stage_counts(data: ProgramData) -> list[tuple[str, int]]:
-    from toolkit.logic.readiness import attendance
-
+def _stage_counts(data: ProgramData, status: ProgramStatus) -> list[tuple[str, int, str]]:
+    """Per stage: (label, people, «наставники / наставляемые») — the participants of the registry who have
+    reached the stage (their stage in `status` is this one or later), so the counts never grow from a stage
+    to the next. Stage 3 (training) is for mentors only: «—» for mentees."""
     profile = data.program.profile
     names = {s.number: s.name for s in profile.stages}
-    pairs = result_pairs(data) if "pairs" in data.books else []
-    work = work_of(data)
-    meeting_sheet = "invited" if profile.kind == "student" else "candidates"
-    in_pairs = {m for p in pairs for m in (p.mentor, *p.mentees)}
-    threshold = data.training_threshold()
-    trained = sum(1 for pid, n in attendance(data).items() if n >= threshold and pid in data.participants)
-    analysed: set[str] = set()
-    meeting: set[str] = set()
-    for pair in pairs:
-        pw = work.get(pair.pair_id) if work else None
-        if pw and (pw.competencies or pw.goals):
-            analysed |= {pair.mentor, *pair.mentees}
-        if pw and pw.meetings:
-            meeting |= {pair.mentor, *pair.mentees}
-    presented = set()
-    for sheet, key in (("results", "mentee_id"), ("feedback", "mentee_id")):
-        for row in data.rows(BOOK, sheet):
-            v = row.values
-            if any(v.get(k) not in (None, "", []) for k in v if k not in ("pair_id", "mentor_id", "mentor_name",
-                                                                             "mentee_id", "mentee_name")):
-                presented.add(v.get(key))
-                presented.add(v.get("mentor_id"))
-    presented.discard(None)
-    counts = [
-        (1, len(data.rows("meeting", meeting_sheet))),
-        (2, len(data.participants)),
-        (3, trained),
-        (4, len(in_pairs)),
-        (5, len(analysed)),
-        (6, len(meeting)),
-        (7, len(presented)),
-    ]
-    return [(f"{n}. {names.get(n, '')}", count) for n, count in counts if n in names]
+    out = []
+    for n in sorted(names):
+        mentors = sum(1 for p in status.participants if p.role == "mentor" and p.stage >= n)
+        mentees = sum(1 for p in status.participants if p.role == "mentee" and p.stage >= n)
+        shown = "—" if n == 3 else str(mentees)
+        out.append((f"{n}. {names[n]}", mentors + (0 if n == 3 else mentees), f"{mentors} / {shown}"))
+    return out
 
 
 def _monitoring(data: ProgramData, today: dt.date | None, attention: Sequence[dict[str, Any]] = ()) -> list[str]:
@@ -670,10 +661,11 @@ def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> l
     profile = data.program.profile
     s = data.settings()
     method = method_of(profile)
-    stages = _stage_counts(data)
-    top = max([c for _, c in stages] + [1])
     status = compute_status(data, as_of_date(data, today))
+    stages = _stage_counts(data, status)
+    top = max([c for _, c, _ in stages] + [1])
     not_ready = [p for p in status.participants if not p.ready]
+    mentees_alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
     awards = chosen_awards(data)
     ranked = [a for a in awards if a.total is not None and a.place not in ("", "—")]
     ranking = [{"место": a.place, "наставник": a.name, "наставник_кратко": _initials(a.name),
@@ -691,9 +683,13 @@ def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> l
         "сроки": _term(start if isinstance(start, dt.date) else None, end if isinstance(end, dt.date) else None),
         "наставников": status.counts["mentors"], "наставляемых": status.counts["mentees"],
         "пар": len(pairs), "наставляемых_в_парах": sum(len(p.mentees) for p in pairs),
-        "этапы": [{"этап": label, "число": str(count), "полоса": _bar(count, top, 10, BAR_BG)} for label, count in stages],
-        "не_готовы": (f"Не готовы к формированию пар: {len(not_ready)} чел. — чего не хватает каждому, показывает "
-                      "команда «nastavnik status»." if not_ready else ""),
+        "этапы": [{"этап": label, "число": shown, "полоса": _bar(count, top, 10, BAR_BG)}
+                  for label, count, shown in stages],
+        "не_готовы": " ".join(x for x in (
+            "Считаются наставники / наставляемые из реестра заявок, дошедшие до этапа (обучение — только "
+            "наставники).",
+            f"Наставляемых без пары: {mentees_alone}." if "pairs" in data.books else "",
+            f"Не готовы к формированию пар: {len(not_ready)} чел." if not_ready else "") if x),
         "мониторинг": _monitoring(data, today, getattr(status, "attention", [])),
         "метод": (f"Рейтинг наставников составлен по обратной связи кураторов и наставляемых; веса компонентов "
                   f"(профиль формы): {method.weights_text()}. Каждый компонент и расчёт — на листе «Рейтинг "
@@ -833,7 +829,8 @@ def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions)
             as_of = as_of_date(data, options.today)
             status = compute_status(data, as_of)
             base["мониторинг"] = _monitoring(data, options.today, getattr(status, "attention", []))
-            base["по_этапам"] = [{"этап": label, "число": str(count)} for label, count in _stage_counts(data)]
+            base["по_этапам"] = [{"этап": label, "число": f"{count} ({who})"}
+                                 for label, count, who in _stage_counts(data, status)]
             made = analysis(data, base, when, options.today or dt.date.today())
         else:
             made = _launch_builders()[key](data, base, when)
@@ -1019,6 +1016,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.backups += 1 if order.backup else 0
         outcome.unchanged += 1 if order.unchanged else 0
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
+        _drop_stale_pdfs(outcome, options)
         return outcome
     if not kind.applies_to(program.profile):
         raise NastavnikError(f"«{kind.title}» — документы формы «Педагог – педагог»; у этой программы форма "
@@ -1038,11 +1036,13 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.lines.append("Страница самодостаточна: стили внутри файла, без скриптов и внешних ссылок — "
                              "её можно загрузить на сайт школы как есть.")
         return outcome
+    # reports tell the work of pairs as of the document's day: no later meeting, the monitoring of that day
+    as_of = options.today or date
     builders: dict[str, Callable[[], list[_Doc]]] = {
         "letters": lambda: letters(data, date),
         "certificates": lambda: certificates(data, date),
-        "progress": lambda: progress_reports(data, date, options.today),
-        "report": lambda: program_report(data, date, options.today),
+        "progress": lambda: progress_reports(data_as_of(data, as_of), date, as_of),
+        "report": lambda: program_report(data_as_of(data, as_of), date, as_of),
         "practice": lambda: practice_docs(data, date),
         "invitations": lambda: invitations(data, date),
         **{key: _paperwork(key, data, date, options) for key in PAPERWORK},
@@ -1063,7 +1063,27 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         _tick(progress, "PDF (LibreOffice)", 0, len(outcome.documents))
         outcome.pdfs = convert_to_pdf(outcome.documents, out_dir)
         _tick(progress, "PDF (LibreOffice)", len(outcome.pdfs), len(outcome.documents))
+    _drop_stale_pdfs(outcome, options)
     return outcome
+
+
+def _drop_stale_pdfs(outcome: DocsOutcome, options: DocsOptions) -> None:
+    """Without --pdf, a PDF beside a document written anew is older than it and says something else (0 % beside
+    67 %): it is removed, and the line says so. A PDF of a document left unchanged stays."""
+    if options.pdf:
+        return
+    removed = 0
+    for document in outcome.documents:
+        pdf = document.with_suffix(".pdf")
+        try:
+            if pdf.is_file() and pdf.stat().st_mtime < document.stat().st_mtime:
+                pdf.unlink()
+                removed += 1
+        except OSError:
+            continue
+    if removed:
+        outcome.lines.append(f"Удалены устаревшие PDF рядом с изменёнными документами: {removed} "
+                             "(новые PDF — с --pdf).")
 
 
 def _need_books(data: ProgramData, kind: Kind, report: Report) -> None:

@@ -397,7 +397,7 @@ def _render_separate(plan: MergePlan, report: Report, progress: Progress | None)
         try:
             if prepared is None:
                 with MailMerge(str(plan.template)) as merge:
-                    merge.merge(**merge_values(row, merge.get_merge_fields()))
+                    merge.merge(**merge_values(row, merge.get_merge_fields(), plan.template))
                     merge.write(buffer)
             else:
                 prepared.write(buffer, prepared.render_parts(row_context(row), number))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.base import files
+from toolkit.base.grammar import lower_first
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date
 from toolkit.checks.program import load_program
@@ -114,7 +115,7 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
         "ознакомлены": familiar,
         "куратор": curator,
         "куратор_винительный": decline(curator, "винительный") if curator else "________________",
-        "должность_куратора": clean_text(s.get("curator_position")).lower(),
+        "должность_куратора": lower_first(clean_text(s.get("curator_position"))),
         "директор": director,
         "директор_подпись": initials(director) if director else "________________",
     }

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import io
 import math
 import os
@@ -179,7 +180,20 @@ def make_env() -> SandboxedEnvironment:
         env.filters[name] = _sized(env.filters[name])
     env.filters["format"] = _formatted(env.filters["format"])
     env.filters.update(grammar.jinja_filters())
+    env.finalize = _typeset
     return env
+
+
+def _typeset(value: object) -> object:
+    """Every text placed into a document gets non-breaking spaces after «№», inside initials and before a
+    dash (escaped text stays escaped: its spaces are the same)."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(grammar.typeset(str(value)))
+    if isinstance(value, str):
+        return grammar.typeset(value)
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -587,8 +601,14 @@ def _zip_bytes(entries: Sequence[_PackedEntry]) -> bytes:
     return b"".join(chunks) + directory + end
 
 
+# «{{ ФИО|уважаемый }}!»: the salutation ends with its own «!» — the template's one (maybe in the next run of
+# text) is dropped, so that no letter says «Уважаемый Иван Иванович!!»
+_OWN_EXCLAMATION = re.compile(r"(\{\{[^{}]*\|\s*уважаемый\b[^{}]*\}\})((?:\s*<[^<>]*>)*)!")
+
+
 def _compile_part(env: SandboxedEnvironment, name: str, xml: str, trees: list[nodes.Template]) -> _Part:
     source = _P_MARK.sub(r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+    source = _OWN_EXCLAMATION.sub(r"\1\2", source)
     tree, problems = _scan_source(env, source)
     if problems:
         code, params = problems[0]
@@ -685,6 +705,10 @@ def computed_fields(columns: Iterable[str]) -> list[str]:
         for column in columns
         if grammar.is_name_like(str(column)) and (alias := field_alias(str(column)))
         for suffix in grammar.COMPUTED_SUFFIXES
+    ] + [  # «Должность» → «Должность_дательный»: staff type the position once
+        f"{alias}_дательный"
+        for column in columns
+        if grammar.is_position_like(str(column)) and (alias := field_alias(str(column)))
     ]
 
 
@@ -697,9 +721,85 @@ def _split_computed(name: str, columns: Mapping[str, object]) -> tuple[str, str]
     return None
 
 
-def merge_values(row: Mapping[str, object], wanted: Iterable[str] = ()) -> dict[str, str]:
+@dataclass(frozen=True)
+class FieldSwitches:
+    """What a MERGEFIELD of a template says beside its name: a date picture (``\\@ "d MMMM yyyy"``), and
+    whether the template writes «!» right after the field."""
+
+    picture: str = ""
+    exclamation_after: bool = False
+
+
+_MERGEFIELD = re.compile(r'MERGEFIELD\s+"?([^\s"\\]+)"?((?:\s*\\[^\\«]*)*)')
+_PICTURE = re.compile(r'\\@\s*"([^"]*)"|\\@\s*(\S+)')
+
+
+def field_switches(template_path: str | os.PathLike[str]) -> dict[str, FieldSwitches]:
+    """The switches of every MERGEFIELD of a template, by field name (the text of the parts, tags removed)."""
+    path = Path(template_path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    return _field_switches(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _field_switches(template_path: str, mtime_ns: int, size: int) -> dict[str, FieldSwitches]:
+    out: dict[str, FieldSwitches] = {}
+    try:
+        with zipfile.ZipFile(template_path) as archive:
+            texts = [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
+                     if n.startswith("word/") and n.endswith(".xml")]
+    except (OSError, zipfile.BadZipFile):
+        return out
+    for xml in texts:
+        # a simple field keeps its instruction in an attribute: made text, like that of a complex field
+        xml = re.sub(r'<w:fldSimple\b[^>]*?w:instr="([^"]*)"[^>]*>', lambda m: " " + m.group(1) + " ", xml)
+        text = html.unescape(re.sub(r"<[^>]+>", "", xml))
+        for m in _MERGEFIELD.finditer(text):
+            picture = _PICTURE.search(m.group(2) or "")
+            tail = text[m.end():m.end() + 200]
+            shown = re.match(r"\s*«[^»]*»\s*!", tail)  # the field's result as Word shows it, then «!»
+            out[m.group(1)] = FieldSwitches((picture.group(1) or picture.group(2)) if picture else "",
+                                            bool(shown))
+    return out
+
+
+_MONTHS_NOMINATIVE = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+                      "октябрь", "ноябрь", "декабрь")
+_MONTHS_SHORT = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
+
+
+def word_date(day: dt.date, picture: str) -> str:
+    """A date by a Word date picture: ``d MMMM yyyy`` → «1 сентября 2026», ``dd.MM.yy`` → «01.09.26»,
+    ``MMMM yyyy`` → «сентябрь 2026» (the genitive month only after a day); text in 'quotes' as is."""
+    with_day = "d" in picture.replace("'", "")
+    out: list[str] = []
+    for token in re.findall(r"'[^']*'|d+|M+|y+|[^dMy']+", picture):
+        if token.startswith("'"):
+            out.append(token.strip("'"))
+        elif token[0] == "d":
+            out.append(f"{day.day:02d}" if len(token) >= 2 else str(day.day))
+        elif token[0] == "M":
+            if len(token) >= 4:
+                out.append((grammar.MONTHS_GENITIVE if with_day else _MONTHS_NOMINATIVE)[day.month - 1])
+            elif len(token) == 3:
+                out.append(_MONTHS_SHORT[day.month - 1])
+            else:
+                out.append(f"{day.month:02d}" if len(token) == 2 else str(day.month))
+        elif token[0] == "y":
+            out.append(f"{day.year % 100:02d}" if len(token) <= 2 else str(day.year))
+        else:
+            out.append(token)
+    return "".join(out)
+
+
+def merge_values(row: Mapping[str, object], wanted: Iterable[str] = (),
+                 template: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """Text values of a row for a MERGEFIELD template, with computed fields for name-like columns
-    and for every ``<column>_<падеж>`` field the template asks for."""
+    and for every ``<column>_<падеж>`` field the template asks for; with the ``template``, its date pictures
+    are honoured and a salutation followed by the template's own «!» loses its own."""
     context = row_context(row)
     values = {key: str(value) for key, value in context.items()}
     gender = grammar.context_gender(context)
@@ -710,12 +810,19 @@ def merge_values(row: Mapping[str, object], wanted: Iterable[str] = ()) -> dict[
         if split:
             base, suffix = split
             values[name] = grammar.COMPUTED_SUFFIXES[suffix](values[base], gender)
+    if template is not None:
+        for name, switches in field_switches(template).items():
+            value = context.get(name)
+            if switches.picture and isinstance(value, dt.date):
+                values[name] = word_date(value, switches.picture)
+            if switches.exclamation_after and values.get(name, "").endswith("!"):
+                values[name] = values[name][:-1]
     return values
 
 
 def _merge_one(template_path: Path, row: Mapping[str, object], out: Path | Any) -> None:
     with MailMerge(str(template_path)) as merge:
-        merge.merge(**merge_values(row, merge.get_merge_fields()))
+        merge.merge(**merge_values(row, merge.get_merge_fields(), template_path))
         merge.write(out)
 
 
@@ -762,7 +869,8 @@ def render_many_single(template_path: str | os.PathLike[str], rows: Sequence[Map
     if is_mergefield_template(template_path):
         with MailMerge(str(template_path)) as merge:
             wanted = merge.get_merge_fields()
-            merge.merge_templates([merge_values(row, wanted) for row in rows], separator="page_break")
+            merge.merge_templates([merge_values(row, wanted, template_path) for row in rows],
+                                  separator="page_break")
             out.parent.mkdir(parents=True, exist_ok=True)
             merge.write(out)
         return out

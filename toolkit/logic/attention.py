@@ -176,7 +176,9 @@ def _reasons(state: PairState, start: dt.date, today: dt.date, mentor: str, ment
                    for r in state.rows.get("competencies", [])):
             missing.append("анализ компетенций")
         if missing:
-            state.add("no-plan", "встречи идут, а плана нет: не записаны " + " и ".join(missing))
+            # «цели» are plural, «анализ» is masculine singular: the participle agrees with what is missing
+            verb = "записаны" if len(missing) > 1 or not state.rows.get("goals") else "записан"
+            state.add("no-plan", f"встречи идут, а плана нет: не {verb} " + " и ".join(missing))
     for result in state.rows.get("results", []):
         date = result.get("date")
         if isinstance(date, dt.date) and date < today and not isinstance(result.get("evaluation"), int):

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
+from toolkit.base.grammar import gendered
 from toolkit.base.values import clean_text
 from toolkit.logic.readiness import attendance, readiness
 from toolkit.logic.scoring import Person, Rules, parse_classes
-from toolkit.model.pairs import BOOK, consent
+from toolkit.model.pairs import BOOK, is_declined
 from toolkit.model.program import Participant, ProgramData
 from toolkit.spec import Profile
 
@@ -106,11 +107,14 @@ def readiness_problem(ctx: Context, pid: str) -> tuple[str, dict[str, Any]] | No
                 "id": pid, "name": person.name, "count": count, "meetings": ctx.profile.training.meetings,
                 "threshold": ctx.threshold, "more": ("; кроме того: " + "; ".join(other)) if other else ""}
     return "pair-not-ready", {"role": ctx.role_name(person.role), "id": pid, "name": person.name,
-                              "missing": "; ".join(missing) or "заявка не готова"}
+                              "missing": "; ".join(missing) or "заявка не готова",
+                              "ready": gendered(person.gender, "готов", "готова")}
 
 
 def why_not_ready(ctx: Context, pid: str) -> str:
-    return "не готов(а) к формированию пары: " + ("; ".join(ctx.missing.get(pid, [])) or "заявка не готова")
+    person = ctx.people.get(pid)
+    ready = gendered(person.gender if person else None, "готов", "готова")
+    return f"не {ready} к формированию пары: " + ("; ".join(ctx.missing.get(pid, [])) or "заявка не готова")
 
 
 def declined_pairs(data: ProgramData) -> set[tuple[str, str]]:
@@ -119,7 +123,6 @@ def declined_pairs(data: ProgramData) -> set[tuple[str, str]]:
     for sheet in ("proposals", "questionnaire"):
         for row in data.rows(BOOK, sheet):
             v = row.values
-            if v.get("mentor_id") and v.get("mentee_id") and (
-                    consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False):
+            if v.get("mentor_id") and v.get("mentee_id") and is_declined(v):
                 out.add((v["mentor_id"], v["mentee_id"]))
     return out

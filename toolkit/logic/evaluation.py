@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from toolkit.base.values import clean_text, fold
+from toolkit.books.reader import Row
 from toolkit.logic.ranking import MentorInput, Method, RankedMentor, rank
 from toolkit.model.pairs import Pair, normalize_pair_id, result_pairs
 from toolkit.model.program import ProgramData
@@ -23,6 +24,7 @@ GOAL_REACHED = "Достигнута"
 GOAL_CANCELLED = "Отменена"
 MUTUAL_ABOUT_MENTOR = ("m1", "m2", "m3", "m4", "m5")
 MUTUAL_ABOUT_MENTEE = ("y1", "y2", "y3", "y4")
+FEEDBACK_SCORES = ("mentee_score", "curator_score", "community_score")
 PAIR_SHEETS = ("results", "feedback", "mutual")
 _LETTER, _CERTIFICATE = "letter", "certificate"
 
@@ -76,16 +78,26 @@ def work_book_name(data: ProgramData) -> str:
 
 
 def as_of_date(data: ProgramData, today: dt.date | None = None) -> dt.date:
-    """The day the regularity of meetings is measured up to: today, but not after the end of the program and
-    not after the last meeting in the log (the day the pairs' files were last collected, in practice) — so the
-    same data always give the same ranking, whenever it is made."""
+    """The evaluation day: the day given (``--date``, else today), but not after the end of the program.
+    Regularity and goals are measured up to it — a pair that stopped meeting in December is measured against
+    every meeting it promised until then, not only until its last one."""
     day = today or dt.date.today()
     end = data.settings().get("program_end")
     if isinstance(end, dt.date):
         day = min(day, end)
-    logged = [m["date"] for pair in (work_of(data) or {}).values() for m in pair.meetings
-              if isinstance(m.get("date"), dt.date)]
-    return min(day, max(logged)) if logged else day
+    return day
+
+
+def data_as_of(data: ProgramData, day: dt.date) -> ProgramData:
+    """The program as it was known on ``day``: rows of «05_Работа пар» dated after it (meetings, diary entries,
+    intermediate results) left out — a document dated 04.12.2026 does not list a meeting of 10.02.2027."""
+    book = data.books.get(WORK_BOOK)
+    if book is None:
+        return data
+    tables = {key: replace(table, rows=[r for r in table.rows
+                                        if not (isinstance(r.values.get("date"), dt.date) and r.values["date"] > day)])
+              for key, table in book.tables.items()}
+    return replace(data, books={**data.books, WORK_BOOK: replace(book, tables=tables)})
 
 
 def regularity(data: ProgramData, pair: Pair, work: PairWork | None, as_of: dt.date) -> float | None:
@@ -109,9 +121,11 @@ def _long_horizons(profile: Profile) -> set[str]:
 
 
 def goals_reached(profile: Profile, work: PairWork | None) -> float | None:
-    """Share of goals reached; long-term goals count only when reached, cancelled ones never."""
-    if work is None:
-        return None
+    """Share of goals reached; long-term goals count only when reached, cancelled ones never. A pair that
+    wrote no goal at all (or has no rows in the work of pairs) reached none: 0. None only when every goal
+    is long-term and not reached yet, or cancelled."""
+    if work is None or not work.goals:
+        return 0.0
     long = _long_horizons(profile)
     counted = [g for g in work.goals if g.get("status") != GOAL_CANCELLED
                and (g.get("status") == GOAL_REACHED or fold(g.get("horizon")) not in long)]
@@ -135,18 +149,22 @@ def ranking_inputs(data: ProgramData, pairs: list[Pair], today: dt.date | None =
     work = work_of(data)
     as_of = as_of_date(data, today)
     feedback: dict[str, list[dict[str, Any]]] = {}
+    invalid: dict[str, list[str]] = {}
     for row in data.rows(BOOK, "feedback"):
         if row.values.get("mentor_id"):
             feedback.setdefault(row.values["mentor_id"], []).append(row.values)
+            _note_invalid(data, "feedback", row, FEEDBACK_SCORES, invalid)
     mutual: dict[str, list[Any]] = {}
     for row in data.rows(BOOK, "mutual"):
         if row.values.get("mentor_id"):
             mutual.setdefault(row.values["mentor_id"], []).extend(row.values.get(k) for k in MUTUAL_ABOUT_MENTOR)
+            _note_invalid(data, "mutual", row, MUTUAL_ABOUT_MENTOR, invalid)
     inputs: dict[str, MentorInput] = {}
     for pair in pairs:
         mentor = inputs.get(pair.mentor)
         if mentor is None:
-            mentor = inputs[pair.mentor] = MentorInput(pair.mentor, name_of(data, pair.mentor))
+            mentor = inputs[pair.mentor] = MentorInput(pair.mentor, name_of(data, pair.mentor),
+                                                        invalid=invalid.get(pair.mentor, []))
         mentor.mentees.extend(name_of(data, m) for m in pair.mentees)
         rows = feedback.get(pair.mentor, [])
         mentor.raw["mentees"] = _mean(r.get("mentee_score") for r in rows)
@@ -166,6 +184,15 @@ def ranking_inputs(data: ProgramData, pairs: list[Pair], today: dt.date | None =
         why = f"нет книги {work_book_name(data)} (журнал встреч и цели пар)"
         unavailable = {"regularity": why, "goals": why}
     return sorted(inputs.values(), key=lambda m: m.id), unavailable
+
+
+def _note_invalid(data: ProgramData, sheet: str, row: Row, keys: Iterable[str], out: dict[str, list[str]]) -> None:
+    """Cells of a component that hold an invalid value: «Обратная связь»!E5 («отлично»)."""
+    table = data.books[BOOK].tables[sheet]
+    for key in keys:
+        if key in row.bad:
+            out.setdefault(row.values["mentor_id"], []).append(
+                f"«{table.name}»!{row.cell(key)} («{clean_text(row.raw.get(key))}»)")
 
 
 def compute_ranking(data: ProgramData, today: dt.date | None = None) -> list[RankedMentor]:

@@ -139,6 +139,9 @@ class MentorInput:
     name: str
     raw: dict[str, float | None] = field(default_factory=dict)
     mentees: list[str] = field(default_factory=list)
+    # cells a component is read from that hold an invalid value («Обратная связь»!E5 «отлично»): a total
+    # made of the valid cells only would be wrong, so the mentor gets no place until they are fixed
+    invalid: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -225,6 +228,11 @@ def rank(mentors: Sequence[MentorInput], method: Method, unavailable: Mapping[st
             score_sum += rule.weight * value
             terms.append(f"{_short(rule.weight)} × {rule.kind.short} ({show_raw(rule.kind, m.raw.get(rule.key))}"
                          f" → {_short(value)})")
+        if m.invalid:
+            why = "недопустимые значения в ячейках " + ", ".join(m.invalid) + " — исправьте их и запустите снова"
+            out.append(RankedMentor(m.id, m.name, m.mentees, "", 0, None, dict(m.raw), normalized,
+                                    "; ".join([f"В рейтинг не включён: {why}", *left_out]), excluded=why))
+            continue
         if excluded or weight_sum == 0:
             why = ("нет данных: " + ", ".join(excluded)) if excluded else "нет ни одного компонента"
             out.append(RankedMentor(m.id, m.name, m.mentees, "", 0, None, dict(m.raw), normalized,

@@ -11,7 +11,7 @@ from typing import Any
 
 from toolkit.base.values import clean_text, fold, person_key
 from toolkit.logic.assessment import GroupResult, TestResult, score_program
-from toolkit.logic.attention import attention_list, group_meetings, pair_states
+from toolkit.logic.attention import PairState, attention_list, group_meetings, pair_states
 from toolkit.model.pairs import fixed_pairs
 from toolkit.model.program import Participant, ProgramData
 
@@ -152,7 +152,9 @@ def compute_status(data: ProgramData, today: dt.date | None = None) -> ProgramSt
     threshold = data.training_threshold()
     meetings = profile.training.meetings
     out, tests, group = _stages(data)
-    _mark_paired(data, out, stages)
+    day = today or dt.date.today()
+    states = pair_states(data, day)
+    _mark_paired(data, out, stages, states, day)
     invited = _invited_without_application(data)
     testing_json = None
     if group is not None:
@@ -173,16 +175,29 @@ def compute_status(data: ProgramData, today: dt.date | None = None) -> ProgramSt
         "invited_without_application": len(invited),
         "pairs": len({s.pair for s in out if s.pair}),
     }
-    day = today or dt.date.today()
-    states = pair_states(data, day)
     attention = attention_list(states)
     counts["pairs_attention"] = len(attention)
     return ProgramStatus(profile.form, profile.name, threshold, meetings, out, invited, testing_json, counts,
                          day.isoformat(), attention, group_meetings(states))
 
 
-def _mark_paired(data: ProgramData, statuses: list[ParticipantStatus], stages: dict[int, str]) -> None:
-    """Participants of a fixed pair or group have passed stage 4."""
+def presented_results(data: ProgramData, day: dt.date) -> set[str]:
+    """Mentees (and their mentors) whose results were presented by ``day`` (stage 7 reached): a row of
+    «06_Итоги → Результаты» with the date of presentation on or before the day."""
+    out: set[str] = set()
+    for row in data.rows("results", "results"):
+        v = row.values
+        presented = v.get("presented_on")
+        if isinstance(presented, dt.date) and presented <= day:
+            out |= {x for x in (v.get("mentee_id"), v.get("mentor_id")) if x}
+    return out
+
+
+def _mark_paired(data: ProgramData, statuses: list[ParticipantStatus], stages: dict[int, str],
+                 states: list[PairState], day: dt.date) -> None:
+    """Stages 5–7 of the participants of a fixed pair or group, as of ``day``: 5 once the pair is fixed,
+    6 once it has met (a meeting on or before the day in «05_Работа пар»), 7 once the results are presented
+    (the date of presentation in «06_Итоги», on or before the day)."""
     if "pairs" not in data.books:
         return
     pair_of: dict[str, str] = {}
@@ -190,11 +205,13 @@ def _mark_paired(data: ProgramData, statuses: list[ParticipantStatus], stages: d
         pair_of.setdefault(pair.mentor, pair.pair_id)
         for mentee in pair.mentees:
             pair_of.setdefault(mentee, pair.pair_id)
+    met = {s.pair_id for s in states if s.meetings}
+    presented = presented_results(data, day)
     for s in statuses:
         if s.id in pair_of and s.ready:
             s.pair = pair_of[s.id]
-            s.stage = 5
-            s.stage_name = f"{stages.get(5, '')} (пара {s.pair})"
+            s.stage = 7 if s.id in presented else 6 if s.pair in met else 5
+            s.stage_name = f"{stages.get(s.stage, '')} (пара {s.pair})"
 
 
 def _invited_without_application(data: ProgramData) -> list[dict[str, str]]:

@@ -71,6 +71,12 @@ def consent(values: dict[str, Any], key: str) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def is_declined(values: dict[str, Any]) -> bool:
+    """A proposed pair that will not be formed: one side refused, or the curator marked the row rejected."""
+    return (consent(values, "consent_mentor") is False or consent(values, "consent_mentee") is False
+            or values.get("rejected") is True)
+
+
 def is_ended(values: dict[str, Any]) -> bool:
     return values.get("status") in STATUS_ENDED
 

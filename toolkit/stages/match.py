@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.base import files
+from toolkit.base.grammar import count, gendered, plural, upper_first
 from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date
@@ -57,6 +58,7 @@ from toolkit.model.pairs import (
     SCHEME_NAMES,
     STATUS_ACTIVE,
     consent,
+    is_declined,
     is_ended,
     is_fixed,
     normalize_pair_id,
@@ -92,7 +94,8 @@ def pairs_spec(program: Program) -> WorkbookSpec:
 
 def _touched(values: dict[str, Any]) -> bool:
     """The curator typed something in a row the program proposed (a consent, a date or a note)."""
-    return any(values.get(k) not in (None, "") for k in ("consent_mentor", "consent_mentee", "meeting_date", "note"))
+    return any(values.get(k) not in (None, "")
+               for k in ("consent_mentor", "consent_mentee", "meeting_date", "rejected", "note"))
 
 
 def _waiting_text(values: dict[str, Any], rules: Rules) -> str:
@@ -108,6 +111,8 @@ def _waiting_text(values: dict[str, Any], rules: Rules) -> str:
 def _refusal_text(values: dict[str, Any]) -> str:
     who = [w for key, w in (("consent_mentor", "наставник"), ("consent_mentee", "наставляемый"))
            if consent(values, key) is False]
+    if not who:
+        return "Отклонено куратором: пара не формируется и больше не предлагается"
     return "Отказ (" + ", ".join(who) + "): пара не формируется и больше не предлагается"
 
 
@@ -306,7 +311,9 @@ def _pair_blocker(ctx: Context, state: _State, mentor: str, mentee: str,
         return f"Пара невозможна: {rule[1]}"
     for pid, who in ((mentor, "Наставник"), (mentee, "Наставляемый")):
         if not ctx.ready.get(pid, False):
-            return f"{who} не готов(а): " + "; ".join(ctx.missing.get(pid, []))
+            # with the name, the predicate agrees with the person: «Наставник Белова Т. С. не готова»
+            ready = gendered(ctx.people[pid].gender, "готов", "готова")
+            return f"{who} {ctx.name(pid)} не {ready}: " + "; ".join(ctx.missing.get(pid, []))
     return None
 
 
@@ -326,7 +333,7 @@ def _run_proposal(ctx: Context, state: _State, start: dt.date, report: Report, l
         if existing:
             v["result"] = f"Пара закреплена: {existing}"
             continue
-        if consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False:
+        if is_declined(v):
             v["result"] = _refusal_text(v)
             refused += 1
             continue
@@ -425,8 +432,9 @@ def _make_schedule(ctx: Context, state: _State, options: MatchOptions) -> list[s
     state.rows["wishes"] = wishes
     everyone = len(schedule) >= all_rounds  # the rotation meets everybody with everybody in all_rounds rounds
     lines = [
-        f"Расписание быстрых встреч: {len(mentors)} наставников за столами, {len(mentees)} наставляемых "
-        f"в {len(groups)} группах по {size}, раундов {len(schedule)} по {options.minutes} мин "
+        f"Расписание быстрых встреч: {count(len(mentors), 'наставник')} за столами, "
+        f"{count(len(mentees), 'наставляемый')} в {len(groups)} {plural(len(groups), 'группе', 'группах', 'группах')} "
+        f"по {size}, раундов {len(schedule)} по {options.minutes} мин "
         f"(с {_clock(begin)} до {_clock(begin + len(schedule) * options.minutes)}), {format_date(day)}.",
         "Каждый наставляемый встречается с каждым наставником один раз." if everyone else
         "Раундов меньше, чем нужно, чтобы все встретились со всеми: повторных встреч нет, но встретились не все.",
@@ -548,7 +556,7 @@ def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Repo
             v["result"] = f"Пара закреплена: {existing}"
             kept.append(v)
             continue
-        if consent(v, "consent_mentor") is False or consent(v, "consent_mentee") is False:
+        if is_declined(v):
             v["result"] = _refusal_text(v)
             refused += 1
             kept.append(v)
@@ -635,7 +643,8 @@ def _unmatched(ctx: Context, state: _State, scheme: str, reasons: dict[str, str]
     load = state.mentor_load()
     pending = {v.get("mentee_id"): v for v in state.rows["proposals"]
                if not state.pair_of(str(v.get("mentor_id")), str(v.get("mentee_id")))
-               and consent(v, "consent_mentor") is not False and consent(v, "consent_mentee") is not False}
+               and not is_declined(v)}
+    scheduled = {str(v.get("mentee_id")) for v in state.rows["schedule"]}
     out: list[dict[str, Any]] = []
     for pid in sorted(ctx.people, key=lambda p: (ctx.people[p].role != "mentor", p)):
         person = ctx.people[pid]
@@ -646,15 +655,19 @@ def _unmatched(ctx: Context, state: _State, scheme: str, reasons: dict[str, str]
         if pid in reasons:
             reason = reasons[pid]
         elif not ctx.ready.get(pid):
-            reason = why_not_ready(ctx, pid).capitalize() + "."
+            reason = upper_first(why_not_ready(ctx, pid)) + "."
         elif person.role == "mentor":
             reason = f"Свободных мест: {ctx.capacity(pid)}; пара пока не подобрана."
         elif scheme == PROPOSAL and pid in pending:
             reason = "Есть предложение куратора: " + _waiting_text(pending[pid], ctx.rules).lower() + "."
         elif scheme == PROPOSAL:
             reason = "Куратор ещё не предложил наставника (лист «Предложения»)."
+        elif scheme == MEETING and pid in scheduled:
+            reason = ("В расписании групповой встречи; пара сложится, когда места будут внесены на лист "
+                      "«Пожелания» и подбор запущен снова.")
         elif scheme == MEETING:
-            reason = "Не участвовал(а) в групповой встрече (нет в расписании)."
+            took = gendered(person.gender, "участвовал", "участвовала")
+            reason = f"Не {took} в групповой встрече (нет в расписании)."
         else:
             reason = "Пара пока не подобрана."
         out.append({"id": pid, "name": person.name, "role": ctx.role_name(person.role),
@@ -722,8 +735,9 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     report.extend(during)
     active = state.active()
     groups = len({v["pair_id"] for v in active})
-    lines.append(f"Всего действующих пар и групп: {groups} (наставляемых в них: {len(active)}); без пары: "
-                 f"{sum(1 for u in unmatched if u['role'] == ctx.role_name('mentee'))} наставляемых.")
+    alone = sum(1 for u in unmatched if u['role'] == ctx.role_name('mentee'))
+    lines.append(f"Всего действующих пар и групп: {groups} (наставляемых в них: {len(active)}); "
+                 f"наставляемых без пары: {alone}.")
     return MatchOutcome(scheme, target, backup, lines, list(state.formed),
                         list(state.proposed), unmatched,
                         max((int(v["round"]) for v in state.rows["schedule"] if isinstance(v.get("round"), int)),

@@ -269,7 +269,8 @@ def write_monitor_workbook(monitor: Monitor, path: Path) -> None:
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
             "num": wb.add_format({"valign": "top", "align": "center"}),
             "date": wb.add_format({"valign": "top", "num_format": "dd.mm.yyyy", "align": "left"}),
-            "dec": wb.add_format({"valign": "top", "num_format": "0.00", "align": "center"}),
+            # [$-419]: the Russian locale, so that a decimal comma shows whatever the office suite's language
+            "dec": wb.add_format({"valign": "top", "num_format": "[$-419]0.00", "align": "center"}),
         }
         day = format_date(monitor.as_of)
         _summary(wb, fmt, monitor, day)
@@ -385,7 +386,7 @@ def _charts(wb: Any, ws: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -
                 series["marker"]["border"] = {"color": colors[j]}
             else:
                 series["fill"] = {"color": colors[j]}
-                series["data_labels"] = {"value": True, "num_format": "0" if ref.kind == "column" else "0.0"}
+                series["data_labels"] = {"value": True, "num_format": "0" if ref.kind == "column" else "[$-419]0.0"}
             chart.add_series(series)
         chart.set_title({"name": ref.title, "name_font": {"size": 12}})
         chart.set_legend({"position": "bottom"})
@@ -393,7 +394,7 @@ def _charts(wb: Any, ws: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -
             chart.set_y_axis({"min": 1, "max": 5, "major_unit": 1})
             chart.show_blanks_as("gap")
         elif ref.kind == "bar":
-            chart.set_x_axis({"min": 0, "max": 5, "major_unit": 1})
+            chart.set_x_axis({"min": 1, "max": 5, "major_unit": 1})  # the 1–5 scale runs 1–5
             chart.set_y_axis({"reverse": True})
         elif ref.kind == "column":
             chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True}})

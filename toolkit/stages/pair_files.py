@@ -259,7 +259,7 @@ def _candidates(inbox: Path) -> list[tuple[Path, str]]:
 
 def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
                    existing: dict[str, dict[str, list[dict[str, Any]]]], path: Path, label: str,
-                   report: Report) -> Incoming | None:
+                   report: Report, seen: dict[str, str] | None = None) -> Incoming | None:
     """Read one returned file: identify, validate, compare locked cells. None when it cannot be taken."""
     spec = pair_spec(program.profile)
     book = open_book(path, report, label)
@@ -284,6 +284,8 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
     if info is None:
         report.add("collect-unknown-pair", file=label, pair=pair_id)
         return None
+    if seen is not None:
+        seen[label] = pair_id
     own = Report()
     bookdata = read_workbook(book, spec, own, label)
     _locked(data, info, existing.get(pair_id, {}), bookdata, own)
@@ -291,6 +293,7 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
 
     for table in bookdata.tables.values():
         check_unique(bookdata, table, own)
+    _members_by_name(data, info, bookdata)
     names = {k: t.name for k, t in bookdata.tables.items()}
     specs = {k: t.sheet for k, t in bookdata.tables.items()}
     check_pair(PairSheets(label, names, specs, {k: t.rows for k, t in bookdata.tables.items()}),
@@ -304,6 +307,26 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
         return None
     rows = {key: kept_rows(t.rows) for key, t in bookdata.tables.items()}
     return Incoming(label, pair_id, meta.get(BASE_KEY) or None, rows, fingerprint(program.profile, rows))
+
+
+def _members_by_name(data: ProgramData, info: Pair, book: BookData) -> None:
+    """A member who wrote a name instead of a code («Кто пишет»: «Семёнова Дарья», «Семёнова Д.») is that
+    member: the code is put in its place. A name of nobody in the pair stays as typed (and is refused)."""
+    from toolkit.checks.people import same_person
+
+    people = {m: data.participants[m].name for m in info.members if m in data.participants}
+    for table in book.tables.values():
+        if not any(c.key == "member_id" for c in table.sheet.columns):
+            continue
+        for row in table.rows:
+            pid = row.values.get("member_id")
+            if not pid or pid in people or "member_id" in row.bad:
+                continue
+            typed = clean_text(row.raw.get("member_id", pid))
+            found = [m for m, name in people.items() if same_person(typed, name)]
+            if len(found) == 1:
+                row.values["member_id"] = found[0]
+                row.raw["member_id"] = found[0]
 
 
 def _locked(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, Any]]], book: BookData,
@@ -369,13 +392,19 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
     history = journal(data)
     result = CollectResult(target)
     incoming: dict[str, list[Incoming]] = {}
+    seen: dict[str, str] = {}  # file → its pair, once identified
+    saved: dict[str, float] = {}  # file → when it was saved
+    broken: list[str] = []  # identified files refused for errors in them
     for path, label in _candidates(inbox):
         if path.suffix.lower() not in files.SPREADSHEET_SUFFIXES:
             report.add("collect-skipped-file", file=label, suffix=path.suffix or "без расширения")
             continue
-        item = _read_incoming(program, data, pairs, existing, path, label, report)
+        saved[label] = path.stat().st_mtime
+        item = _read_incoming(program, data, pairs, existing, path, label, report, seen)
         if item is None:
             result.refused.append(label)
+            if label in seen:
+                broken.append(label)
             continue
         incoming.setdefault(item.pair_id, []).append(item)
     accepted: dict[str, Incoming] = {}
@@ -422,9 +451,30 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
                     continue
         accepted[pid] = first
         result.accepted.append((pid, first.label, summary_text(profile, first.rows)))
+    _drop_superseded(result, report, broken, seen, saved)
     if accepted:
         _write(program, data, accepted, today or dt.date.today(), result, backup, carried)
     return result
+
+
+def _drop_superseded(result: CollectResult, report: Report, broken: list[str], seen: dict[str, str],
+                     saved: dict[str, float]) -> None:
+    """A broken file of a pair saved before a copy of the same pair that was taken (now or as already
+    collected) is an old version: it is named in a line, its problems are not reported, it fails nothing."""
+    good: dict[str, list[str]] = {}
+    for pid, label, *_ in [*result.accepted, *result.unchanged, *result.duplicates]:
+        good.setdefault(pid, []).append(label)
+    for p in report:
+        if p.code == "collect-already-collected" and p.file in seen:
+            good.setdefault(seen[p.file], []).append(p.file)
+    for label in broken:
+        newer = [g for g in good.get(seen[label], []) if saved.get(g, 0) >= saved[label]]
+        if not newer:
+            continue
+        report.problems[:] = [p for p in report.problems if p.file != label]
+        result.refused.remove(label)
+        result.lines.append(f"Пропущен старый файл «{label}» ({seen[label]}): его заменил более новый "
+                            f"«{newer[0]}», принятый без ошибок.")
 
 
 def _has_rows(rows: dict[str, list[dict[str, Any]]]) -> bool:

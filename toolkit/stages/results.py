@@ -30,10 +30,12 @@ from toolkit.books.reader import Row
 from toolkit.books.rewrite import ensure_rewritable, rewrite_stage_book
 from toolkit.books.writer import ForeignSheet
 from toolkit.checks.program import load_program
+from toolkit.checks.results import award_attention
 from toolkit.logic.evaluation import (
     BOOK,
     PAIR_SHEETS,
     PairWork,
+    as_of_date,
     as_percent,
     compute_ranking,
     method_of,
@@ -218,14 +220,19 @@ def run_results(program: Program, report: Report, *, today: dt.date | None = Non
                               backup_root=program.root if backup else None)
     lines: list[str] = list(done.notes)
     saved = done.backup
-    report.extend(before)
+    # the awards are judged as of the evaluation day of this run, not of the day `check` would take
+    report.extend(p for p in before if p.code != "results-award-attention")
+    if BOOK in data.books:
+        award_attention(data, as_of_date(data, today), report)
     with_place = [r for r in ranked if r.ranked]
     lines.insert(0, f"Пар и групп с итогами: {len(pairs)}; новых строк для пар: {added}.")
     lines.append(f"Метод рейтинга (профиль формы): {method.weights_text()}.")
-    lines.append(f"Рейтинг наставников: с местом {len(with_place)}, без места {len(ranked) - len(with_place)}"
-                 + (" (нет обратной связи)" if len(ranked) > len(with_place) else "") + ".")
+    lines.append(f"Рейтинг наставников: с местом {len(with_place)}, без места {len(ranked) - len(with_place)}.")
     for r in with_place[:3]:
         lines.append(f"  {r.place}. {r.name} — {str(r.total).replace('.', ',')}")
+    for r in ranked:
+        if not r.ranked:
+            lines.append(f"  Без места: {r.name} — {r.excluded}.")
     left_out = sorted({part.split(":")[0] for r in ranked for part in r.explanation.split("; ")
                        if part.endswith("не учитывается")})
     if left_out:

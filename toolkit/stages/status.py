@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from toolkit.books.writer import fitted_height, header_width
 from toolkit.logic.readiness import ProgramStatus
 from toolkit.model.program import STATUS_FILE, ProgramData
 
@@ -21,19 +22,26 @@ def write_status_workbook(status: ProgramStatus, path: Path) -> None:
                                             "strings_to_numbers": False})
         head = wb.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "valign": "vcenter"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        dec = wb.add_format({"text_wrap": True, "valign": "top", "num_format": "[$-419]0.0"})  # a decimal comma
         ok = wb.add_format({"text_wrap": True, "valign": "top", "bg_color": "#E2EFDA"})
         title = wb.add_format({"bold": True, "font_size": 14})
         note = wb.add_format({"italic": True, "font_color": "#595959"})
 
         def sheet(name: str, headers: list[tuple[str, int]], rows: list[list[Any]], marks: list[bool] | None = None) -> None:
             ws = wb.add_worksheet(name)
-            for c, (h, width) in enumerate(headers):
-                ws.set_column(c, c, width)
+            widths = [header_width(h, width) for h, width in headers]
+            for c, (h, _) in enumerate(headers):
+                ws.set_column(c, c, widths[c])
                 ws.write_string(0, c, h, head)
+            ws.set_row(0, fitted_height(zip([h for h, _ in headers], widths, strict=True), bold=True))
             for r, values in enumerate(rows, start=1):
                 fmt = ok if marks and marks[r - 1] else wrap
+                # office suites do not grow the rows of a written file: wrapped text would overlap
+                ws.set_row(r, fitted_height(zip(["" if v is None else str(v) for v in values], widths, strict=False)))
                 for c, value in enumerate(values):
-                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if isinstance(value, float) and not value.is_integer():
+                        ws.write_number(r, c, value, dec if fmt is wrap else fmt)
+                    elif isinstance(value, (int, float)) and not isinstance(value, bool):
                         ws.write_number(r, c, value, fmt)
                     else:
                         ws.write_string(r, c, "" if value is None else str(value), fmt)
