@@ -74,16 +74,25 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
-def _print_status(status: Any, console: Any) -> None:
-    from rich.table import Table
+TABLE_ROWS = 300  # above this many participants the list is printed as lines: a table costs ~1 ms a row
 
-    table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
-    for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
-        table.add_column(header, overflow="fold")
-    for s in status.participants:
-        style = "green" if s.ready else None
-        table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—", style=style)
-    console.print(table)
+
+def _print_status(status: Any, console: Any) -> None:
+    if len(status.participants) > TABLE_ROWS:
+        click.echo(f"Участники программы «{status.form_name}» (код; ФИО; роль; этап; обучение; чего не хватает):\n"
+                   + "\n".join(f"{s.id}; {s.name}; {s.role_name}; {s.stage_name}; {s.training or '—'}; "
+                                + ("; ".join(s.missing) or "—") for s in status.participants))
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"Участники программы «{status.form_name}»", show_lines=False)
+        for header in ("Код", "ФИО", "Роль", "Этап", "Обучение", "Чего не хватает"):
+            table.add_column(header, overflow="fold")
+        for s in status.participants:
+            style = "green" if s.ready else None
+            table.add_row(s.id, s.name, s.role_name, s.stage_name, s.training, "; ".join(s.missing) or "—",
+                          style=style)
+        console.print(table)
     c = status.counts
     console.print(f"Наставников: {c['mentors']}, готовы к формированию пар: {c['mentors_ready']}. "
                   f"Наставляемых: {c['mentees']}, с полной заявкой и согласиями: {c['mentees_ready']}.", soft_wrap=True)
@@ -262,9 +271,11 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
             click.echo(_errors_line(report, folder))
     if not no_workbook:
         path = status_path(data)
-        write_status_workbook(status, path)
+        notes = write_status_workbook(status, path)
         if not as_json:
             click.echo(f"Книга статуса: {path}")
+        for note in notes:
+            click.echo(note, err=as_json)
 
 
 @cli.command("import", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -603,8 +614,10 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     day = _date_option(date, "--date") or dt.date.today()
     monitor = build_monitor(data, day)
     path = monitor_path(data)
-    write_monitor_workbook(monitor, path)
+    notes = write_monitor_workbook(monitor, path)
     click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
+    for note in notes:
+        click.echo(note)
     for label, value in monitor.totals:
         click.echo(f"  {label}: {value}")
     if report.errors:
@@ -757,8 +770,10 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
         _fail(f"{fatal[0].file}: {fatal[0].message}")
     export = build_export(data, day)
     path = out or export_path(data)
-    write_export_workbook(export, path)
+    notes = write_export_workbook(export, path)
     click.echo(f"Обезличенная выгрузка на {day:%d.%m.%Y}: {path}")
+    for note in notes:
+        click.echo(note)
     click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
                "ответов анкет в ней нет.")
     if report.errors:
@@ -786,6 +801,12 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug of ours: one sentence, the trace only on request
+        from toolkit.base.files import describe_os_error
+
+        refused = describe_os_error(exc)  # the system refused (a full or read-only disk), whichever library asked
+        if refused and not os.environ.get("NASTAVNIK_DEBUG"):
+            click.echo(f"Ошибка: {refused}", err=True)
+            sys.exit(EXIT_UNUSABLE)
         if os.environ.get("NASTAVNIK_DEBUG"):
             raise
         click.echo(f"Внутренняя ошибка программы ({type(exc).__name__}). Повторите с переменной окружения "

@@ -635,3 +635,40 @@ def severity_of(code: str) -> str:
 def render(code: str, **params: object) -> str:
     """The Russian message of a problem code filled with its parameters."""
     return MESSAGES[code][1].format(**params)
+
+
+# What a command says when the system, a disk or an output path stops it, by a stable code (one wording for
+# the command line and the desk).
+FAULTS: dict[str, str] = {
+    "person-book-program": "книга программы «{book}»",
+    "person-book-pair": "книга пары {pair}",
+    "output-person-book": "«{path}» — это {what}: программа не записывает туда свои файлы, чтобы не заменить "
+                          "введённое людьми. Укажите другое имя файла или другую папку.",
+    "output-is-folder": "«{path}» — это папка, а нужен файл. Укажите имя файла, например «{path}/Выгрузка.xlsx».",
+    "output-under-file": "Нельзя записать в «{path}»: «{file}» — это файл, а не папка. Укажите другую папку.",
+    "output-folder-failed": "Не удалось создать папку «{path}» ({reason}). Укажите другую папку.",
+    "output-not-ours": "этот файл сделан не этой командой",
+    "output-extra-sheets": "в нём был добавленный вручную лист «{sheets}»",
+    "output-backed-up": "Файл «{name}» пересоздан, а прежний — в папке «Резервные копии» («{backup}»): {why}.",
+    "write-failed": "Не удалось записать «{name}» ({reason}): прежний файл не изменён.",
+    "write-failed-new": "Не удалось записать «{name}» ({reason}): в папке ничего не изменилось.",
+    "os-error": "Не удалось записать или прочитать «{name}» ({reason}). Освободите место или выберите другую "
+                "папку и повторите команду.",
+    "os-error-unnamed": "Система отказала в записи или чтении файла ({reason}). Освободите место или выберите "
+                        "другую папку и повторите команду.",
+    "backup-failed": "Не удалось сохранить резервную копию «{name}» в папку «{folder}» ({reason}): файл не "
+                     "перезаписан. Проверьте права на папку и место на диске.",
+    "render-too-long": "Шаблон «{template}» заполнялся дольше {seconds} с (вероятно, в нём слишком большой или "
+                       "бесконечный цикл {{% for %}}): документы не созданы. Упростите шаблон.",
+    "render-too-many-steps": "Шаблон «{template}» делает больше {limit} повторов циклов {{% for %}} на один "
+                             "документ: документы не созданы. Упростите шаблон.",
+    "render-too-big": "Шаблон «{template}» даёт документ больше {limit}: документы не созданы. Проверьте циклы и "
+                      "поля, которые растут в цикле.",
+    "template-bomb": "Шаблон «{template}»: внутри архива .docx {size} при пределе {limit} — это не обычный "
+                     "документ Word. Сохраните шаблон в Word заново.",
+}
+
+
+def fault(code: str, **params: object) -> str:
+    """A sentence of :data:`FAULTS` filled with its parameters."""
+    return FAULTS[code].format(**params)

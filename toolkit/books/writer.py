@@ -541,6 +541,10 @@ def rewrite_workbook(
         if previous is not None and previous == target and files.same_package(draft, target):
             return False, None
         saved = files.backup(previous, backup_root) if previous is not None and backup_root is not None else None
-        with files.atomic_path(target) as tmp:
-            shutil.copyfile(draft, tmp)
+        try:
+            with files.atomic_path(target) as tmp:
+                shutil.copyfile(draft, tmp)
+        except BaseException:
+            files.discard_backup(saved)  # nothing was written: no backup of an unchanged book either
+            raise
     return True, saved

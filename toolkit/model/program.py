@@ -88,7 +88,7 @@ class Program:
                     "Для другой формы выберите другую папку."
                 )
         program = existing_program or cls(root, profile, uuid.uuid4().hex[:12])
-        root.mkdir(parents=True, exist_ok=True)
+        files.make_folder(root)
         created: list[Path] = []
         kept: list[Path] = []
         for wb in program.specs:

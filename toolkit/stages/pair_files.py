@@ -135,7 +135,7 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
                              "раздавать некому. Сначала сформируйте пары («nastavnik match»).")
     if out.exists() and not out.is_dir():
         raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите папку для книг пар.")
-    out.mkdir(parents=True, exist_ok=True)
+    files.make_folder(out)
     existing = _existing(data)
     spec = pair_spec(program.profile)
     used: set[str] = set()

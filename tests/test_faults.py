@@ -1,0 +1,251 @@
+"""Faults of real machines: a second command on a busy program, an output path onto a person's book, a disk that
+fills up or turns read-only (a real tmpfs mounted for the test, skipped where mounting is not permitted)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli_joined
+from results_helpers import copy_demo
+
+from toolkit.base.files import BACKUP_DIR
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from toolkit.base.lock import program_lock
+with program_lock(Path(sys.argv[1]), "nastavnik collect"):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+LETTER = Path(__file__).resolve().parent.parent / "doc_templates" / "благодарственное_письмо.docx"
+LETTER_DATA = LETTER.with_name("пример_данных_для_писем.xlsx")
+
+
+@contextlib.contextmanager
+def held(folder: Path) -> Iterator[None]:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(folder)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+        yield
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo("student", tmp_path_factory.mktemp("demo") / "Программа")
+
+
+@pytest.mark.parametrize("command", [
+    ["status"], ["monitor"], ["export", "--anonymize"], ["docs", "--kind", "приказ"], ["order"],
+    ["docs", "--kind", "письма"],
+])
+def test_every_command_writing_into_a_program_takes_its_lock(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    before = snapshot(folder)
+    monkeypatch.setenv("NASTAVNIK_LOCK_WAIT", "0.3")
+    with held(folder):
+        code, out = run_cli_joined([command[0], str(folder), *command[1:]], capsys)
+    assert code == 2, out
+    assert "занята другой командой" in out and "nastavnik collect" in out, out
+    assert snapshot(folder) == before
+
+
+def test_merge_into_a_program_folder_takes_its_lock(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    monkeypatch.setenv("NASTAVNIK_LOCK_WAIT", "0.3")
+    with held(folder):
+        code, out = run_cli_joined(["merge", str(LETTER), str(LETTER_DATA), "--out", str(folder / "Письма")], capsys)
+    assert code == 2 and "занята другой командой" in out, out
+    assert not (folder / "Письма").exists()
+
+
+@pytest.mark.parametrize("name", ["02_Заявки.xlsx", "05_Работа пар.xlsx", "00_Настройки.xlsx"])
+def test_export_out_onto_a_program_book_is_refused(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    before = snapshot(folder)
+    code, out = run_cli_joined(["export", str(folder), "--anonymize", "--out", str(folder / name)], capsys)
+    assert code == 2, out
+    assert f"«{name}» — это книга программы" in out, out
+    assert snapshot(folder) == before
+
+
+def test_export_out_onto_a_returned_pair_book_is_refused_whatever_its_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    inbox = tmp_path / "Входящие"
+    code, out = run_cli_joined(["distribute", str(folder), "--out", str(inbox)], capsys)
+    assert code == 0, out
+    returned = sorted(inbox.glob("*.xlsx"))[0]
+    renamed = returned.with_name("сводка.xlsx")
+    returned.rename(renamed)
+    data = renamed.read_bytes()
+    code, out = run_cli_joined(["export", str(folder), "--anonymize", "--out", str(renamed)], capsys)
+    assert code == 2 and "это книга пары" in out, out
+    assert renamed.read_bytes() == data
+
+
+def test_output_over_a_file_of_ones_own_is_backed_up_first(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    mine = tmp_path / "выгрузка.xlsx"
+    shutil.copyfile(LETTER_DATA, mine)
+    code, out = run_cli_joined(["export", str(folder), "--anonymize", "--out", str(mine)], capsys)
+    assert code == 0, out
+    assert "сделан не этой командой" in out, out
+    (saved,) = (tmp_path / BACKUP_DIR).iterdir()
+    assert saved.read_bytes() == LETTER_DATA.read_bytes()
+    code, out = run_cli_joined(["export", str(folder), "--anonymize", "--out", str(mine)], capsys)
+    assert code == 0 and "Резервные копии" not in out, out  # its own export is replaced without a backup
+    assert len(list((tmp_path / BACKUP_DIR).iterdir())) == 1
+
+
+@pytest.mark.parametrize("command", [["status"], ["monitor"]])
+def test_a_sheet_the_curator_added_to_a_generated_book_is_backed_up(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    code, out = run_cli_joined([command[0], str(folder)], capsys)
+    assert code in (0, 1), out
+    book = folder / ("Статус программы.xlsx" if command[0] == "status" else "Мониторинг.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("Мои заметки")["A1"] = "позвонить родителям Иванова"
+    wb.save(book)
+    code, out = run_cli_joined([command[0], str(folder)], capsys)
+    assert code in (0, 1), out
+    assert "добавленный вручную лист «Мои заметки»" in out, out
+    (saved,) = (folder / BACKUP_DIR).glob(book.stem + "*")
+    assert openpyxl.load_workbook(saved)["Мои заметки"]["A1"].value == "позвонить родителям Иванова"
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "{folder}", "--anonymize", "--out", "{file}/выгрузка.xlsx"],
+    ["docs", "{folder}", "--kind", "приказ", "--out", "{file}/папка"],
+    ["distribute", "{folder}", "--out", "{file}/папка"],
+    ["merge", str(LETTER), str(LETTER_DATA), "--out", "{file}/папка"],
+    ["init", "{file}/новая", "--form", "ученик-ученик"],
+])
+def test_an_output_under_an_existing_file_is_a_message(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    plain = tmp_path / "заметка.txt"
+    plain.write_text("просто файл", encoding="utf-8")
+    code, out = run_cli_joined([a.format(folder=folder, file=plain) for a in command], capsys)
+    assert code == 2, out
+    assert "Внутренняя ошибка" not in out and "заметка.txt" in out, out
+
+
+# ------------------------------------------------------------------ real small disks
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs mounted for the test (root only): a disk that can be filled or made read-only."""
+    where = tmp_path / "флешка"
+    where.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(where)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("mounting a small tmpfs is not permitted here")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill the disk up to ``leave`` free bytes."""
+    stat = os.statvfs(disk)
+    free = stat.f_bavail * stat.f_frsize
+    with open(disk / "занято.bin", "wb") as f:
+        f.write(b"\0" * max(free - leave, 0))
+
+
+def test_a_backup_that_does_not_fit_leaves_no_short_copy_and_no_change(
+        small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path) -> None:
+    folder = small_disk / "Программа"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(BACKUP_DIR, "Документы", "*.docx", "*.pdf"))
+    export = tmp_path / "ответы.csv"
+    export.write_text("Роль,ФИО,Пол,Класс\nНаставник,Новикова Вера Игоревна,ж,10А\n", encoding="utf-8")
+    registry = (folder / "02_Заявки.xlsx").stat().st_size
+    fill(small_disk, registry // 2)
+    before = snapshot(folder)
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    assert code == 2, out
+    assert "резервную копию «02_Заявки.xlsx»" in out and "на диске нет места" in out, out
+    assert snapshot(folder) == before  # no 0/4096-byte «backup», the registry untouched
+
+
+@pytest.mark.parametrize("command", [["status"], ["monitor"], ["export", "--anonymize"]])
+def test_a_full_disk_is_a_sentence_and_the_folder_is_left_as_it_was(
+        command: list[str], small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = small_disk / "Программа"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(BACKUP_DIR, "Документы", "*.docx", "*.pdf",
+                                                                  "Статус*", "Мониторинг*", "Выгрузка*"))
+    fill(small_disk, 2048)
+    before = snapshot(folder)
+    code, out = run_cli_joined([command[0], str(folder), *command[1:]], capsys)
+    assert code == 2, out
+    assert "на диске нет места" in out and "Внутренняя ошибка" not in out, out
+    assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize("command", [
+    ["distribute", "{folder}", "--out", "{folder}/Книги пар"],
+    ["docs", "{folder}", "--kind", "письма"],
+    ["merge", str(LETTER), str(LETTER_DATA), "--out", "{folder}/Письма"],
+    ["init", "{disk}/Новая", "--form", "ученик-ученик"],
+    ["status", "{folder}"],
+])
+def test_a_read_only_disk_is_a_sentence(
+        command: list[str], small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = small_disk / "Программа"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(BACKUP_DIR, "Документы", "*.docx", "*.pdf"))
+    if subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True).returncode != 0:
+        pytest.skip("remounting read-only is not permitted here")
+    code, out = run_cli_joined([a.format(folder=folder, disk=small_disk) for a in command], capsys)
+    assert code == 2, out
+    assert "только для чтения" in out and "Внутренняя ошибка" not in out, out
+
+
+def test_backup_is_verified_and_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy that came out different (a failing disk) is not kept as a backup."""
+    from toolkit.base import files
+    from toolkit.base.problems import NastavnikError
+
+    book = tmp_path / "02_Заявки.xlsx"
+    book.write_bytes(b"PK" + os.urandom(5000))
+
+    def short_copy(src: str | Path, dst: str | Path) -> None:
+        Path(dst).write_bytes(Path(src).read_bytes()[:4096])
+
+    monkeypatch.setattr(files.shutil, "copyfile", short_copy)
+    with pytest.raises(NastavnikError):
+        files.backup(book)
+    assert list((tmp_path / BACKUP_DIR).iterdir()) == []
+    assert zipfile.is_zipfile(book) or book.read_bytes()[:2] == b"PK"
