@@ -249,3 +249,36 @@ def test_backup_is_verified_and_atomic(tmp_path: Path, monkeypatch: pytest.Monke
         files.backup(book)
     assert list((tmp_path / BACKUP_DIR).iterdir()) == []
     assert zipfile.is_zipfile(book) or book.read_bytes()[:2] == b"PK"
+
+
+# ------------------------------------------------------------------ consoles that are not UTF-8
+
+
+def _run_cp1251(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONIOENCODING": "cp1251"}
+    env.pop("NASTAVNIK_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, env=env, timeout=300)
+
+
+def test_a_cp1251_console_gets_replaced_characters_not_a_crash(tmp_path: Path, demo: Path) -> None:
+    import json
+
+    from results_helpers import edit_rows
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    edit_rows(folder / "02_Заявки.xlsx", "Наставляемые", {("Код", "НЯ-001"): {
+        "Имя": "Ева 😀 → ✓", "Пол": "ж😀"}})
+    done = _run_cp1251(["status", str(folder), "--no-workbook"])
+    text = done.stdout.decode("cp1251") + done.stderr.decode("cp1251")
+    assert done.returncode in (0, 1), text
+    assert "Ева ? ? ?" in text or "Ева" in text and "Внутренняя ошибка" not in text, text
+    done = _run_cp1251(["status", str(folder), "--json", "--no-workbook"])
+    assert done.returncode in (0, 1), done.stderr.decode("cp1251")
+    found = json.loads(done.stdout.decode("ascii"))  # ASCII-escaped: valid whatever the console's encoding
+    assert any(p["name"].startswith("Черных Ева 😀 → ✓") for p in found["participants"]), found["participants"][:3]
+    done = _run_cp1251(["check", str(folder)])
+    text = done.stdout.decode("cp1251") + done.stderr.decode("cp1251")
+    assert done.returncode == 1 and "ж?" in text and "Внутренняя ошибка" not in text, text
+    done = _run_cp1251(["check", str(folder), "--json"])
+    assert any("ж😀" in json.dumps(p, ensure_ascii=False) for p in json.loads(done.stdout)["problems"])

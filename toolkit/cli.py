@@ -224,7 +224,7 @@ def check_cmd(folder: Path, as_json: bool) -> None:
     report = Report()
     load_program(program, report)
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json_text(report.as_json(), indent=2))
     else:
         if len(report) == 0:
             click.echo(f"Проблем не найдено: все книги программы «{program.profile.name}» заполнены без ошибок.")
@@ -264,7 +264,7 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
 
     status = compute_status(data, _date_option(date, "--date"))
     if as_json:
-        click.echo(json.dumps(status.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
+        click.echo(_json_text(status.as_json(), indent=2, sort_keys=True))
     else:
         _print_status(status, _console())
         if report.errors:
@@ -783,7 +783,26 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
 # ---------------------------------------------------------------------------- entry point
 
 
+def _console_safe() -> None:
+    """A console (or a redirected file) in cp1251/cp866 cannot encode «→» or an emoji typed in a cell: such
+    characters are replaced («?»), never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream already written to in an incompatible way: left as it is
+                pass
+
+
+def _json_text(value: Any, **options: Any) -> str:
+    """JSON for standard output: UTF-8 as it is, otherwise ASCII-escaped (\\uXXXX) — valid in any encoding."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").replace("-", "").replace("_", "").lower()
+    return json.dumps(value, ensure_ascii=encoding not in ("utf8", "utf8sig"), **options)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _console_safe()
     try:
         cli.main(args=argv, prog_name="nastavnik", standalone_mode=False)
     except NastavnikError as exc:
