@@ -282,3 +282,72 @@ def test_a_cp1251_console_gets_replaced_characters_not_a_crash(tmp_path: Path, d
     assert done.returncode == 1 and "ж?" in text and "Внутренняя ошибка" not in text, text
     done = _run_cp1251(["check", str(folder), "--json"])
     assert any("ж😀" in json.dumps(p, ensure_ascii=False) for p in json.loads(done.stdout)["problems"])
+
+
+# ------------------------------------------------------------------ templates bounded in time and memory
+
+
+def _template(path: Path, text: str) -> Path:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _data(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ФИО", "Пол", "Текст"])
+    ws.append(["Иванова Анна Сергеевна", "ж", "я" * 30000])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("text, limit", [
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ ФИО }}", "повторов циклов"),
+    ("{% set ns = namespace(s=ФИО) %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+     "собран текст"),
+    ("{% for c in Текст %}{% for d in Текст %}{{ c }}{% endfor %}{% endfor %}", "повторов циклов"),
+])
+def test_a_runaway_template_is_refused_naming_it_and_the_limit(
+        text: str, limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    template = _template(tmp_path / "мой шаблон.docx", text)
+    started = time.monotonic()
+    code, out = run_cli_joined(["merge", str(template), str(_data(tmp_path / "данные.xlsx")),
+                                "--out", str(tmp_path / "out")], capsys)
+    assert time.monotonic() - started < 60
+    assert code == 1, out
+    assert "«мой шаблон.docx» превысил предел" in out and limit in out, out
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_order_with_a_runaway_template_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    template = _template(tmp_path / "приказ.docx",
+                         "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    code, out = run_cli_joined(["order", str(folder), "--template", str(template)], capsys)
+    assert code == 2, out
+    assert "приказ.docx" in out and "повторов циклов" in out, out
+
+
+def test_a_template_archive_that_unpacks_to_gigabytes_is_refused_before_opening(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    template = _template(tmp_path / "бомба.docx", "{{ ФИО }}")
+    with zipfile.ZipFile(template, "a", compression=zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("word/media/huge.bin", "w", force_zip64=True) as part:
+        block = b"\0" * (1 << 20)
+        for _ in range(210):
+            part.write(block)
+    assert template.stat().st_size < 2 * 1024 * 1024
+    code, out = run_cli_joined(["merge", str(template), str(_data(tmp_path / "данные.xlsx")),
+                                "--out", str(tmp_path / "out")], capsys)
+    assert code == 2, out
+    assert "бомба.docx" in out and "внутри архива .docx" in out, out

@@ -61,7 +61,7 @@ _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endn
 # Template problems after which render.check_merge stops before looking at the data.
 _BLOCKING_CODES = {"doc-filter-unknown", "doc-template-unsafe", "doc-template-syntax", "doc-template-include"}
 # Rendering errors that are the template's, whatever the row: reported once, on the template.
-_TEMPLATE_CODES = {"doc-template-recursion", "doc-template-too-big"}
+_TEMPLATE_CODES = {"doc-template-recursion", "doc-template-too-big", "doc-template-limit"}
 
 
 @dataclass
