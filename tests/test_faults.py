@@ -351,3 +351,33 @@ def test_a_template_archive_that_unpacks_to_gigabytes_is_refused_before_opening(
                                 "--out", str(tmp_path / "out")], capsys)
     assert code == 2, out
     assert "бомба.docx" in out and "внутри архива .docx" in out, out
+
+
+# ------------------------------------------------------------------ names from data
+
+
+def test_file_names_from_data_fit_the_file_system_in_bytes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+
+    from results_helpers import edit_rows
+
+    data = tmp_path / "данные.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["ФИО", "Пол"])
+    wb.active.append(["😀" * 120, "ж"])
+    wb.active.append(["Ω" * 200 + " Анна", "ж"])
+    wb.save(data)
+    template = _template(tmp_path / "письмо.docx", "Уважаемая {{ ФИО }}!")
+    code, out = run_cli_joined(["merge", str(template), str(data), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, out
+    made = sorted((tmp_path / "out").iterdir())
+    assert len(made) == 2 and all(len(p.name.encode()) <= 255 for p in made), [p.name for p in made]
+    assert made[0].name.startswith(("😀", "Ω"))
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    edit_rows(folder / "02_Заявки.xlsx", "Наставники", {("Код", "НК-001"): {"Фамилия": "😀" * 120}})
+    code, out = run_cli_joined(["distribute", str(folder), "--out", str(tmp_path / "пары")], capsys)
+    assert code == 0, out
+    assert all(len(p.name.encode()) <= 255 for p in (tmp_path / "пары").iterdir())

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -360,6 +361,9 @@ def human_size(n: int) -> str:
 # --------------------------------------------------------------------------- names from data
 
 MAX_NAME_LENGTH = 100
+# File systems count a name's length in bytes (255 on ext4, NTFS counts UTF-16 units): a name made from data is
+# cut to this many bytes of the file system's encoding, leaving room for « (2)», a backup's time stamp and «.docx».
+MAX_NAME_BYTES = 180
 DEFAULT_FILE_NAME = "документ"
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i in range(1, 10)} | {
     f"LPT{i}" for i in range(1, 10)} | {"COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
@@ -383,13 +387,23 @@ def safe_filename(value: object, used: set[str]) -> str:
     text = re.sub(r"\s+", " ", text).strip(" .")
     if text.split(".")[0].strip().upper() in _RESERVED:
         text = "_" + text
-    text = text[:MAX_NAME_LENGTH].rstrip(" .") or DEFAULT_FILE_NAME
+    text = _cut_to_bytes(text[:MAX_NAME_LENGTH], MAX_NAME_BYTES).rstrip(" .") or DEFAULT_FILE_NAME
     name, number = text, 1
     while name.casefold() in used:
         number += 1
         name = f"{text} ({number})"
     used.add(name.casefold())
     return name
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes in the file system's encoding (and in UTF-16, Windows' unit),
+    never in the middle of a character."""
+    encoding = sys.getfilesystemencoding() or "utf-8"
+    while text and (len(text.encode(encoding, "surrogateescape")) > limit or len(text.encode("utf-16-le")) > 2 * limit):
+        over = max(1, (len(text.encode(encoding, "surrogateescape")) - limit) // 4)
+        text = text[:-over]
+    return text
 
 
 def inside(directory: Path, name: str) -> Path:
