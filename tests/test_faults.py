@@ -359,7 +359,6 @@ def test_a_template_archive_that_unpacks_to_gigabytes_is_refused_before_opening(
 def test_file_names_from_data_fit_the_file_system_in_bytes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
     import openpyxl
-
     from results_helpers import edit_rows
 
     data = tmp_path / "данные.xlsx"
@@ -381,3 +380,20 @@ def test_file_names_from_data_fit_the_file_system_in_bytes(
     code, out = run_cli_joined(["distribute", str(folder), "--out", str(tmp_path / "пары")], capsys)
     assert code == 0, out
     assert all(len(p.name.encode()) <= 255 for p in (tmp_path / "пары").iterdir())
+
+
+def test_a_pair_file_whose_name_is_not_utf8_is_read_and_named_with_escapes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    inbox = tmp_path / "Входящие"
+    code, out = run_cli_joined(["distribute", str(folder), "--out", str(inbox)], capsys)
+    assert code == 0, out
+    for path in sorted(inbox.glob("*.xlsx"))[1:]:
+        path.unlink()
+    (returned,) = inbox.glob("*.xlsx")
+    cp866 = os.fsdecode(b"\x8f\xa0\xe0\xa0 1.xlsx")  # «Пара 1.xlsx» in cp866, as a Windows zip leaves it
+    returned.rename(inbox / cp866)
+    code, out = run_cli_joined(["collect", str(folder), str(inbox)], capsys)
+    assert code == 0, out
+    assert "\\x8f\\xa0\\xe0\\xa0 1.xlsx" in out and "повреждён" not in out, out

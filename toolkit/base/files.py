@@ -406,6 +406,16 @@ def _cut_to_bytes(text: str, limit: int) -> str:
     return text
 
 
+def display_name(name: str) -> str:
+    """A file name fit to show and to print: bytes that are not valid in the file system's encoding (a zip made on
+    Windows unpacked on Linux, names in cp866) are shown escaped («\\x8f\\xa0ра.xlsx»), never a crash."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def inside(directory: Path, name: str) -> Path:
     """``directory / name``, guaranteed not to escape ``directory``."""
     base = directory.resolve()

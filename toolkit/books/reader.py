@@ -217,6 +217,7 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
     """Open a spreadsheet or report why it cannot be used (and return None)."""
     from python_calamine import CalamineWorkbook
 
+    label = files.display_name(label)
     from toolkit.books.extent import BrokenArchive, scan
 
     if not path.exists():
@@ -285,7 +286,11 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
         if large:
             return None
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        if files.display_name(str(path)) == str(path):
+            workbook = CalamineWorkbook.from_path(str(path))
+        else:  # a name that is not valid UTF-8: the library cannot take it as a path, the file is read all the same
+            with path.open("rb") as source:
+                workbook = CalamineWorkbook.from_filelike(source)
     except BaseException as exc:  # calamine raises several kinds; any of them means "not usable"
         if not _calamine_failure(exc):
             raise

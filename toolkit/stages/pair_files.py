@@ -184,7 +184,7 @@ def _candidates(inbox: Path) -> list[tuple[Path, str]]:
         rel = path.relative_to(inbox)
         if files.BACKUP_DIR in rel.parts[:-1]:
             continue
-        out.append((path, rel.as_posix()))
+        out.append((path, files.display_name(rel.as_posix())))
     return out
 
 
