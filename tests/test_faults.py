@@ -397,3 +397,80 @@ def test_a_pair_file_whose_name_is_not_utf8_is_read_and_named_with_escapes(
     code, out = run_cli_joined(["collect", str(folder), str(inbox)], capsys)
     assert code == 0, out
     assert "\\x8f\\xa0\\xe0\\xa0 1.xlsx" in out and "повреждён" not in out, out
+
+
+# ------------------------------------------------------------------ smaller ones
+
+ANSWERS = "Роль,ФИО,Пол,Класс\nНаставник,Новикова Вера Игоревна,ж,10А\n"
+
+
+def test_a_sheet_name_xlsx_cannot_hold_is_named_by_check_and_refused_by_import(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    long_name = "Заметки куратора о встречах с родителями 2026"  # 45 characters, as an .ods allows
+    registry = folder / "02_Заявки.xlsx"
+    wb = openpyxl.load_workbook(registry)
+    wb.create_sheet("tmp")["A1"] = "позвонить"
+    wb.save(registry)
+    with zipfile.ZipFile(registry) as z:  # openpyxl refuses such a title: rename it in the archive as LibreOffice would
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'name="tmp"', f'name="{long_name}"'.encode())
+    with zipfile.ZipFile(registry, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    code, out = run_cli_joined(["check", str(folder)], capsys)
+    assert f"Лист «{long_name}»" in out and f"знаков в имени: {len(long_name)}" in out, out
+    before = snapshot(folder)
+    export = tmp_path / "ответы.csv"
+    export.write_text(ANSWERS, encoding="utf-8")
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    assert code == 2, out
+    assert long_name in out and "переименуйте лист" in out and "Внутренняя ошибка" not in out, out
+    assert snapshot(folder) == before  # no backup of a refused import
+
+
+def test_import_says_it_replaced_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    registry = folder / "02_Заявки.xlsx"
+    wb = openpyxl.load_workbook(registry)
+    wb["Наставляемые"]["F2"] = '=CONCATENATE("7","В")'
+    wb.save(registry)
+    export = tmp_path / "ответы.csv"
+    export.write_text(ANSWERS, encoding="utf-8")
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    assert code == 0, out
+    assert "были формулы" in out and "F2" in out, out
+
+
+def test_check_names_a_settings_book_without_its_meta_sheet(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    settings = folder / "00_Настройки.xlsx"
+    wb = openpyxl.load_workbook(settings)
+    del wb["_meta"]
+    wb.save(settings)
+    code, out = run_cli_joined(["check", str(folder)], capsys)
+    assert code == 1, out
+    assert "00_Настройки.xlsx" in out and "«_meta»" in out, out
+
+
+@pytest.mark.parametrize("option", ["--date", "--start"])
+def test_match_refuses_a_date_outside_the_program(
+        option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    before = snapshot(folder)
+    code, out = run_cli_joined(["match", str(folder), "--scheme", "встреча", option, "31.12.9999", "--reschedule"],
+                               capsys)
+    assert code == 2, out
+    assert "31.12.9999" in out and "вне срока программы" in out, out
+    assert snapshot(folder) == before

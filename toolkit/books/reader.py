@@ -43,7 +43,7 @@ from toolkit.base.values import (
     split_multi,
 )
 from toolkit.books.extent import SheetScan
-from toolkit.books.writer import META_SHEET, cell_name, col_letter
+from toolkit.books.writer import META_SHEET, cell_name, col_letter, sheet_name_problem
 from toolkit.spec import Column, Sheet, WorkbookSpec
 
 HEADER_SEARCH_ROWS = 10
@@ -954,6 +954,8 @@ def read_workbook(book: Book, spec: WorkbookSpec, report: Report, label: str) ->
             forms[sheet.key] = read_form(book, sheet, report, label)
     known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, "_lists")}
     for name in book.sheet_names:
-        if fold(name) not in known and name not in book.hidden:
+        if fold(name) not in known and sheet_name_problem(name):
+            report.add("sheet-name-not-carried", file=label, sheet=name, detail=sheet_name_problem(name))
+        elif fold(name) not in known and name not in book.hidden:
             report.add("sheet-unknown", file=label, sheet=name)
     return BookData(book.path, label, spec, book.meta(), tables, forms, list(book.sheet_names))
