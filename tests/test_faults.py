@@ -474,3 +474,50 @@ def test_match_refuses_a_date_outside_the_program(
     assert code == 2, out
     assert "31.12.9999" in out and "вне срока программы" in out, out
     assert snapshot(folder) == before
+
+
+# ------------------------------------------------------------------ typed content besides values
+
+
+def test_collect_keeps_a_hyperlinks_address(tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    inbox = tmp_path / "Входящие"
+    code, out = run_cli_joined(["distribute", str(folder), "--out", str(inbox)], capsys)
+    assert code == 0, out
+    returned = sorted(inbox.glob("*.xlsx"))[0]
+    wb = openpyxl.load_workbook(returned)
+    ws = wb["Участники"]
+    header = next(r for r in range(1, 10) if any(c.value == "Ссылка на кейс или отзыв" for c in ws[r]))
+    column = next(c.column for c in ws[header] if c.value == "Ссылка на кейс или отзыв")
+    cell = ws.cell(header + 1, column)
+    cell.value = "Отзыв мамы"
+    cell.hyperlink = "https://school.example/otzyv-1"
+    wb.save(returned)
+    code, out = run_cli_joined(["collect", str(folder), str(inbox)], capsys)
+    assert code == 0 and "Принято" in out, out
+    found = openpyxl.load_workbook(folder / "05_Работа пар.xlsx")["Участники"]
+    values = [c.value for row in found.iter_rows() for c in row]
+    assert "Отзыв мамы (https://school.example/otzyv-1)" in values
+
+
+def test_import_says_where_the_registrys_comments_are(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    folder = tmp_path / "Программа"
+    shutil.copytree(demo, folder)
+    registry = folder / "02_Заявки.xlsx"
+    wb = openpyxl.load_workbook(registry)
+    wb["Наставляемые"]["C3"].comment = Comment("мама просила звонить после 18:00", "куратор")
+    wb.save(registry)
+    export = tmp_path / "ответы.csv"
+    export.write_text(ANSWERS, encoding="utf-8")
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    assert code == 0, out
+    assert "примечания" in out and "«Наставляемые» C3" in out, out
+    (saved,) = (folder / BACKUP_DIR).glob("02_Заявки*")
+    assert openpyxl.load_workbook(saved)["Наставляемые"]["C3"].comment.text == "мама просила звонить после 18:00"

@@ -233,8 +233,28 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
         report.add("collect-file-errors", file=label, pair=pair_id, count=len(errors))
     if locked or errors:
         return None
+    _take_links(path, bookdata)
     rows = {key: kept_rows(t.rows) for key, t in bookdata.tables.items()}
     return Incoming(label, pair_id, meta.get(BASE_KEY) or None, rows, fingerprint(program.profile, rows))
+
+
+def _take_links(path: Path, book: BookData) -> None:
+    """A hyperlink typed in a cell («Ссылка на кейс или отзыв») keeps its address: the value read is only the text
+    shown, so the address is added to it («Отзыв (https://…)») unless the text is the address itself."""
+    from toolkit.books.annotations import hyperlinks
+
+    links = hyperlinks(path)
+    if not links:
+        return
+    for table in book.tables.values():
+        for row in table.rows:
+            for key, value in list(row.values.items()):
+                url = links.get((table.name, row.cell(key)))
+                if not url or key in row.bad:
+                    continue
+                text = clean_text(value)
+                if url not in text:
+                    row.values[key] = f"{text} ({url})" if text else url
 
 
 def _locked(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, Any]]], book: BookData,
