@@ -159,7 +159,7 @@ def build_student(root: Path) -> Program:
                 reflections.append({"id": m["id"], "meeting": n, "text": REFLECTIONS[(i + n) % len(REFLECTIONS)]})
         attendance.append(row)
     data["training"] = {"plan": plan, "attendance": attendance, "reflection": reflections}
-    files.make_folder(root)
+    root.mkdir(parents=True, exist_ok=True)
     _write_all(program, data)
     _questions(program)
     return program
@@ -229,7 +229,7 @@ def build_teacher(root: Path) -> Program:
                          "5. Открытый урок.", "results": "Молодой педагог самостоятельно проводит открытый урок.",
                  "deadline": dt.date(2027, 5, 20)} for m in mentors]
     data["training"] = {"plan": plan, "attendance": attendance, "strategy": strategy}
-    files.make_folder(root)
+    root.mkdir(parents=True, exist_ok=True)
     _write_all(program, data)
     _questions(program)
     return program
