@@ -25,6 +25,7 @@ from toolkit.base import files
 from toolkit.base.lock import program_lock
 from toolkit.base.messages import fault
 from toolkit.base.problems import NastavnikError, Report
+from toolkit.books.writer import META_SHEET
 
 OWNER_PROPERTY = "Наставник"  # custom document property: which command made the workbook
 _SHEET_NAME = re.compile(rb'<sheet\b[^>]*?\bname="([^"]*)"')
@@ -64,6 +65,10 @@ def person_book(path: Path) -> str:
     names = {files_key(w.file): w.file for w in spec.workbook_specs().values() if w.key != "pair_work"}
     if folder is not None and files_key(path.stem) in names:
         return fault("person-book-program", book=names[files_key(path.stem)])
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        made_by, sheets = workbook_owner(path)
+        if made_by or (sheets and META_SHEET not in sheets):  # an output of ours, or no program code inside
+            return ""
     from toolkit.books.reader import open_book
 
     book = open_book(path, Report(), path.name)
