@@ -77,13 +77,18 @@ def _console() -> Any:
 
 # below this width a six-column table would break words in the middle: one block per participant instead
 WIDE_TABLE = 120
+TABLE_ROWS = 300  # above this many participants the list is printed as lines: a table costs ~1 ms a row
 
 
 def _print_status(status: Any, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    if console.width < WIDE_TABLE:
+    if len(status.participants) > TABLE_ROWS:
+        click.echo(f"Участники программы «{status.form_name}» (код; ФИО; роль; этап; обучение; чего не хватает):\n"
+                   + "\n".join(f"{s.id}; {s.name}; {s.role_name}; {s.stage_name}; {s.training or '—'}; "
+                                + ("; ".join(s.missing) or "—") for s in status.participants))
+    elif console.width < WIDE_TABLE:
         console.print(f"Участники программы «{status.form_name}»", soft_wrap=False, markup=False)
         for s in status.participants:
             head = Text(f"{s.id} {s.name} — {s.role_name.lower()}: {s.stage_name}",
@@ -258,7 +263,7 @@ def check_cmd(folder: Path, as_json: bool) -> None:
     report = Report()
     load_program(program, report)
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json_text(report.as_json(), indent=2))
     else:
         if len(report) == 0:
             click.echo(f"Проблем не найдено: все книги программы «{program.profile.name}» заполнены без ошибок.")
@@ -302,16 +307,18 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
 
     status = compute_status(data, _date_option(date, "--date"))
     if as_json:
-        click.echo(json.dumps(status.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
+        click.echo(_json_text(status.as_json(), indent=2, sort_keys=True))
     else:
         _print_status(status, _console())
         if report.errors:
             click.echo(_errors_line(report, folder))
     if not no_workbook:
         path = status_path(data)
-        write_status_workbook(status, path)
+        notes = write_status_workbook(status, path)
         if not as_json:
             click.echo(f"Книга статуса: {path}")
+        for note in notes:
+            click.echo(note, err=as_json)
     if not as_json:
         _status_next(status, folder, report)
 
@@ -666,8 +673,10 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     day = _date_option(date, "--date") or dt.date.today()
     monitor = build_monitor(data, day)
     path = monitor_path(data)
-    write_monitor_workbook(monitor, path)
+    notes = write_monitor_workbook(monitor, path)
     click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
+    for note in notes:
+        click.echo(note)
     for label, value in monitor.totals:
         click.echo(f"  {label}: {value}")
     if report.errors:
@@ -859,8 +868,10 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
         _fail(f"{fatal[0].file}: {fatal[0].message}")
     export = build_export(data, day)
     path = out or export_path(data)
-    write_export_workbook(export, path)
+    notes = write_export_workbook(export, path)
     click.echo(f"Обезличенная выгрузка на {day:%d.%m.%Y}: {path}")
+    for note in notes:
+        click.echo(note)
     click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
                "ответов анкет в ней нет.")
     if not export.meta.get("pupils_total"):
@@ -941,7 +952,26 @@ cli.add_command(desk_cmd, "desk")
 # ---------------------------------------------------------------------------- entry point
 
 
+def _console_safe() -> None:
+    """A console (or a redirected file) in cp1251/cp866 cannot encode «→» or an emoji typed in a cell: such
+    characters are replaced («?»), never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream already written to in an incompatible way: left as it is
+                pass
+
+
+def _json_text(value: Any, **options: Any) -> str:
+    """JSON for standard output: UTF-8 as it is, otherwise ASCII-escaped (\\uXXXX) — valid in any encoding."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").replace("-", "").replace("_", "").lower()
+    return json.dumps(value, ensure_ascii=encoding not in ("utf8", "utf8sig"), **options)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _console_safe()
     try:
         cli.main(args=argv, prog_name="nastavnik", standalone_mode=False)
     except NastavnikError as exc:
@@ -959,6 +989,12 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug of ours: one sentence, the trace only on request
+        from toolkit.base.files import describe_os_error
+
+        refused = describe_os_error(exc)  # the system refused (a full or read-only disk), whichever library asked
+        if refused and not os.environ.get("NASTAVNIK_DEBUG"):
+            click.echo(f"Ошибка: {refused}", err=True)
+            sys.exit(EXIT_UNUSABLE)
         if os.environ.get("NASTAVNIK_DEBUG"):
             raise
         click.echo(f"Внутренняя ошибка программы ({type(exc).__name__}). Повторите с переменной окружения "

@@ -511,6 +511,22 @@ def _type_hint(column: Column) -> str:
     }.get(column.type, "Текст.")
 
 
+_BAD_SHEET_CHARS = set("[]:*?/\\")
+MAX_SHEET_NAME = 31  # characters of a sheet name in .xlsx (LibreOffice allows longer ones in .ods)
+
+
+def sheet_name_problem(name: str) -> str:
+    """Why ``name`` cannot be a sheet's name in an .xlsx workbook, in Russian; "" when it can."""
+    if len(name) > MAX_SHEET_NAME:
+        return f"знаков в имени: {len(name)}, а в формате .xlsx их не больше {MAX_SHEET_NAME}"
+    bad = sorted(_BAD_SHEET_CHARS & set(name))
+    if bad:
+        return "в имени знаки «" + " ".join(bad) + "», которых в формате .xlsx не бывает"
+    if name.startswith("'") or name.endswith("'"):
+        return "имя начинается или кончается апострофом, так в формате .xlsx нельзя"
+    return ""
+
+
 FOREIGN_SHEETS = "__sheets__"  # a key of ``data``: sheets of a person's own, carried over as values
 
 
@@ -585,6 +601,10 @@ def rewrite_workbook(
         if previous is not None and previous == target and files.same_package(draft, target):
             return False, None
         saved = files.backup(previous, backup_root) if previous is not None and backup_root is not None else None
-        with files.atomic_path(target) as tmp:
-            shutil.copyfile(draft, tmp)
+        try:
+            with files.atomic_path(target) as tmp:
+                shutil.copyfile(draft, tmp)
+        except BaseException:
+            files.discard_backup(saved)  # nothing was written: no backup of an unchanged book either
+            raise
     return True, saved

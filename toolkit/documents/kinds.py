@@ -36,8 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
 from toolkit.base.grammar import for_gender, lower_first, person_gender
+from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
+from toolkit.books.outputs import ensure_output, ensure_output_folder
 from toolkit.checks.program import load_program
 from toolkit.logic.evaluation import (
     BOOK,
@@ -846,6 +848,11 @@ def _target_dir(program: Program, options: DocsOptions) -> Path:
     out = options.out or program.root / DOCS_FOLDER
     if out.exists() and not out.is_dir():
         raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите в --out папку для документов.")
+    for above in out.parents:
+        if above.exists():
+            if not above.is_dir():
+                ensure_output_folder(out)  # the message names the file in the way
+            break
     return out
 
 
@@ -855,6 +862,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None) -
 
 
 def _write_bytes(program: Program, target: Path, data: bytes, outcome: DocsOutcome) -> None:
+    ensure_output(target)
     written, saved = files.replace_if_changed(target, data, program.root)
     outcome.backups += 1 if saved else 0
     outcome.unchanged += 0 if written else 1
@@ -895,7 +903,8 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
             _tick(progress, "Заполнение", n, len(docs))
     for target, _ in rendered:  # a document open in Word stops the run before the first file is written
         files.ensure_not_locked(target)
-    out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_output(target)
+    ensure_output_folder(out_dir)
     for n, (target, data) in enumerate(rendered, start=1):
         _write_bytes(program, target, data, outcome)
         outcome.documents.append(target)
@@ -997,6 +1006,7 @@ def _join_documents(blobs: Sequence[bytes]) -> bytes:
     return buffer.getvalue()
 
 
+@locks_program("nastavnik docs")
 def make_documents(program: Program, options: DocsOptions, report: Report,
                    progress: Progress | None = None, data: ProgramData | None = None) -> DocsOutcome:
     """Make the documents of one kind for a program folder (see the module's docstring). ``data`` — the
@@ -1030,7 +1040,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
 
         html = render_site(data, date)
         target = out_dir / (safe_filename(kind.prefix, set()) + ".html")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_output_folder(out_dir)
         _write_bytes(program, target, html.encode("utf-8"), outcome)
         outcome.documents.append(target)
         outcome.lines.append("Страница самодостаточна: стили внутри файла, без скриптов и внешних ссылок — "

@@ -180,15 +180,20 @@ def export_path(data: ProgramData) -> Path:
     return data.program.root / EXPORT_FILE
 
 
-def write_export_workbook(export: Export, path: Path) -> None:
-    """Sheets «Сводка», «Участники», «Пары»; strings are written as strings, never as formulas."""
+EXPORT_OWNER = "nastavnik export"
+
+
+def write_export_workbook(export: Export, path: Path) -> list[str]:
+    """Sheets «Сводка», «Участники», «Пары»; strings are written as strings, never as formulas. ``path`` (a
+    given --out too) is checked as every output is: never a person's book; anything else there is backed up."""
     import xlsxwriter
 
-    from toolkit.base.files import write_atomic
+    from toolkit.books.outputs import OWNER_PROPERTY, write_output
 
     def produce(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
+        wb.set_custom_property(OWNER_PROPERTY, EXPORT_OWNER)
         head = wb.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "valign": "vcenter"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
@@ -223,4 +228,5 @@ def write_export_workbook(export: Export, path: Path) -> None:
         meta.very_hidden()
         wb.close()
 
-    write_atomic(path, produce)
+    return write_output(path, produce, owner=EXPORT_OWNER, sheets=["Сводка", "Участники", "Пары"],
+                        command=EXPORT_OWNER)

@@ -289,6 +289,21 @@ class _State:
                 v["kind"] = "пара" if n == 1 else f"группа ({n})"
 
 
+def _check_dates(ctx: Context, options: MatchOptions) -> None:
+    """A date given for new pairs or a meeting lies within the program (or, with no dates in the settings, within
+    a year of today): a schedule for 31.12.9999 would be flagged by `check` at once."""
+    from toolkit.base.messages import fault
+
+    today = options.today or dt.date.today()
+    low = ctx.program_start or today - dt.timedelta(days=366)
+    high = ctx.program_end or today + dt.timedelta(days=366)
+    for option, value in (("--start", options.start), ("--date", options.meeting_date)):
+        if value is not None and not low <= value <= high:
+            raise NastavnikError(fault(
+                "date-outside-program" if ctx.program_start or ctx.program_end else "date-outside-year",
+                option=option, date=format_date(value), start=format_date(low), end=format_date(high)))
+
+
 def _start_date(ctx: Context, options: MatchOptions) -> dt.date:
     if options.start:
         return options.start
@@ -706,6 +721,7 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     if found and BOOK in data.books:
         carried = ensure_rewritable(before, data.books[BOOK], spec)
     ctx = build_context(data)
+    _check_dates(ctx, options)
     state = _State(ctx, spec)
     start = _start_date(ctx, options)
     label = found[0].name if found else target.name

@@ -135,7 +135,7 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
                              "раздавать некому. Сначала сформируйте пары («nastavnik match»).")
     if out.exists() and not out.is_dir():
         raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите папку для книг пар.")
-    out.mkdir(parents=True, exist_ok=True)
+    files.make_folder(out)
     existing = _existing(data)
     spec = pair_spec(program.profile)
     used: set[str] = set()
@@ -253,7 +253,7 @@ def _candidates(inbox: Path) -> list[tuple[Path, str]]:
         rel = path.relative_to(inbox)
         if files.BACKUP_DIR in rel.parts[:-1]:
             continue
-        out.append((path, rel.as_posix()))
+        out.append((path, files.display_name(rel.as_posix())))
     return out
 
 
@@ -305,6 +305,7 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
         report.add("collect-file-errors", file=label, pair=pair_id, count=len(errors))
     if locked or errors:
         return None
+    _take_links(path, bookdata)
     rows = {key: kept_rows(t.rows) for key, t in bookdata.tables.items()}
     return Incoming(label, pair_id, meta.get(BASE_KEY) or None, rows, fingerprint(program.profile, rows))
 
@@ -327,6 +328,25 @@ def _members_by_name(data: ProgramData, info: Pair, book: BookData) -> None:
             if len(found) == 1:
                 row.values["member_id"] = found[0]
                 row.raw["member_id"] = found[0]
+
+
+def _take_links(path: Path, book: BookData) -> None:
+    """A hyperlink typed in a cell («Ссылка на кейс или отзыв») keeps its address: the value read is only the text
+    shown, so the address is added to it («Отзыв (https://…)») unless the text is the address itself."""
+    from toolkit.books.annotations import hyperlinks
+
+    links = hyperlinks(path)
+    if not links:
+        return
+    for table in book.tables.values():
+        for row in table.rows:
+            for key, value in list(row.values.items()):
+                url = links.get((table.name, row.cell(key)))
+                if not url or key in row.bad:
+                    continue
+                text = clean_text(value)
+                if url not in text:
+                    row.values[key] = f"{text} ({url})" if text else url
 
 
 def _locked(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, Any]]], book: BookData,
