@@ -5,6 +5,8 @@
 # module fixture is made once). Arguments go to pytest (`-n 0` too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the project's own venv when there is one (the README's set-up makes it), else the python on PATH
+if [ -z "${PYTHON:-}" ] && [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; fi
 PY="${PYTHON:-$(command -v python || command -v python3)}"
 "$PY" -m ruff check toolkit tests scripts
 "$PY" -m mypy

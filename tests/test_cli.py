@@ -59,7 +59,8 @@ def test_readme_opens_with_the_curators_way_in_then_the_two_setup_commands() -> 
     way_in = readme[curator:engineers]
     assert "nastavnik пульт --shortcut" in way_in and "двойной щелчок" in way_in.lower()
     block = readme[engineers:].split("```bash", 1)[1].split("```", 1)[0].strip().splitlines()
-    assert block[0] == 'python3 -m pip install -e ".[test]" && nastavnik demo Наставник-пример'
+    assert block[0] == ('python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" '
+                        "&& nastavnik demo Наставник-пример")
     assert block[1] == "bash scripts/check.sh"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\nbash scripts/check.sh\n" in ci
