@@ -158,7 +158,7 @@ def test_an_output_under_an_existing_file_is_a_message(
     plain.write_text("просто файл", encoding="utf-8")
     code, out = run_cli_joined([a.format(folder=folder, file=plain) for a in command], capsys)
     assert code == 2, out
-    assert "Внутренняя ошибка" not in out and "заметка.txt" in out, out
+    assert "Внутренняя ошибка" not in out and "ошибка системы" not in out and "заметка.txt" in out, out
 
 
 # ------------------------------------------------------------------ real small disks
@@ -241,12 +241,14 @@ def test_backup_is_verified_and_atomic(tmp_path: Path, monkeypatch: pytest.Monke
     book = tmp_path / "02_Заявки.xlsx"
     book.write_bytes(b"PK" + os.urandom(5000))
 
-    def short_copy(src: str | Path, dst: str | Path) -> None:
+    def short_copy(src: str | Path, dst: str | Path, **options: object) -> str:
         Path(dst).write_bytes(Path(src).read_bytes()[:4096])
+        return str(dst)
 
     monkeypatch.setattr(files.shutil, "copyfile", short_copy)
-    with pytest.raises(NastavnikError):
+    with pytest.raises(NastavnikError) as refused:
         files.backup(book)
+    assert "резервную копию" in refused.value.message
     assert list((tmp_path / BACKUP_DIR).iterdir()) == []
     assert zipfile.is_zipfile(book) or book.read_bytes()[:2] == b"PK"
 
