@@ -201,6 +201,22 @@ def test_a_backup_that_does_not_fit_leaves_no_short_copy_and_no_change(
     assert snapshot(folder) == before  # no 0/4096-byte «backup», the registry untouched
 
 
+def test_a_rewrite_that_does_not_fit_leaves_no_backup_of_it(
+        small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path) -> None:
+    """The backup fits, the new registry does not: the backup of this attempt is removed, the folder as it was."""
+    folder = small_disk / "Программа"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(BACKUP_DIR, "Документы", "*.docx", "*.pdf"))
+    export = tmp_path / "ответы.csv"
+    export.write_text(ANSWERS, encoding="utf-8")
+    registry = (folder / "02_Заявки.xlsx").stat().st_size
+    fill(small_disk, registry + registry // 2)
+    before = snapshot(folder)
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    assert code == 2, out
+    assert "«02_Заявки.xlsx»" in out and "на диске нет места" in out and "прежний файл не изменён" in out, out
+    assert snapshot(folder) == before
+
+
 @pytest.mark.parametrize("command", [["status"], ["monitor"], ["export", "--anonymize"]])
 def test_a_full_disk_is_a_sentence_and_the_folder_is_left_as_it_was(
         command: list[str], small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
