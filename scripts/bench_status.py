@@ -1,14 +1,19 @@
 """Benchmark: `status` of a program with many participants (default 20,000: 1,000 mentors, the rest mentees),
 timed in steps (read + check, compute_status, status workbook).
 
-    python scripts/bench_status.py [--people 20000] [--profile]
+    python scripts/bench_status.py [--people 20000] [--profile] [--table]
+
+The console listing is timed as `nastavnik status` prints it (--table: as a rich table whatever the size, the
+way it was printed before: about 1 ms a row).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
+import io
 import pstats
 import random
 import sys
@@ -57,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--profile", action="store_true", help="print the 25 costliest functions")
+    parser.add_argument("--table", action="store_true", help="print the participants as a table at any size")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         program = make_program(Path(tmp) / "program", args.people)
@@ -71,11 +77,20 @@ def main() -> None:
         t2 = time.perf_counter()
         write_status_workbook(status, status_path(data))
         t3 = time.perf_counter()
+        from rich.console import Console
+
+        from toolkit import cli
+
+        if args.table:
+            cli.TABLE_ROWS = 10**9
+        with contextlib.redirect_stdout(io.StringIO()) as shown:
+            cli._print_status(status, Console(file=shown, highlight=False, soft_wrap=False, width=120))
+        t4 = time.perf_counter()
         if profiler:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         print(f"participants {len(status.participants)}: read+check {t1 - t0:.1f} s, compute_status {t2 - t1:.1f} s, "
-              f"workbook {t3 - t2:.1f} s, total {t3 - t0:.1f} s")
+              f"workbook {t3 - t2:.1f} s, console listing {t4 - t3:.1f} s, total {t4 - t0:.1f} s")
 
 
 if __name__ == "__main__":

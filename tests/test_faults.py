@@ -158,7 +158,7 @@ def test_an_output_under_an_existing_file_is_a_message(
     plain.write_text("просто файл", encoding="utf-8")
     code, out = run_cli_joined([a.format(folder=folder, file=plain) for a in command], capsys)
     assert code == 2, out
-    assert "Внутренняя ошибка" not in out and "заметка.txt" in out, out
+    assert "Внутренняя ошибка" not in out and "ошибка системы" not in out and "заметка.txt" in out, out
 
 
 # ------------------------------------------------------------------ real small disks
@@ -201,6 +201,22 @@ def test_a_backup_that_does_not_fit_leaves_no_short_copy_and_no_change(
     assert snapshot(folder) == before  # no 0/4096-byte «backup», the registry untouched
 
 
+def test_a_rewrite_that_does_not_fit_leaves_no_backup_of_it(
+        small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path, tmp_path: Path) -> None:
+    """The backup fits, the new registry does not: the backup of this attempt is removed, the folder as it was."""
+    folder = small_disk / "Программа"
+    shutil.copytree(demo, folder, ignore=shutil.ignore_patterns(BACKUP_DIR, "Документы", "*.docx", "*.pdf"))
+    export = tmp_path / "ответы.csv"
+    export.write_text(ANSWERS, encoding="utf-8")
+    registry = (folder / "02_Заявки.xlsx").stat().st_size
+    fill(small_disk, registry + registry // 2)
+    before = snapshot(folder)
+    code, out = run_cli_joined(["import", str(folder), str(export)], capsys)
+    assert code == 2, out
+    assert "«02_Заявки.xlsx»" in out and "на диске нет места" in out and "прежний файл не изменён" in out, out
+    assert snapshot(folder) == before
+
+
 @pytest.mark.parametrize("command", [["status"], ["monitor"], ["export", "--anonymize"]])
 def test_a_full_disk_is_a_sentence_and_the_folder_is_left_as_it_was(
         command: list[str], small_disk: Path, capsys: pytest.CaptureFixture[str], demo: Path) -> None:
@@ -241,12 +257,14 @@ def test_backup_is_verified_and_atomic(tmp_path: Path, monkeypatch: pytest.Monke
     book = tmp_path / "02_Заявки.xlsx"
     book.write_bytes(b"PK" + os.urandom(5000))
 
-    def short_copy(src: str | Path, dst: str | Path) -> None:
+    def short_copy(src: str | Path, dst: str | Path, **options: object) -> str:
         Path(dst).write_bytes(Path(src).read_bytes()[:4096])
+        return str(dst)
 
     monkeypatch.setattr(files.shutil, "copyfile", short_copy)
-    with pytest.raises(NastavnikError):
+    with pytest.raises(NastavnikError) as refused:
         files.backup(book)
+    assert "резервную копию" in refused.value.message
     assert list((tmp_path / BACKUP_DIR).iterdir()) == []
     assert zipfile.is_zipfile(book) or book.read_bytes()[:2] == b"PK"
 

@@ -68,7 +68,7 @@ def os_reason(exc: OSError) -> str:
         errno.EBUSY: "файл занят другой программой",
         errno.ENOTDIR: "в пути вместо папки файл",
         errno.EISDIR: "на месте файла папка",
-    }.get(exc.errno or 0, f"ошибка системы {exc.errno}")
+    }.get(exc.errno or 0, f"ошибка системы {exc.errno}" if exc.errno else "ошибка ввода-вывода")
 
 
 def ensure_writable(path: Path) -> None:
@@ -155,7 +155,7 @@ def describe_os_error(exc: BaseException) -> str | None:
     """One Russian sentence for a refusal of the system behind any error (which file, why), or None."""
     from toolkit.base.messages import fault
 
-    cause = os_error_in(exc)
+    cause = os_error_in(exc, follow_context=False)  # not an error raised while handling another one (a bug)
     if cause is None:
         return None
     name = Path(str(cause.filename)).name if cause.filename else ""
@@ -169,7 +169,7 @@ def discard_backup(saved: Path | None) -> None:
             saved.unlink()
 
 
-def os_error_in(exc: BaseException) -> OSError | None:
+def os_error_in(exc: BaseException, follow_context: bool = True) -> OSError | None:
     """The system's refusal behind an error of any library (xlsxwriter's FileCreateError wraps an OSError in its
     arguments, others chain it as the cause), or None."""
     seen: set[int] = set()
@@ -179,9 +179,9 @@ def os_error_in(exc: BaseException) -> OSError | None:
         if not isinstance(item, BaseException) or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, OSError) and item.errno is not None:
+        if isinstance(item, OSError):
             return item
-        todo += [item.__cause__, item.__context__, *item.args]
+        todo += [item.__cause__, *item.args] + ([item.__context__] if follow_context else [])
     return None
 
 

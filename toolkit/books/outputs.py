@@ -125,17 +125,25 @@ def write_output(path: Path, produce: Callable[[Path], None], *, owner: str, she
     path = Path(path)
     with output_lock(path, command):
         ensure_output(path)
+        files.ensure_not_locked(path)  # refused before any backup: a refusal leaves no file behind
+        files.ensure_writable(path)
         notes: list[str] = []
+        saved = None
         if path.exists():
             files.ensure_not_locked(path)  # refused before the backup: a refusal leaves no trace
             files.ensure_writable(path)
             made_by, found = workbook_owner(path)
             extra = [s for s in found if s not in sheets]
-            if made_by != owner or extra:
+            # a book with only the command's sheets and no mark is its own output from an earlier version
+            ours = made_by == owner or (not made_by and bool(found) and not extra)
+            if not ours or extra:
                 saved = files.backup(path, root or program_folder_of(path.parent, levels=0) or path.parent)
-                why = (fault("output-extra-sheets", sheets="», «".join(extra)) if made_by == owner
-                       else fault("output-not-ours"))
+                why = fault("output-extra-sheets", sheets="», «".join(extra)) if ours else fault("output-not-ours")
                 notes.append(fault("output-backed-up", name=path.name, why=why,
                                    backup=saved.name if saved else ""))
-        files.write_atomic(path, produce)
+        try:
+            files.write_atomic(path, produce)
+        except BaseException:
+            files.discard_backup(saved)
+            raise
         return notes
