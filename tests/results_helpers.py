@@ -1,34 +1,12 @@
-"""Shared by tests/test_results*.py and tests/test_docs*.py: the demo folders of both forms, stages 1–7, built
-once per test run (the demo takes seconds) and copied by the tests that change them."""
+"""Shared by tests/test_results*.py, tests/test_docs*.py and others: read and edit the rows of a sheet by its
+header (the demo programs themselves come from the ``demo`` fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
-import atexit
-import functools
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-
-FORMS = {"student": "ученик-ученик", "teacher": "педагог-педагог"}
-
-
-@functools.cache
-def demo_folders() -> dict[str, Path]:
-    from toolkit.demo.build import run_demo
-
-    base = Path(tempfile.mkdtemp(prefix="nastavnik-results-"))
-    atexit.register(shutil.rmtree, base, True)
-    for _ in run_demo(base):
-        pass
-    return {form: base / folder for form, folder in FORMS.items()}
-
-
-def copy_demo(form: str, target: Path) -> Path:
-    shutil.copytree(demo_folders()[form], target)
-    return target
 
 
 def sheet_rows(path: Path, sheet: str) -> list[dict[str, Any]]:

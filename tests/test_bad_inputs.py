@@ -20,24 +20,24 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit.base.problems import Report
 from toolkit.books.reader import open_book, read_workbook
 from toolkit.books.writer import write_workbook
 from toolkit.checks.program import load_program
 from toolkit.cli import main as cli_main
-from toolkit.demo.build import build_student, build_teacher
 from toolkit.model.program import Program
 
 Mutation = Callable[[Path], None]
 
 
 @pytest.fixture(scope="module")
-def demo_programs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def demo_programs(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("demo")
     student, teacher = base / "ученик-ученик", base / "педагог-педагог"
-    build_student(student)
-    build_teacher(teacher)
+    demos.copy("student", student, "written")
+    demos.copy("teacher", teacher, "written")
     for root in (student, teacher):
         assert flat(check_folder(root)) == []  # the demo itself is clean: every problem below is the edit's
     return {"student": student, "teacher": teacher}

@@ -15,7 +15,6 @@ unless ``NASTAVNIK_SKIP_LIBREOFFICE=1``, which leaves those cases out.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import resource
 import subprocess
@@ -25,15 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Corpus, load_make_corpus
 
 from toolkit.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "corpus" / "make_corpus.py")
-assert _spec is not None and _spec.loader is not None
-make_corpus: Any = importlib.util.module_from_spec(_spec)
-sys.modules["make_corpus"] = make_corpus
-_spec.loader.exec_module(make_corpus)
+make_corpus: Any = load_make_corpus()
 
 LIBREOFFICE = os.environ.get("NASTAVNIK_SKIP_LIBREOFFICE") != "1"
 CASES = make_corpus.cases(LIBREOFFICE)
@@ -41,12 +37,6 @@ CYRILLIC = set("абвгдеёжзийклмнопрстуфхцчшщъыьэю
 CHILD_MEMORY = 8 << 30  # bytes of address space of a child process
 
 
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("корпус") / "Корпус Наставника"
-    built = make_corpus.build(root, libreoffice=LIBREOFFICE)
-    assert [c.id for c in built] == [c.id for c in CASES]
-    return root
 
 
 def test_corpus_is_large_enough() -> None:
@@ -109,8 +99,8 @@ def _run_child(args: list[str]) -> tuple[int, str, int]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_corpus_case(corpus: Path, case: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = corpus / case.id
+def test_corpus_case(corpus: Corpus, case: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = corpus.case(case.id)
     args = [a.replace("{case}", str(folder)) for a in case.args]
     before = _hashes(folder)
     started = time.monotonic()
@@ -141,10 +131,10 @@ def test_corpus_case(corpus: Path, case: Any, capsys: pytest.CaptureFixture[str]
     assert not created, f"созданы файлы: {created}"
 
 
-def test_zip_bomb_is_refused_fast_with_bounded_memory(corpus: Path) -> None:
+def test_zip_bomb_is_refused_fast_with_bounded_memory(corpus: Corpus) -> None:
     """A 2 MB file unpacking to 2 GiB: refused within seconds, the child process stays small."""
     case = next(c for c in CASES if c.id == "02_Заявки-бомба-2-ГБ")
-    folder = corpus / case.id
+    folder = corpus.case(case.id)
     assert (folder / make_corpus.PROGRAM / "02_Заявки.xlsx").stat().st_size < 3 * 1024 * 1024
     started = time.monotonic()
     code, output, peak_mib = _run_child([a.replace("{case}", str(folder)) for a in case.args])

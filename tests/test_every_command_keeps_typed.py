@@ -33,17 +33,20 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as run
+from demo_helpers import Demos
 
 from toolkit import spec
 from toolkit.base import files
 from toolkit.base.problems import Report
 from toolkit.books.reader import BookData, Row
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student, build_teacher
 from toolkit.model.program import Program
 from toolkit.model.work import pair_spec
 
 D = dt.date
+DOC_KINDS = ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения", "внедрение",
+             "куратор", "дорожная_карта", "положение", "программа", "завершение", "ходатайство", "справка")
+TEACHER_DOC_KINDS = ("согласия", "соглашения", "доплата", "персональные")  # ТК РФ ст. 351.8, personal programs
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = {"Статус программы.xlsx", "Мониторинг.xlsx"}  # made anew by each run, nobody types into them
 MEN = [("Соколов", "Артём", "Игоревич"), ("Зайцев", "Фёдор", "Олегович"), ("Кудрявцев", "Лев", ""),
@@ -476,10 +479,9 @@ def type_results(root: Path, p: Person) -> None:
 
 
 @pytest.mark.parametrize(("form", "seed"), [("ученик-ученик", 1), ("ученик-ученик", 2), ("педагог-педагог", 3)])
-def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: Path,
+def test_every_command_keeps_what_people_typed(form: str, seed: int, demos: Demos, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "Наставничество 2026"
-    (build_student if form == "ученик-ученик" else build_teacher)(root)
+    root = demos.copy("student" if form == "ученик-ученик" else "teacher", tmp_path / "Наставничество 2026", "written")
     person = Person(seed)
     new_mentors = type_stages_1_3(root, person)
     run_ = Curator(root, person, capsys)
@@ -526,7 +528,7 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: P
     run_("results", str(root), "--date", "15.11.2026")
     type_results(root, person)
     run_("results", str(root), "--date", "15.11.2026")
-    for kind in ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения"):
+    for kind in DOC_KINDS + (TEACHER_DOC_KINDS if form == "педагог-педагог" else ()):
         run_("docs", str(root), "--kind", kind, "--date", "20.05.2027", codes=(0, 1))
     run_("docs", str(root), "--kind", "письма", "--single", "--date", "20.05.2027", codes=(0, 1))
     reasons = [t.values["reason"] for t in person.typed if t.sheet == "ranking" and "points" not in t.values]
@@ -546,7 +548,7 @@ def test_every_command_keeps_what_people_typed(form: str, seed: int, tmp_path: P
     run_("distribute", str(root), "--out", str(out))
     run_("collect", str(root), str(inbox))
     run_("results", str(root), "--date", "15.11.2026")
-    for kind in ("письма", "грамоты", "приказ", "прогресс", "отчёт", "практика", "сайт", "приглашения"):
+    for kind in DOC_KINDS + (TEACHER_DOC_KINDS if form == "педагог-педагог" else ()):
         run_("docs", str(root), "--kind", kind, "--date", "20.05.2027", codes=(0, 1))
     run_("import", str(root), str(tmp_path / "ответы формы.csv"))
     now = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name not in GENERATED}

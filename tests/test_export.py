@@ -13,13 +13,15 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli as run
-from results_helpers import FORMS, copy_demo, demo_folders, edit_rows
+from demo_helpers import FORMS, Demos
+from results_helpers import edit_rows
 
 from toolkit.base.problems import Report
 from toolkit.base.values import clean_text, fold
 from toolkit.checks.program import load_program
 from toolkit.cli import main
 from toolkit.logic.readiness import compute_status
+from toolkit.model.pairs import fixed_pairs
 from toolkit.model.program import Program
 
 DAY = "15.02.2027"
@@ -32,7 +34,9 @@ def personal(folder: Path) -> tuple[set[str], set[str]]:
     data = load_program(Program.open(folder), Report())
     names: set[str] = set()
     texts: set[str] = set()
-    for book in data.books.values():
+    for key_, book in data.books.items():
+        if key_ == "settings":  # the school's own papers (working group, road map): nothing of a participant
+            continue
         for table in book.tables.values():
             columns = {c.key: c for c in table.sheet.columns}
             for row in table.rows:
@@ -54,6 +58,11 @@ def cells(path: Path) -> dict[str, list[list[Any]]]:
     return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb}
 
 
+def stable(book: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
+    """The copy without the moment it was made (the roll-up keeps the latest of several by it)."""
+    return {name: [row for row in rows if name != "_meta" or row[0] != "created"] for name, rows in book.items()}
+
+
 def leaks(strings: list[str], names: set[str], texts: set[str]) -> list[str]:
     """Strings that contain a name (as a word) or a contact / free-text answer of the program."""
     found = []
@@ -67,10 +76,12 @@ def leaks(strings: list[str], names: set[str], texts: set[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=list(FORMS))
-def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+def exported(request: pytest.FixtureRequest, demos: Demos,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
     form = request.param
-    folder = demo_folders()[form]
-    out = tmp_path_factory.mktemp("export") / "выгрузка.xlsx"
+    base = tmp_path_factory.mktemp("export")
+    folder = demos.copy(form, base / "программа")
+    out = base / "выгрузка.xlsx"
     main(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY])  # returns: exit code 0
     return form, folder, out
 
@@ -90,7 +101,11 @@ def test_no_names_contacts_or_free_text_in_any_cell(exported: tuple[str, Path, P
 def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
     form, folder, out = exported
     book = cells(out)
-    assert list(book) == ["Сводка", "Участники", "Пары"]
+    assert list(book) == ["Сводка", "Участники", "Пары", "_meta"]
+    assert openpyxl.load_workbook(out)["_meta"].sheet_state == "veryHidden"
+    meta = {row[0]: row[1] for row in book["_meta"]}
+    assert meta["kind"] == "nastavnik-export" and meta["format"] == "2" and meta["form"] == form
+    assert meta["school_key"] == "инн:2724081234" and meta["pupils_total"] == "640"
     data = load_program(Program.open(folder), Report())
     labels = [row[0] for row in book["Участники"][1:]]
     assert len(labels) == len(set(labels)) == len(data.participants)
@@ -106,7 +121,7 @@ def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
 
 
 def test_counts_match_status(exported: tuple[str, Path, Path]) -> None:
-    _, folder, out = exported
+    form, folder, out = exported
     data = load_program(Program.open(folder), Report())
     status = compute_status(data, dt.date(2027, 2, 15))
     summary = {row[0]: row[1] for row in cells(out)["Сводка"][1:]}
@@ -124,23 +139,56 @@ def test_counts_match_status(exported: tuple[str, Path, Path]) -> None:
     rows = cells(out)["Участники"][1:]
     assert sum(1 for r in rows if r[5] == "да") == c["mentors_ready"] + c["mentees_ready"]
     assert len(cells(out)["Пары"]) - 1 == c["pairs"]
+    # for the municipality: pupils in pairs (coverage), the exact sums behind the shown averages
+    meta = {row[0]: row[1] for row in cells(out)["_meta"]}
+    members = {pid for pair in fixed_pairs(data) for pid in (pair.mentor, *pair.mentees)}
+    expected = len(members) if form == "student" else 0  # teachers are not pupils of the school
+    assert summary["Обучающихся школы в парах и группах"] == expected == int(meta["pupils_in_pairs"])
+    assert summary["Обучающихся в школе"] == 640
+    for side, label in (("mentor", "наставниками"), ("mentee", "наставляемыми")):
+        mean = float(meta[f"{side}_score_sum"]) / int(meta[f"{side}_score_n"])
+        assert f"{mean:.2f}".replace(".", ",") == summary[f"Средняя оценка встреч {label} (1–5)"]
+    assert int(meta["meetings"]) == summary["Проведено встреч"]
+
+
+def test_settings_book_made_before_the_new_parameters_is_not_an_error(tmp_path: Path, demos: Demos) -> None:
+    """«Код образовательной организации» and «Число обучающихся» came later: a book without their rows is
+    read without errors, and the export says the count is not given."""
+    folder = demos.copy("student", tmp_path / "программа")
+    (settings,) = Program.open(folder).find_files(next(s for s in Program.open(folder).specs if s.key == "settings"))
+    wb = openpyxl.load_workbook(settings)
+    ws = wb["Настройки"]
+    for r in sorted((c.row for c in ws["A"] if c.value in ("Число обучающихся в школе",
+                                                          "Код образовательной организации (ИНН)")), reverse=True):
+        ws.delete_rows(r)
+    wb.save(settings)
+    report = Report()
+    data = load_program(Program.open(folder), report)
+    assert [p for p in report if p.file and p.file.startswith("00_")] == []
+    assert "pupils_total" not in data.settings()
+    from toolkit.stages.export import build_export
+
+    export = build_export(data, dt.date(2027, 2, 15))
+    assert dict(export.summary)["Обучающихся в школе"] == "—"
+    assert export.meta["pupils_total"] == "" and export.meta["school_key"].startswith("имя:")
 
 
 def test_no_formulas_in_sheet_xml(exported: tuple[str, Path, Path]) -> None:
     _, _, out = exported
     with zipfile.ZipFile(out) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        assert len(sheets) == 3
+        assert len(sheets) == 4
         for name in sheets:
             assert "<f>" not in z.read(name).decode("utf-8") and "<f " not in z.read(name).decode("utf-8")
 
 
-def test_pseudonyms_stable_and_independent_of_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = copy_demo("student", tmp_path / "программа")
+def test_pseudonyms_stable_and_independent_of_names(demos: Demos, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = demos.copy("student", tmp_path / "программа")
     first, second, renamed = tmp_path / "1.xlsx", tmp_path / "2.xlsx", tmp_path / "3.xlsx"
     for out in (first, second):
         assert run(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY], capsys)[0] == 0
-    assert cells(first) == cells(second)
+    assert stable(cells(first)) == stable(cells(second))
     # renaming participants (the order of names changes) changes nothing: pseudonyms come from the IDs
     program = Program.open(folder)
     (registry,) = program.find_files(next(s for s in program.specs if s.key == "applications"))
@@ -149,12 +197,13 @@ def test_pseudonyms_stable_and_independent_of_names(tmp_path: Path, capsys: pyte
     edit_rows(registry, "Наставники", {("Код", pid): {"Фамилия": f"Яковлев{'а' * (n + 1)}"}
                                        for n, pid in enumerate(reversed(ids))})
     assert run(["export", str(folder), "--anonymize", "--out", str(renamed), "--date", DAY], capsys)[0] == 0
-    assert cells(renamed) == cells(first)
+    assert stable(cells(renamed)) == stable(cells(first))
 
 
-def test_refuses_without_anonymize(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refuses_without_anonymize(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "выгрузка.xlsx"
-    code, stdout, err = run(["export", str(demo_folders()["student"]), "--out", str(out)], capsys)
+    folder = demos.copy("student", tmp_path / "программа")
+    code, stdout, err = run(["export", str(folder), "--out", str(out)], capsys)
     assert code == 2
     assert "только обезличенной" in err and "--anonymize" in err and "Traceback" not in err
     assert not out.exists()
@@ -162,9 +211,9 @@ def test_refuses_without_anonymize(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0 and "--anonymize" in stdout and "Обезличенная" in stdout
 
 
-def test_commands_log_no_personal_data(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_commands_log_no_personal_data(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                        caplog: pytest.LogCaptureFixture) -> None:
-    folder = copy_demo("student", tmp_path / "программа")
+    folder = demos.copy("student", tmp_path / "программа")
     export = tmp_path / "ответы.csv"
     export.write_text("Отметка времени,Роль,ФИО,Пол,Класс,Телефон или e-mail для связи,"
                       "С какой проблемой или запросом вы пришли?,К чему относится запрос?,"

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from demo_helpers import Demos
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from libreoffice_helpers import soffice
@@ -34,7 +35,6 @@ from toolkit.base.problems import Report
 from toolkit.books import extent
 from toolkit.books.reader import SheetTooLarge, open_book
 from toolkit.books.writer import cell_name, col_letter
-from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,9 +291,9 @@ def _patch_cell(xml: bytes, ref: str, content: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("без-r") / "Наставничество"
-    build_student(root)
+    demos.copy("student", root, "written")
     return root
 
 

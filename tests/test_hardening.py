@@ -7,16 +7,16 @@ import sys
 from pathlib import Path
 
 import openpyxl
+from demo_helpers import Demos
 
 from toolkit.books.extent import sheet_extents
-from toolkit.demo.build import build_student
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_value_in_xfd1048576_is_reported_not_an_abort(tmp_path: Path) -> None:
+def test_value_in_xfd1048576_is_reported_not_an_abort(demos: Demos, tmp_path: Path) -> None:
     folder = tmp_path / "далёкая ячейка"
-    build_student(folder)
+    demos.copy("student", folder, "written")
     path = folder / "02_Заявки.xlsx"
     wb = openpyxl.load_workbook(path)
     wb["Наставники"]["XFD1048576"] = "x"
@@ -39,9 +39,9 @@ def test_value_in_xfd1048576_is_reported_not_an_abort(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_extent_of_a_normal_workbook(tmp_path: Path) -> None:
+def test_extent_of_a_normal_workbook(demos: Demos, tmp_path: Path) -> None:
     folder = tmp_path / "p"
-    build_student(folder)
+    demos.copy("student", folder, "written")
     extents = sheet_extents(folder / "02_Заявки.xlsx")
     assert extents["Наставники"] == (61, 20)  # 60 prepared IDs under the header, 20 columns
     assert sheet_extents(folder / "Вопросы для анкеты.txt") == {}

@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_helpers import run_cli as run
+from demo_helpers import Demos
 
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
 GOOGLE_HEADER = [
@@ -47,9 +47,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
 
 
 @pytest.fixture()
-def program(tmp_path: Path) -> Path:
+def program(demos: Demos, tmp_path: Path) -> Path:
     folder = tmp_path / "ученик-ученик"
-    build_student(folder)
+    demos.copy("student", folder, "written")
     return folder
 
 

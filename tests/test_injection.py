@@ -18,8 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as _run
-
-from toolkit.demo.build import build_student
+from demo_helpers import Demos
 
 DANGEROUS = ["=1+1", "=HYPERLINK(\"http://example.com\";\"жми\")", "=cmd|' /C calc'!A0", "+7 914 000-00-00",
              "+СУММ(1;2)", "-2+3", "-не звонить-", "@SUM(1,2)", "@vk_ученик", "\t=1+1", "\r=1+1", "=1+1\n=2+2"]
@@ -53,9 +52,9 @@ def string_cells(path: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture()
-def program(tmp_path: Path) -> Path:
+def program(demos: Demos, tmp_path: Path) -> Path:
     root = tmp_path / "Наставничество «=1+1»"
-    build_student(root)
+    demos.copy("student", root, "written")
     # a curator typed formula-like text into the registry (as text) and into a column of her own
     path = root / "02_Заявки.xlsx"
     wb = openpyxl.load_workbook(path)
@@ -105,10 +104,10 @@ def test_import_and_status_write_no_formulas(program: Path, tmp_path: Path, caps
                for v in string_cells(status)["Участники"])
 
 
-def test_writer_never_writes_formula_cells(tmp_path: Path) -> None:
+def test_writer_never_writes_formula_cells(demos: Demos, tmp_path: Path) -> None:
     """Every workbook a fresh program and the demo write: the only formulas are the program's own
     (conditional formats and validations), never a cell formula."""
     root = tmp_path / "пример"
-    build_student(root)
+    demos.copy("student", root, "written")
     for path in sorted(root.glob("*.xlsx")):
         assert formulas_in(path) == [], path.name

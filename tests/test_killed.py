@@ -19,11 +19,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit.base import files
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student, run_demo
 from toolkit.model.program import Program
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="нужен SIGKILL (POSIX)")
@@ -72,18 +72,13 @@ def readable(root: Path) -> Report:
 
 
 @pytest.fixture(scope="module")
-def student(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("kill") / "Наставничество 2026"
-    build_student(root)
-    return root
+def student(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("kill") / "Наставничество 2026", "written")
 
 
 @pytest.fixture(scope="module")
-def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("kill-demo")
-    for _ in run_demo(folder):
-        pass
-    return folder / "ученик-ученик"
+def finished(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("kill-demo") / "ученик-ученик")
 
 
 def test_import_killed_half_way_then_run_again(student: Path, tmp_path: Path) -> None:

@@ -23,16 +23,17 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 from libreoffice_helpers import soffice
 
 from toolkit.base.problems import Report
 from toolkit.books.reader import BookData, open_book, read_workbook
 from toolkit.books.writer import LISTS_SHEET, META_SHEET, col_letter, write_workbook
 from toolkit.checks.program import load_program
-from toolkit.demo.build import run_demo
 from toolkit.model.program import Program
 
-pytestmark = pytest.mark.libreoffice
+# one worker of a pytest-xdist run takes the whole module: the conversion of every book is made once
+pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("libreoffice-books")]
 
 FORMATS = ("xlsx", "ods")
 FOLDERS = ("ученик-ученик", "педагог-педагог")
@@ -43,10 +44,11 @@ TRICKY_MOTIVATION = "Первая строка\n=ЕСЛИ(1;2;3)\n- пункт �
 
 
 
-def test_libreoffice_is_installed() -> None:
+def test_libreoffice_is_installed(tmp_path: Path) -> None:
     """Fails (not skips) on a machine without LibreOffice: CI must install it."""
     exe = soffice()
-    result = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--version"],
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0 and "LibreOffice" in result.stdout, result.stdout + result.stderr
 
 
@@ -85,11 +87,10 @@ def _convert(exe: str, files: list[Path], fmt: str, outdir: Path, profile_dir: P
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
+def converted(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Converted:
     exe = soffice()
     base = tmp_path_factory.mktemp("lo")
-    demo = base / "demo"
-    list(run_demo(demo))
+    demo = demos.copy_all(base / "demo")
     originals = {name: demo / name for name in FOLDERS}
     for root in originals.values():
         _add_tricky_values(root)

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli_joined as _run
+from demo_helpers import Demos
 
 from toolkit.base import files
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("пределы") / "Наставничество"
-    build_student(root)
+    demos.copy("student", root, "written")
     return root
 
 

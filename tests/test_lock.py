@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli_joined
+from demo_helpers import Demos
 
 from toolkit.base.lock import ProgramBusy, _lock_files, holder_of, program_lock
 
@@ -75,12 +77,9 @@ def test_reentrant_in_one_thread(tmp_path: Path) -> None:
 
 
 def test_a_command_on_a_busy_program_is_refused_and_changes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, demos: Demos) -> None:
     """`import` while `collect` holds the program: exit 2, the holder named, the registry untouched."""
-    from cli_helpers import run_cli_joined
-    from results_helpers import copy_demo
-
-    folder = copy_demo("student", tmp_path / "Программа")
+    folder = demos.copy("student", tmp_path / "Программа")
     export = tmp_path / "ответы.csv"
     export.write_text("Роль,ФИО,Пол,Класс\nНаставник,Новикова Вера Игоревна,ж,10А\n", encoding="utf-8")
     registry = (folder / "02_Заявки.xlsx").read_bytes()

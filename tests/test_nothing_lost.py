@@ -28,13 +28,13 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as run
+from demo_helpers import Demos
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit.base import files
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student
 from toolkit.model.program import Program
 
 HEADER = ["Отметка времени", "Роль", "ФИО", "Пол", "Класс", "Почему вы хотите стать наставником?",
@@ -80,10 +80,8 @@ TYPED = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("пример") / "Наставничество 2026"
-    build_student(root)
-    return root
+def demo(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("пример") / "Наставничество 2026", "written")
 
 
 @settings(max_examples=6, deadline=None, database=None,
@@ -155,9 +153,8 @@ def test_init_check_status_leave_every_workbook_as_it_is(demo: Path, tmp_path: P
     assert {k: v for k, v in after.items() if k != "Статус программы.xlsx"} == before
 
 
-def test_demo_again_backs_up_what_was_typed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "Пример"
-    run(["demo", str(folder)], capsys)
+def test_demo_again_backs_up_what_was_typed(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = demos.copy_all(tmp_path / "Пример")  # what `nastavnik demo` made before; the command runs below
     path = folder / "ученик-ученик" / "02_Заявки.xlsx"
     wb = openpyxl.load_workbook(path)
     wb["Наставники"]["T2"] = "моя заметка"
@@ -316,13 +313,8 @@ def test_read_only_file_is_a_message(demo: Path, tmp_path: Path, capsys: pytest.
 
 
 @pytest.fixture(scope="module")
-def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from toolkit.demo.build import run_demo
-
-    folder = tmp_path_factory.mktemp("весь-пример")
-    for _ in run_demo(folder):
-        pass
-    return folder / "ученик-ученик"
+def finished(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("весь-пример") / "ученик-ученик")
 
 
 OWN = {"A1": "позвонить родителям", "B2": 42, "C3": dt.datetime(2026, 12, 1), "D4": "=не формула", "E5": True,

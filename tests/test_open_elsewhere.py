@@ -19,9 +19,9 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as run
+from demo_helpers import Demos
 
 from toolkit.cli import main
-from toolkit.demo.build import run_demo
 
 INBOX = "Книги пар — входящие"
 OUTBOX = "Книги пар — рассылка"
@@ -31,11 +31,8 @@ EXPORT = "Для муниципалитета.xlsx"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("демо")
-    for _ in run_demo(folder):
-        pass
-    root = folder / "ученик-ученик"
+def demo(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = demos.copy("student", tmp_path_factory.mktemp("демо") / "ученик-ученик")
     assert main_quiet(["export", str(root), "--anonymize", "--out", str(root / EXPORT)]) == 0
     return root
 

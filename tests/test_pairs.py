@@ -17,11 +17,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.checks.program import load_program
 from toolkit.cli import main
-from toolkit.demo import build as demo
 from toolkit.logic.candidates import Context, build_context
 from toolkit.logic.scoring import (
     Person,
@@ -48,10 +48,10 @@ PAIRS_FILE = "04_Пары.xlsx"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def built(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("demo")
-    demo.build_student(base / "student")
-    demo.build_teacher(base / "teacher")
+    demos.copy("student", base / "student", "written")
+    demos.copy("teacher", base / "teacher", "written")
     return {"student": base / "student", "teacher": base / "teacher"}
 
 
@@ -622,8 +622,9 @@ def test_cli_match_and_order(student: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Mentor Match" in capsys.readouterr().out
 
 
-def test_demo_runs_all_three_schemes(tmp_path: Path) -> None:
-    lines = list(demo.run_demo(tmp_path))
+def test_demo_runs_all_three_schemes(demos: Demos, tmp_path: Path) -> None:
+    lines = demos.lines()  # what `nastavnik demo` printed while making the folders copied here
+    demos.copy_all(tmp_path)
     assert any("Приказ о закреплении пар" in line for line in lines)
     rows = sheet_rows(tmp_path / "ученик-ученик", "Пары")
     assert {r["Схема"] for r in rows} == {"Предложение куратора", "Групповая встреча (Mentor Match)",

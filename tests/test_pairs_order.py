@@ -12,11 +12,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 from docx import Document
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.checks.program import load_program
-from toolkit.demo import build as demo
 from toolkit.documents.order import BLANK_DATE, BLANK_NUMBER, ORDER_FILE, make_order, template_path
 from toolkit.model.program import Program
 
@@ -55,10 +55,10 @@ YES = {"Согласие наставника": "да", "Согласие нас
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def folders(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("order")
     student = base / "ученик-ученик"
-    demo.build_student(student)
+    demos.copy("student", student, "written")
     # НК-001 leads a group of two, НК-002 a pair; a third row has no consent of the mentee and stays out
     _edit(student / "04_Пары.xlsx", "Пары", [
         {"Пара / группа": "П-001", "Код наставника": "НК-001", "Код наставляемого": "НЯ-002",
@@ -74,7 +74,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
          "Согласие наставника": "да"},
     ])
     teacher = base / "педагог-педагог"
-    demo.build_teacher(teacher)
+    demos.copy("teacher", teacher, "written")
     _edit(teacher / "04_Пары.xlsx", "Пары", [
         {"Пара / группа": "П-001", "Код наставника": "НК-001", "Код наставляемого": "НЯ-001",
          "Схема": "Предложение куратора", "Дата личной встречи": dt.datetime(2026, 9, 15),
@@ -144,9 +144,8 @@ def test_order_teacher_needs_personal_meeting(folders: dict[str, Path]) -> None:
     assert "Математика" in text  # the subject of the teacher
 
 
-def test_order_without_pairs(tmp_path: Path) -> None:
-    root = tmp_path / "пусто"
-    demo.build_teacher(root)
+def test_order_without_pairs(demos: Demos, tmp_path: Path) -> None:
+    root = demos.copy("teacher", tmp_path / "пусто", "written")
     with pytest.raises(NastavnikError, match="нет закреплённых пар"):
         make_order(Program.open(root), Report())
     assert not (root / ORDER_FILE).exists()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 from docx import Document
-from results_helpers import copy_demo
 
 from toolkit.base.problems import Report
 from toolkit.documents.charts import competency_chart
@@ -45,8 +45,8 @@ def progress(folder: Path, out: Path, **options: object) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_demo("student", tmp_path_factory.mktemp("chart") / "p")
+def student(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("chart") / "p")
 
 
 def test_chart_is_a_png_for_an_a4_page_and_deterministic() -> None:
@@ -70,8 +70,8 @@ def test_no_ratings_no_chart() -> None:
     assert competency_chart([("Коммуникация", None, None)]) is None
 
 
-def test_progress_report_contains_the_chart_image(demo: Path, tmp_path: Path) -> None:
-    paths = progress(demo, tmp_path)
+def test_progress_report_contains_the_chart_image(student: Path, tmp_path: Path) -> None:
+    paths = progress(student, tmp_path)
     path = next(p for p in paths if " П-001 " in p.name)
     with zipfile.ZipFile(path) as z:
         media = [n for n in z.namelist() if re.fullmatch(r"word/media/[^/]+\.png", n)]
@@ -88,8 +88,8 @@ def test_progress_report_contains_the_chart_image(demo: Path, tmp_path: Path) ->
     assert "{{" not in text and "{%" not in text and "{{" not in xml
 
 
-def test_single_file_carries_every_chart(demo: Path, tmp_path: Path) -> None:
-    (path,) = progress(demo, tmp_path, single=True)
+def test_single_file_carries_every_chart(student: Path, tmp_path: Path) -> None:
+    (path,) = progress(student, tmp_path, single=True)
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode("utf-8")
         rels = z.read("word/_rels/document.xml.rels").decode("utf-8")
@@ -101,9 +101,9 @@ def test_single_file_carries_every_chart(demo: Path, tmp_path: Path) -> None:
     assert len(ids) == len(set(ids)) == len(embeds)
 
 
-def test_pair_without_ratings_gets_a_sentence(demo: Path, tmp_path: Path) -> None:
+def test_pair_without_ratings_gets_a_sentence(student: Path, tmp_path: Path) -> None:
     folder = tmp_path / "p"
-    shutil.copytree(demo, folder)
+    shutil.copytree(student, folder)
     book = folder / "06_Итоги.xlsx"
     wb = openpyxl.load_workbook(book)
     ws = wb["Компетенции"]
@@ -114,3 +114,40 @@ def test_pair_without_ratings_gets_a_sentence(demo: Path, tmp_path: Path) -> Non
         assert not [n for n in z.namelist() if n.startswith("word/media/")]
     text = text_of(path)
     assert "Оценок компетенций пока нет" in text and "{{" not in text
+
+
+def test_charts_put_together_from_bands_are_the_charts_drawn_whole() -> None:
+    """Hundreds of charts are put together from bands drawn before: every pixel as a figure drawn whole."""
+    import io
+    import random
+
+    import numpy as np
+    from PIL import Image
+
+    from toolkit.documents import charts
+
+    rng = random.Random(4)
+    names = ["Коммуникация", "Работа в команде", "Ёмкое название компетенции, длинное настолько, что его надо "
+             "переносить", "Целеполагание"]
+    sets = [[(n, rng.choice([None, 1.0, 2.0, 3.0, 4.0, 5.0]), rng.choice([None, 2.0, 3.0, 5.0])) for n in names]
+            for _ in range(40)]
+    sets = [s for s in sets if any(a is not None or b is not None for _, a, b in s)]
+    made = [charts.competency_chart(s) for s in sets]
+    assert made == [charts.competency_chart(s) for s in sets]  # the same bytes from the kept bands
+    for ratings, png in list(zip(sets, made, strict=True))[::7] + [(sets[-1], made[-1])]:
+        rows = [r for r in ratings if r[1] is not None or r[2] is not None]
+        whole = charts._Layout([n for n, _, _ in rows])  # a new figure: the bars and values, then one full draw
+        for bars, column in zip(whole.bars, (1, 2), strict=True):
+            values = [float(r[column]) if r[column] is not None else 0.0 for r in rows]  # type: ignore[arg-type]
+            for patch, value in zip(bars.patches, values, strict=True):
+                patch.set_width(value)
+            whole.axes.bar_label(bars, labels=[charts._label(v) if r[column] is not None else "—"
+                                               for v, r in zip(values, rows, strict=True)], padding=3, fontsize=8)
+        import matplotlib
+
+        with matplotlib.rc_context(charts.RC):
+            whole.canvas.draw()
+        expected = np.asarray(whole.canvas.buffer_rgba())
+        assert png is not None
+        got = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+        assert got.shape == expected.shape and (got == expected).all()

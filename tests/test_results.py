@@ -8,7 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
+from demo_helpers import Demos
+from results_helpers import edit_rows, sheet_rows
 
 from toolkit import spec
 from toolkit.base.problems import Report
@@ -28,8 +29,8 @@ def codes(folder: Path) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("form", ["student", "teacher"])
-def test_a_row_for_every_mentee_of_every_pair(form: str) -> None:
-    folder = demo_folders()[form]
+def test_a_row_for_every_mentee_of_every_pair(form: str, demos: Demos, tmp_path: Path) -> None:
+    folder = demos.copy(form, tmp_path / "p")
     data = load_program(Program.open(folder), Report())
     pairs = result_pairs(data)
     wanted = sorted((p.mentor, m) for p in pairs for m in p.mentees)
@@ -45,8 +46,8 @@ def test_a_row_for_every_mentee_of_every_pair(form: str) -> None:
 
 
 @pytest.mark.parametrize("form", ["student", "teacher"])
-def test_ranking_sheet_holds_values_not_formulas(form: str) -> None:
-    path = demo_folders()[form] / RESULTS
+def test_ranking_sheet_holds_values_not_formulas(form: str, demos: Demos, tmp_path: Path) -> None:
+    path = demos.copy(form, tmp_path / "p") / RESULTS
     wb = openpyxl.load_workbook(path)
     ws = wb["Рейтинг наставников"]
     headers = [c.value for c in ws[1]]
@@ -75,8 +76,8 @@ def test_ranking_sheet_holds_values_not_formulas(form: str) -> None:
     assert ranked[0]["Поощрение"]  # the curator chose awards
 
 
-def test_feedback_means_are_in_the_ranking(tmp_path: Path) -> None:
-    folder = copy_demo("student", tmp_path / "p")
+def test_feedback_means_are_in_the_ranking(demos: Demos, tmp_path: Path) -> None:
+    folder = demos.copy("student", tmp_path / "p")
     feedback = sheet_rows(folder / RESULTS, "Обратная связь")
     mentor = feedback[0]["Код наставника"]
     rows = [r for r in feedback if r["Код наставника"] == mentor]
@@ -91,8 +92,8 @@ def test_feedback_means_are_in_the_ranking(tmp_path: Path) -> None:
     assert codes(folder) == []
 
 
-def test_rerun_keeps_what_the_curator_typed_and_backs_up(tmp_path: Path) -> None:
-    folder = copy_demo("teacher", tmp_path / "p")
+def test_rerun_keeps_what_the_curator_typed_and_backs_up(demos: Demos, tmp_path: Path) -> None:
+    folder = demos.copy("teacher", tmp_path / "p")
     before = {name: sheet_rows(folder / RESULTS, name) for name in ("Результаты", "Обратная связь", "Лучшие практики",
                                                                    "Партнёры", "Взаимная оценка")}
     awards = {r["Код наставника"]: (r["Поощрение"], r["Баллы"], r["За что (в письме и грамоте)"])
@@ -116,8 +117,8 @@ def test_rerun_keeps_what_the_curator_typed_and_backs_up(tmp_path: Path) -> None
     assert codes(folder) == []
 
 
-def test_warnings_about_awards_and_points(tmp_path: Path) -> None:
-    folder = copy_demo("teacher", tmp_path / "p")
+def test_warnings_about_awards_and_points(demos: Demos, tmp_path: Path) -> None:
+    folder = demos.copy("teacher", tmp_path / "p")
     ranking = sheet_rows(folder / RESULTS, "Рейтинг наставников")
     unranked = next(r["Код наставника"] for r in ranking if r["Место"] == "—")
     first = next(r["Код наставника"] for r in ranking if r["Место"] == "1")
@@ -137,8 +138,8 @@ def test_warnings_about_awards_and_points(tmp_path: Path) -> None:
     assert unranked in messages["results-award-unranked"]
 
 
-def test_a_row_of_people_who_are_not_a_pair_is_flagged(tmp_path: Path) -> None:
-    folder = copy_demo("student", tmp_path / "p")
+def test_a_row_of_people_who_are_not_a_pair_is_flagged(demos: Demos, tmp_path: Path) -> None:
+    folder = demos.copy("student", tmp_path / "p")
     feedback = sheet_rows(folder / RESULTS, "Обратная связь")
     other = next(r["Код наставника"] for r in feedback if r["Код наставника"] != feedback[0]["Код наставника"])
     edit_rows(folder / RESULTS, "Результаты", {("Код наставляемого", feedback[0]["Код наставляемого"]): {
@@ -146,8 +147,8 @@ def test_a_row_of_people_who_are_not_a_pair_is_flagged(tmp_path: Path) -> None:
     assert [c for c in codes(folder) if c[2] == "results-not-a-pair"] == [("Результаты", "D2", "results-not-a-pair")]
 
 
-def test_without_the_work_of_pairs_secondary_components_are_left_out(tmp_path: Path) -> None:
-    folder = copy_demo("student", tmp_path / "p")
+def test_without_the_work_of_pairs_secondary_components_are_left_out(demos: Demos, tmp_path: Path) -> None:
+    folder = demos.copy("student", tmp_path / "p")
     (folder / "05_Работа пар.xlsx").unlink()
     run_results(Program.open(folder), Report(), today=dt.date(2027, 5, 27))
     rows = [r for r in sheet_rows(folder / RESULTS, "Рейтинг наставников") if r["Место"] != "—"]
@@ -159,8 +160,8 @@ def test_without_the_work_of_pairs_secondary_components_are_left_out(tmp_path: P
         assert "/ 0,8 =" in r["Как посчитано"]  # only the two feedback weights count
 
 
-def test_regularity_against_the_promised_frequency() -> None:
-    data = load_program(Program.open(demo_folders()["teacher"]), Report())
+def test_regularity_against_the_promised_frequency(demos: Demos, tmp_path: Path) -> None:
+    data = load_program(Program.open(demos.copy("teacher", tmp_path / "p")), Report())
     mentor = next(p for p in data.participants.values() if p.role == "mentor"
                   and p.values.get("frequency") == "Раз в неделю")
     dates = [dt.date(2026, 12, 3), dt.date(2026, 12, 10), dt.date(2026, 12, 17), dt.date(2027, 1, 20)]
@@ -190,14 +191,14 @@ def test_goals_reached_leave_out_cancelled_and_open_long_term_goals() -> None:
     assert goals_reached(profile, None) == 0.0  # no work of the pair: nothing reached
 
 
-def test_positions_for_letters_and_certificates() -> None:
+def test_positions_for_letters_and_certificates(demos: Demos, tmp_path: Path) -> None:
     assert class_words("9Б") == "9 «Б» класса" and class_words("10") == "10 класса"
-    data = load_program(Program.open(demo_folders()["student"]), Report())
+    data = load_program(Program.open(demos.copy("student", tmp_path / "s")), Report())
     girl = next(p for p in data.participants.values() if p.values.get("gender") == "ж" and p.values.get("class"))
     klass = class_words(girl.values["class"])
     assert position(data, girl.id, dative=True) == f"ученице {klass}"
     assert position(data, girl.id, dative=False) == f"ученица {klass}"
-    teachers = load_program(Program.open(demo_folders()["teacher"]), Report())
+    teachers = load_program(Program.open(demos.copy("teacher", tmp_path / "t")), Report())
     maths = next(p for p in teachers.participants.values() if p.values.get("subject") == "Математика")
     assert position(teachers, maths.id, dative=True) == "учителю математики"
     assert position(teachers, maths.id, dative=False) == "учитель математики"

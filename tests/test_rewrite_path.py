@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_helpers import run_cli_joined as run
-from results_helpers import copy_demo
+from demo_helpers import Demos
 
 EXPORT = ("Отметка времени,Роль,ФИО,Пол,Класс\n"
           "25.09.2026 10:00:00,Наставник,Новикова Вера Игоревна,ж,10А\n")
@@ -28,9 +28,9 @@ def _digest(path: Path) -> str:
 
 @pytest.mark.parametrize(("book", "sheet", "column", "command"), CASES, ids=[c[0] for c in CASES])
 def test_a_renamed_column_is_refused_alike_by_every_rewriting_command(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], book: str, sheet: str, column: str,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], demos: Demos, book: str, sheet: str, column: str,
         command: list[str]) -> None:
-    folder = copy_demo("student", tmp_path / "Программа")
+    folder = demos.copy("student", tmp_path / "Программа")
     path = folder / book
     wb = openpyxl.load_workbook(path)
     ws = wb[sheet]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit import spec
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
-from toolkit.demo.build import build_student, build_teacher
 from toolkit.logic.assessment import item_keys, score_answers
 from toolkit.logic.readiness import compute_status
 from toolkit.model.program import Program
@@ -38,8 +38,8 @@ def status_of(folder: Path) -> dict[str, dict[str, object]]:
 
 
 @pytest.fixture()
-def student(tmp_path: Path) -> Path:
-    build_student(tmp_path / "ученик-ученик")
+def student(demos: Demos, tmp_path: Path) -> Path:
+    demos.copy("student", tmp_path / "ученик-ученик", "written")
     return tmp_path / "ученик-ученик"
 
 
@@ -103,13 +103,13 @@ def test_minor_consent_needs_who_gave_it(student: Path) -> None:
     assert status["НЯ-001"]["missing"] == ["не указано, кто дал согласие на обработку персональных данных"]
 
 
-def test_teachers_prepare_in_one_or_two_meetings_not_eight(tmp_path: Path) -> None:
+def test_teachers_prepare_in_one_or_two_meetings_not_eight(demos: Demos, tmp_path: Path) -> None:
     teacher = spec.find_profile("teacher")
     student_profile = spec.find_profile("student")
     assert teacher.training.meetings == 2 and teacher.training.threshold == 1
     assert student_profile.training.meetings == 8
     folder = tmp_path / "педагог-педагог"
-    build_teacher(folder)
+    demos.copy("teacher", folder, "written")
     wb = openpyxl.load_workbook(folder / "03_Обучение.xlsx")
     headers = [c.value for c in wb["Посещаемость"][1]]
     assert [h for h in headers if str(h).startswith("Встреча")] == ["Встреча 1", "Встреча 2"]

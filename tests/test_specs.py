@@ -12,7 +12,7 @@ from toolkit.base.problems import NastavnikError
 
 def test_every_spec_and_profile_loads() -> None:
     profiles = spec.profiles()
-    assert set(profiles) == {"student", "teacher"}
+    assert set(profiles) == {"student", "teacher", "student_pupil", "employer_pupil", "employer_student"}
     for profile in profiles.values():
         books = spec.program_workbooks(profile)
         assert [b.key for b in books][:3] == ["settings", "meeting", "applications"]
@@ -35,7 +35,11 @@ def test_test_items_expand_into_columns() -> None:
 
 
 @pytest.mark.parametrize("alias,form", [("ученик-ученик", "student"), ("Student-Student", "student"),
-                                        ("педагог – педагог", "teacher"), ("teacher-teacher", "teacher")])
+                                        ("педагог – педагог", "teacher"), ("teacher-teacher", "teacher"),
+                                        ("студент-ученик", "student_pupil"), ("student-pupil", "student_pupil"),
+                                        ("Работодатель – ученик", "employer_pupil"), ("employer-pupil", "employer_pupil"),
+                                        ("работодатель-студент", "employer_student"),
+                                        ("employer-student", "employer_student")])
 def test_form_aliases(alias: str, form: str) -> None:
     assert spec.find_profile(alias).form == form
 

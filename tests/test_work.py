@@ -16,12 +16,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
 from toolkit.checks.program import load_program
 from toolkit.cli import main
-from toolkit.demo import build as demo
 from toolkit.logic.readiness import compute_status
 from toolkit.model.pairs import known_pairs
 from toolkit.model.program import Program, ProgramData
@@ -34,14 +34,9 @@ LONG_T = "Долгосрочная цель (1–3 года)"
 
 
 @pytest.fixture(scope="module")
-def paired(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def paired(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("paired")
-    out = {}
-    for name, build in (("student", demo.build_student), ("teacher", demo.build_teacher)):
-        program = build(base / name)
-        demo.run_pairing_demo(program)
-        out[name] = program.root
-    return out
+    return {name: demos.copy(name, base / name, "paired") for name in ("student", "teacher")}
 
 
 @pytest.fixture

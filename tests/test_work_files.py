@@ -19,12 +19,12 @@ from typing import Any
 import openpyxl
 import pytest
 from cli_helpers import run_cli as cli
+from demo_helpers import Demos
 from libreoffice_helpers import soffice
 
 from toolkit.base.problems import Report
 from toolkit.books.reader import open_book
 from toolkit.checks.program import load_program
-from toolkit.demo import build as demo
 from toolkit.model.program import Program
 from toolkit.stages.pair_files import collect, distribute
 
@@ -34,10 +34,8 @@ SHORT = "Краткосрочная цель (1–2 месяца)"
 
 
 @pytest.fixture(scope="module")
-def paired(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    program = demo.build_student(tmp_path_factory.mktemp("paired") / "student")
-    demo.run_pairing_demo(program)
-    return program.root
+def paired(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy("student", tmp_path_factory.mktemp("paired") / "student", "paired")
 
 
 @pytest.fixture
@@ -154,10 +152,9 @@ def test_distribute_again_rewrites_only_what_changed(student: Path, tmp_path: Pa
     assert [p.name for p in (out / "Резервные копии").iterdir()] == [again["П-002"].backup.name]
 
 
-def test_teachers_workbook_has_adaptation_and_the_four_results(tmp_path: Path) -> None:
-    program = demo.build_teacher(tmp_path / "педагог-педагог")
-    demo.run_pairing_demo(program)
-    files = sent(program.root, tmp_path / "out")
+def test_teachers_workbook_has_adaptation_and_the_four_results(demos: Demos, tmp_path: Path) -> None:
+    root = demos.copy("teacher", tmp_path / "педагог-педагог", "paired")
+    files = sent(root, tmp_path / "out")
     wb = openpyxl.load_workbook(files["П-001"])
     assert "Программа адаптации" in wb.sheetnames
     results = [r[:4] for r in wb["Промежуточные итоги"].iter_rows(min_row=2, max_col=4, values_only=True) if r[0]]
@@ -373,3 +370,30 @@ def test_files_resaved_by_libreoffice_as_xlsx_and_ods(student: Path, tmp_path: P
     assert sorted(result.unchanged) == [("П-002", "ods/Кузнецов — наставничество.ods"), ("П-002", "xlsx/пара-2.xlsx"),
                                         ("П-003", "ods/пара-3.ods"), ("П-003", "xlsx/пара-3.xlsx")]
     assert digest(student / WORK) == before
+
+
+def test_distribute_unchanged_costs_only_digests(student: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-run with nothing new makes no book at all; without the folder's record every book is made and
+    compared, as before; the record is no pair's file for collect."""
+    import toolkit.stages.pair_files as pair_files
+
+    out = tmp_path / "Рассылка"
+    files = sent(student, out)
+    before = {pid: (p.read_bytes(), p.stat().st_mtime_ns) for pid, p in files.items()}
+    made: list[Path] = []
+    real = pair_files.rewrite_workbook
+
+    def counting(target: Path, *args: Any, **kw: Any) -> Any:
+        made.append(target)
+        return real(target, *args, **kw)
+
+    monkeypatch.setattr(pair_files, "rewrite_workbook", counting)
+    again = distribute(Program.open(student), out)
+    assert made == [] and all(item.unchanged for item in again)
+    assert {pid: (p.read_bytes(), p.stat().st_mtime_ns) for pid, p in files.items()} == before
+    (out / pair_files._Sent.NAME).unlink()
+    again = distribute(Program.open(student), out)
+    assert len(made) == len(files) and all(item.unchanged for item in again)
+    assert not (out / pair_files._Sent.NAME).exists()  # nothing written, no record written
+    result, report = run_collect(student, out)
+    assert report.flat() == [] and len(result.unchanged) == len(files)

@@ -15,11 +15,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
 from toolkit.cli import main
-from toolkit.demo.build import run_demo
 from toolkit.demo.work import DEMO_DAY
 from toolkit.logic.readiness import compute_status
 from toolkit.model.program import Program
@@ -29,10 +29,8 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("demo")
-    list(run_demo(base))
-    return base
+def demo_root(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demos.copy_all(tmp_path_factory.mktemp("demo"))
 
 
 def load(root: Path) -> Any:

@@ -77,13 +77,18 @@ def _console() -> Any:
 
 # below this width a six-column table would break words in the middle: one block per participant instead
 WIDE_TABLE = 120
+TABLE_ROWS = 300  # above this many participants the list is printed as lines: a table costs ~1 ms a row
 
 
 def _print_status(status: Any, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    if console.width < WIDE_TABLE:
+    if len(status.participants) > TABLE_ROWS:
+        click.echo(f"Участники программы «{status.form_name}» (код; ФИО; роль; этап; обучение; чего не хватает):\n"
+                   + "\n".join(f"{s.id}; {s.name}; {s.role_name}; {s.stage_name}; {s.training or '—'}; "
+                                + ("; ".join(s.missing) or "—") for s in status.participants))
+    elif console.width < WIDE_TABLE:
         console.print(f"Участники программы «{status.form_name}»", soft_wrap=False, markup=False)
         for s in status.participants:
             head = Text(f"{s.id} {s.name} — {s.role_name.lower()}: {s.stage_name}",
@@ -212,7 +217,8 @@ def _exit_code(report: Any) -> int:
 def cli() -> None:
     """Наставник: программа наставничества в школе по целевой модели — через книги Excel и документы Word.
 
-    Формы наставничества: «ученик – ученик» и «педагог – педагог». Начните с
+    Формы наставничества: «ученик – ученик», «педагог – педагог», «студент – ученик», «работодатель –
+    ученик», «работодатель – студент». Начните с
     «nastavnik demo ПАПКА» (пример на готовых данных) или «nastavnik init ПАПКА --form ученик-ученик».
     """
 
@@ -220,7 +226,9 @@ def cli() -> None:
 @cli.command("init", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--form", "form", metavar="ФОРМА", required=True,
-              help="Форма наставничества: ученик-ученик или педагог-педагог (также student-student, teacher-teacher).")
+              help="Форма наставничества: ученик-ученик, педагог-педагог, студент-ученик, работодатель-ученик, "
+                   "работодатель-студент (также student-student, teacher-teacher, student-pupil, employer-pupil, "
+                   "employer-student).")
 def init_cmd(folder: Path, form: str) -> None:
     """Создать папку программы: книгу настроек и пустые книги всех этапов.
 
@@ -255,7 +263,7 @@ def check_cmd(folder: Path, as_json: bool) -> None:
     report = Report()
     load_program(program, report)
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        click.echo(_json_text(report.as_json(), indent=2))
     else:
         if len(report) == 0:
             click.echo(f"Проблем не найдено: все книги программы «{program.profile.name}» заполнены без ошибок.")
@@ -299,16 +307,18 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
 
     status = compute_status(data, _date_option(date, "--date"))
     if as_json:
-        click.echo(json.dumps(status.as_json(), ensure_ascii=False, indent=2, sort_keys=True))
+        click.echo(_json_text(status.as_json(), indent=2, sort_keys=True))
     else:
         _print_status(status, _console())
         if report.errors:
             click.echo(_errors_line(report, folder))
     if not no_workbook:
         path = status_path(data)
-        write_status_workbook(status, path)
+        notes = write_status_workbook(status, path)
         if not as_json:
             click.echo(f"Книга статуса: {path}")
+        for note in notes:
+            click.echo(note, err=as_json)
     if not as_json:
         _status_next(status, folder, report)
 
@@ -388,9 +398,10 @@ def demo_cmd(folder: Path) -> None:
 @click.option("--minutes", "minutes", metavar="МИНУТ", type=int, default=7, show_default=True,
               help="Встреча: длительность одного раунда.")
 @click.option("--rounds", "rounds", metavar="N", type=int, default=None,
-              help="Встреча: число раундов (по умолчанию столько, чтобы все встретились со всеми).")
+              help="Встреча: число раундов (по умолчанию столько, чтобы все встретились со всеми, но не больше 10).")
 @click.option("--group-size", "group_size", metavar="N", type=int, default=None,
-              help="Встреча: сколько наставляемых подходят к столу наставника одновременно.")
+              help="Встреча: сколько наставляемых подходят к столу наставника одновременно (по умолчанию "
+                   "наставляемые делятся поровну между столами, но не больше 5 за столом).")
 @click.option("--reschedule", is_flag=True, help="Встреча: составить расписание заново (прежнее — в резервной копии).")
 def match_cmd(folder: Path, scheme: str, start: str | None, meeting_date: str | None, begin: str, minutes: int,
               rounds: int | None, group_size: int | None, reschedule: bool) -> None:
@@ -662,8 +673,10 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     day = _date_option(date, "--date") or dt.date.today()
     monitor = build_monitor(data, day)
     path = monitor_path(data)
-    write_monitor_workbook(monitor, path)
+    notes = write_monitor_workbook(monitor, path)
     click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
+    for note in notes:
+        click.echo(note)
     for label, value in monitor.totals:
         click.echo(f"  {label}: {value}")
     if report.errors:
@@ -713,8 +726,11 @@ def results_cmd(folder: Path, date: str | None) -> None:
 @cli.command("docs", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
 @click.option("--kind", "kind", metavar="ВИД", required=True,
-              help="Что сделать: письма, грамоты, приказ, прогресс, отчёт, практика, сайт, приглашения "
-                   "(также letters, certificates, order, progress, report, practice, site, invitations) "
+              help="Что сделать: письма, грамоты, приказ, прогресс, отчёт, практика, сайт, приглашения, "
+                   "внедрение, куратор, дорожная_карта, положение, программа, согласия, соглашения, доплата, "
+                   "персональные, завершение, ходатайство, справка (также латиницей: letters, certificates, order, "
+                   "progress, report, practice, site, invitations, launch, curator, roadmap, regulation, program, "
+                   "consents, agreements, pay, personal, closing, petition, analysis) "
                    "или все (all) — все виды сразу.")
 @click.option("--single", is_flag=True, help="Один файл для печати: все документы подряд, каждый с новой страницы.")
 @click.option("--pdf", "pdf", is_flag=True,
@@ -739,7 +755,18 @@ def docs_cmd(folder: Path, kind: str, single: bool, pdf: bool, out: Path | None,
                   мониторинг, лучшие наставники, лучшие практики;
     практика    — описание лучшей практики на конкурс (городской, краевой, всероссийский уровень);
     сайт        — страница лучших практик для сайта школы (один HTML-файл без внешних ссылок);
-    приглашения — приглашения партнёрам на итоговое мероприятие.
+    приглашения — приглашения партнёрам на итоговое мероприятие;
+    внедрение   — приказ о внедрении целевой модели наставничества;
+    куратор     — приказ о назначении куратора и рабочей группы;
+    дорожная_карта — дорожная карта программы (лист «Дорожная карта» книги настроек);
+    положение   — положение о наставничестве (педагоги: о системе наставничества);
+    программа   — программа наставничества;
+    согласия, соглашения, доплата — только педагоги (ст. 351.8 ТК РФ): заявления-
+                  согласия наставников, дополнительные соглашения, приказ о доплате;
+    персональные — только педагоги: персонализированная программа каждой пары;
+    завершение  — приказ о завершении программы и поощрении наставников;
+    ходатайство — ходатайство о награждении наставников благодарственными письмами;
+    справка     — аналитическая справка куратора (дорожная карта, мониторинг, SWOT).
 
     По файлу на человека (или пару, практику, партнёра); --single — один файл для печати. ФИО
     склоняются по столбцу «Пол»: «выражает благодарность Иванову Ивану Ивановичу», «Уважаемая
@@ -841,19 +868,110 @@ def export_cmd(folder: Path, anonymize: bool, out: Path | None, date: str | None
         _fail(f"{fatal[0].file}: {fatal[0].message}")
     export = build_export(data, day)
     path = out or export_path(data)
-    write_export_workbook(export, path)
+    notes = write_export_workbook(export, path)
     click.echo(f"Обезличенная выгрузка на {day:%d.%m.%Y}: {path}")
+    for note in notes:
+        click.echo(note)
     click.echo(f"  участников: {len(export.participants)}, пар и групп: {len(export.pairs)}; ФИО, контактов и "
                "ответов анкет в ней нет.")
+    if not export.meta.get("pupils_total"):
+        click.echo("  Внимание: в «00_Настройки» не указано «Число обучающихся в школе» — охват наставничеством в "
+                   "сводке муниципалитета для школы не посчитается.")
     if report.errors:
         click.echo(_errors_line(report, folder))
     _next("отправьте файл в муниципалитет — в нём нет персональных данных")
 
 
+@cli.command("rollup", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("inbox", metavar="ВХОДЯЩИЕ", type=click.Path(path_type=Path))
+@click.option("--out", "out", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Куда записать сводку. По умолчанию «Сводка по наставничеству.xlsx» рядом с папкой ВХОДЯЩИЕ.")
+@click.option("--previous", "previous", metavar="ФАЙЛ", type=click.Path(path_type=Path), default=None,
+              help="Прошлогодняя сводка этой команды: охват, участники и пары год назад и изменение.")
+def rollup_cmd(inbox: Path, out: Path | None, previous: Path | None) -> None:
+    """Сводка муниципалитета по обезличенным выгрузкам школ («nastavnik export --anonymize»).
+
+    Читаются все таблицы папки и вложенных папок (любые имена). Не выгрузка, выгрузка другой версии
+    программы или другого учебного года не учитываются — с причиной и именем файла. Если школа прислала
+    несколько выгрузок одной формы, учитывается сделанная последней. Листы: «Сводка» (итоги и диаграммы),
+    «Охват» (доля обучающихся в наставничестве по школам против цели 70 %), «По школам», «Этапы», «По
+    формам», «Файлы». Числа от 1 до 4 человек не показываются («<5»). Файл, сделанный не этой командой,
+    не перезаписывается. Код выхода: 0 — все файлы учтены, 1 — есть непринятые файлы, 2 — нечего сводить.
+    """
+    from toolkit.base.problems import Report
+    from toolkit.stages.rollup import DEFAULT_NAME, build_rollup, build_tables, ensure_ours, write_rollup
+
+    target = out or inbox.parent / DEFAULT_NAME
+    ensure_ours(target)  # refused before anything is read
+    report = Report()
+    rollup = build_rollup(inbox, report, out=target, previous=previous)
+    tables = build_tables(rollup)
+    saved = write_rollup(tables, target)
+    if len(report):
+        _print_report(report)
+    click.echo(f"Сводка за {rollup.year} учебный год: {target}")
+    for label, value in tables.headline[1:]:
+        click.echo(f"  {label}: {value}")
+    if saved:
+        click.echo(f"Прежняя сводка — в резервной копии: {saved.name}")
+    if rollup.refused:
+        click.echo(f"Не принято файлов: {len(rollup.refused)} (причины — выше).")
+        sys.exit(EXIT_PROBLEMS)
+
+
+@click.command("пульт", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
+@click.argument("folder", metavar="[ПАПКА]", type=click.Path(path_type=Path), required=False)
+@click.option("--no-browser", is_flag=True,
+              help="Не открывать браузер: только напечатать адрес (первая строка — полный адрес с секретом).")
+@click.option("--shortcut", is_flag=True,
+              help="Положить на рабочий стол ярлык «Наставник», который запускает пульт (и выйти).")
+@click.option("--port", type=int, default=0, hidden=True)
+@click.option("--idle", type=float, default=None, hidden=True)
+def desk_cmd(folder: Path | None, no_browser: bool, shortcut: bool, port: int, idle: float | None) -> None:
+    """Пульт куратора: вся программа в браузере на этом компьютере, без командной строки.
+
+    Открывает браузер на стартовой странице (или сразу на странице программы ПАПКА). Пульт работает,
+    пока открыта его страница (и ещё пару минут после), или до Ctrl+C. Доступен только с этого
+    компьютера и только по адресу с секретом, который выдаётся при каждом запуске.
+    """
+    if shortcut:
+        from toolkit.desk.shortcut import make_shortcut
+
+        path = make_shortcut(folder)
+        click.echo(f"Ярлык пульта: {path}")
+        return
+    from toolkit.desk.server import IDLE_SECONDS, serve
+
+    serve(folder, browser=not no_browser, port=port, idle=IDLE_SECONDS if idle is None else idle)
+
+
+cli.add_command(desk_cmd, "пульт")
+cli.add_command(desk_cmd, "desk")
+
+
 # ---------------------------------------------------------------------------- entry point
 
 
+def _console_safe() -> None:
+    """A console (or a redirected file) in cp1251/cp866 cannot encode «→» or an emoji typed in a cell: such
+    characters are replaced («?»), never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream already written to in an incompatible way: left as it is
+                pass
+
+
+def _json_text(value: Any, **options: Any) -> str:
+    """JSON for standard output: UTF-8 as it is, otherwise ASCII-escaped (\\uXXXX) — valid in any encoding."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").replace("-", "").replace("_", "").lower()
+    return json.dumps(value, ensure_ascii=encoding not in ("utf8", "utf8sig"), **options)
+
+
 def main(argv: list[str] | None = None) -> None:
+    _console_safe()
     try:
         cli.main(args=argv, prog_name="nastavnik", standalone_mode=False)
     except NastavnikError as exc:
@@ -871,6 +989,12 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug of ours: one sentence, the trace only on request
+        from toolkit.base.files import describe_os_error
+
+        refused = describe_os_error(exc)  # the system refused (a full or read-only disk), whichever library asked
+        if refused and not os.environ.get("NASTAVNIK_DEBUG"):
+            click.echo(f"Ошибка: {refused}", err=True)
+            sys.exit(EXIT_UNUSABLE)
         if os.environ.get("NASTAVNIK_DEBUG"):
             raise
         click.echo(f"Внутренняя ошибка программы ({type(exc).__name__}). Повторите с переменной окружения "

@@ -11,10 +11,10 @@ import functools
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from toolkit.base.problems import NastavnikError
 
@@ -22,6 +22,8 @@ ColumnType = Literal[
     "text", "longtext", "int", "number", "date", "bool", "choice", "multichoice", "id", "ref",
     "class", "contact", "likert",
 ]
+FORM_KEYS = ("student", "teacher")  # the two seed forms: every other form follows one of them (``base``)
+FormKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class _Strict(BaseModel):
@@ -39,7 +41,7 @@ class Column(_Strict):
     min: float | None = None
     max: float | None = None
     max_length: int = 4000
-    forms: list[Literal["student", "teacher"]] | None = None
+    forms: list[FormKey] | None = None  # forms (or tags of forms) it belongs to; None — every form
     role: Literal["mentor", "mentee", "any"] | None = None  # for type "ref": whose ID
     aliases: list[str] = Field(default_factory=list)  # other headers that mean this column
     question: str | None = None  # the question text for Yandex / Google forms
@@ -70,11 +72,12 @@ class Sheet(_Strict):
     name: str
     kind: Literal["table", "form", "reference"] = "table"
     description: str = ""
-    forms: list[Literal["student", "teacher"]] | None = None
+    forms: list[FormKey] | None = None  # forms (or tags of forms) it belongs to; None — every form
     role: Literal["mentor", "mentee"] | None = None  # a registry sheet of participants
     id_prefix: str | None = None
     rows: int = 200  # rows prepared for input (IDs pre-filled)
-    prefill: Literal["training_plan", "test_items"] | None = None
+    prefill: Literal["training_plan", "test_items", "road_map"] | None = None
+    optional: bool = False  # a sheet added later: a book written before it is read without it, no error
     freeze_columns: int = 0
     unique: list[list[str]] = Field(default_factory=list)  # keys whose combination is unique
     columns: list[Column]
@@ -98,8 +101,8 @@ class WorkbookSpec(_Strict):
     file: str  # file name without extension
     title: str
     stage: int
-    forms: list[Literal["student", "teacher"]] | None = None
-    instructions: dict[Literal["all", "student", "teacher"], str] = Field(default_factory=dict)
+    forms: list[FormKey] | None = None  # forms (or tags of forms) it belongs to; None — every form
+    instructions: dict[FormKey, str] = Field(default_factory=dict)  # "all", a form or a tag of forms
     sheets: list[Sheet]
 
 
@@ -152,6 +155,19 @@ class Horizon(_Strict):
     max_months: int
 
 
+class RoadMapRow(_Strict):
+    """A row of the program's road map: the stage (0 — the launch, 8 — the closing), what is done, who
+    answers for it, the document it ends with; ``start``/``end`` — its term as «start+14», «end-30», «end»
+    (days from the program's start or end), filled in when the road map's own dates are empty."""
+
+    stage: int
+    event: str
+    responsible: str
+    result: str
+    start: str
+    end: str
+
+
 class Stage(_Strict):
     number: int
     name: str
@@ -159,13 +175,23 @@ class Stage(_Strict):
 
 
 class Profile(_Strict):
-    form: Literal["student", "teacher"]
+    form: FormKey
+    # The seed form this one follows where the stages are built the same way: «student» — a motivational
+    # meeting with invited pupils and the mentor test; «teacher» — a meeting with candidates chosen by the
+    # school, no test, a personal meeting before a pair is fixed.
+    base: Literal["student", "teacher"] | None = None
+    # Tags a workbook spec's ``forms:`` may name besides the form's own key: a new form borrows the sheets
+    # and columns of the tags it carries (a sixth form that is «like teacher» lists «teacher»).
+    tags: list[FormKey] = Field(default_factory=list)
     name: str
     folder: str
     aliases: list[str]
     roles: dict[Literal["mentor", "mentee"], str]
     roles_plural: dict[Literal["mentor", "mentee"], str]
     minors: bool
+    # Roles filled by pupils of the school: they count towards the coverage of pupils by mentorship (the
+    # municipality's roll-up); a teacher, a student of a college or an employee does not.
+    school_pupils: list[Literal["mentor", "mentee"]] = Field(default_factory=list)
     class_range: tuple[int, int] = (1, 11)
     stages: list[Stage]
     workbooks: list[str]
@@ -178,6 +204,23 @@ class Profile(_Strict):
     pairing: dict[str, Any] = Field(default_factory=dict)
     awards: list[str]
     ranking: dict[str, Any] = Field(default_factory=dict)  # the method of ranking mentors: toolkit.logic.ranking
+    road_map: list[RoadMapRow] = Field(default_factory=list)  # the rows the road map starts from
+
+    @model_validator(mode="after")
+    def _base(self) -> Profile:
+        if self.base is None:
+            if self.form not in FORM_KEYS:
+                raise ValueError(f"у формы {self.form} нужно указать base: student или teacher")
+            object.__setattr__(self, "base", self.form)
+        return self
+
+    @property
+    def kind(self) -> str:
+        """«student» or «teacher»: the seed form whose stages this one follows."""
+        return self.base or self.form
+
+    def applies(self, forms: Sequence[str] | None) -> bool:
+        return forms is None or self.form in forms or any(t in forms for t in self.tags)
 
     def role_name(self, role: str) -> str:
         return self.roles[role]  # type: ignore[index]
@@ -227,13 +270,36 @@ def load_profile_file(path: Path) -> Profile:
         raise NastavnikError(_format_validation(path, exc)) from exc
 
 
+FORMS_ENV = "NASTAVNIK_FORMS"  # more folders of form profiles (os.pathsep-separated): a region's own forms
+
+
+def profile_dirs() -> list[Path]:
+    import os
+
+    extra = [Path(p) for p in os.environ.get(FORMS_ENV, "").split(os.pathsep) if p.strip()]
+    return [_package_dir() / "forms", *extra]
+
+
 @functools.cache
-def profiles() -> dict[str, Profile]:
+def _profiles(dirs: tuple[Path, ...]) -> dict[str, Profile]:
     out: dict[str, Profile] = {}
-    for path in sorted((_package_dir() / "forms").glob("*.yaml")):
-        profile = load_profile_file(path)
-        out[profile.form] = profile
+    for folder in dirs:
+        seeds_first = sorted(folder.glob("*.yaml"),
+                             key=lambda p: (FORM_KEYS.index(p.stem) if p.stem in FORM_KEYS else len(FORM_KEYS), p.stem))
+        for path in seeds_first:
+            profile = load_profile_file(path)
+            if profile.form in out:
+                raise NastavnikError(f"Профиль {path.name}: форма «{profile.form}» уже описана в другом профиле.")
+            out[profile.form] = profile
+    for form, profile in out.items():  # a form without road map rows starts from those of its seed form
+        if not profile.road_map and profile.kind != form and profile.kind in out:
+            out[form] = profile.model_copy(update={"road_map": list(out[profile.kind].road_map)})
     return out
+
+
+def profiles() -> dict[str, Profile]:
+    """Every form: the shipped profiles and those of the folders named in NASTAVNIK_FORMS."""
+    return _profiles(tuple(profile_dirs()))
 
 
 @functools.cache
@@ -260,8 +326,6 @@ def find_profile(name: str) -> Profile:
 # --------------------------------------------------------------------------- resolution
 
 
-def _applies(forms: Sequence[str] | None, form: str) -> bool:
-    return forms is None or form in forms
 
 
 def derived_lists(profile: Profile) -> dict[str, list[str]]:
@@ -320,13 +384,13 @@ def resolve(spec: WorkbookSpec, profile: Profile) -> WorkbookSpec:
     """The workbook as it is for one form of mentorship."""
     sheets = []
     for sheet in spec.sheets:
-        if not _applies(sheet.forms, profile.form):
+        if not profile.applies(sheet.forms):
             continue
         if sheet.kind == "form":
             sheet = sheet.model_copy(update={"rows": 0})
         columns: list[Column] = []
         for column in sheet.columns:
-            if _applies(column.forms, profile.form):
+            if profile.applies(column.forms):
                 columns.extend(resolve_column(column, profile))
         keys = {c.key for c in columns}
         unique = [g for g in sheet.unique if all(k in keys for k in g)]
@@ -340,11 +404,12 @@ def program_workbooks(profile: Profile) -> list[WorkbookSpec]:
     for key in profile.workbooks:
         if key not in specs:
             raise NastavnikError(f"Профиль {profile.folder} ссылается на неизвестную книгу «{key}».")
-        if _applies(specs[key].forms, profile.form):
+        if profile.applies(specs[key].forms):
             out.append(resolve(specs[key], profile))
     return out
 
 
 def instructions_text(spec: WorkbookSpec, profile: Profile) -> str:
-    parts = [spec.instructions.get("all", ""), spec.instructions.get(profile.form, "")]  # type: ignore[call-overload]
+    keys = ["all", *(k for k in spec.instructions if k != "all" and profile.applies([k]))]
+    parts = [spec.instructions.get(k, "") for k in keys]
     return "\n\n".join(p.strip() for p in parts if p and p.strip())

@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import filecmp
 import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -54,7 +56,7 @@ def locked_name(path: Path) -> str:
     return name
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """Why the system refused, in Russian."""
     if isinstance(exc, PermissionError):
         return "нет прав на запись или файл занят другой программой"
@@ -64,6 +66,8 @@ def _os_reason(exc: OSError) -> str:
         errno.EDQUOT: "превышена квота на диске",
         errno.ENAMETOOLONG: "слишком длинное имя или путь",
         errno.EBUSY: "файл занят другой программой",
+        errno.ENOTDIR: "в пути вместо папки файл",
+        errno.EISDIR: "на месте файла папка",
     }.get(exc.errno or 0, f"ошибка системы {exc.errno}")
 
 
@@ -91,25 +95,94 @@ def ensure_not_locked(path: Path) -> None:
 
 
 def backup(path: Path, root: Path | None = None) -> Path | None:
-    """Copy a file a person may have edited into «Резервные копии» before it is rewritten."""
+    """Copy a file a person may have edited into «Резервные копии» before it is rewritten.
+
+    The copy is written as a write is (a temporary name, flushed to the disk, compared with the original, then
+    renamed): a disk that fills up half-way leaves no short file named like a backup, and the rewrite stops."""
+    from toolkit.base.messages import fault
+
     if not path.exists():
         return None
     folder = (root or path.parent) / BACKUP_DIR
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
     target = folder / f"{path.stem} {stamp}{path.suffix}"
+    tmp: Path | None = None
     try:
         folder.mkdir(exist_ok=True)
+        _remove_stale_temporaries(folder)
         n = 2
         while target.exists():
             target = folder / f"{path.stem} {stamp} ({n}){path.suffix}"
             n += 1
-        shutil.copy2(path, target)
+        fd, tmp_name = tempfile.mkstemp(prefix=".~tmp-", suffix=path.suffix, dir=folder)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        shutil.copyfile(path, tmp)
+        shutil.copystat(path, tmp)
+        _flush_to_disk(tmp)
+        if not filecmp.cmp(path, tmp, shallow=False):
+            raise OSError(errno.EIO, "the copy differs from the original")
+        os.replace(tmp, target)
+        tmp = None
     except OSError as exc:
-        raise NastavnikError(
-            f"Не удалось сохранить резервную копию «{path.name}» в папку «{folder.name}» ({_os_reason(exc)}): "
-            "файл не перезаписан. Проверьте права на папку и место на диске."
-        ) from exc
+        raise NastavnikError(fault("backup-failed", name=path.name, folder=folder.name, reason=os_reason(exc))) \
+            from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return target
+
+
+def make_folder(folder: Path) -> None:
+    """Create a folder (and those above it) for a command's files, or say in one sentence why it cannot be: a file
+    stands where a folder should, the disk is read-only or full, no rights."""
+    from toolkit.base.messages import fault
+
+    folder = Path(folder)
+    for above in [folder, *folder.parents]:
+        if above.exists() or above.is_symlink():
+            if not above.is_dir():
+                raise NastavnikError(fault("output-under-file", path=folder, file=above))
+            break
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NastavnikError(fault("output-folder-failed", path=folder, reason=os_reason(exc))) from exc
+
+
+def describe_os_error(exc: BaseException) -> str | None:
+    """One Russian sentence for a refusal of the system behind any error (which file, why), or None."""
+    from toolkit.base.messages import fault
+
+    cause = os_error_in(exc)
+    if cause is None:
+        return None
+    name = Path(str(cause.filename)).name if cause.filename else ""
+    return fault("os-error" if name else "os-error-unnamed", name=name, reason=os_reason(cause))
+
+
+def discard_backup(saved: Path | None) -> None:
+    """A backup made for a rewrite that then failed: the folder is left as it was."""
+    if saved is not None:
+        with contextlib.suppress(OSError):
+            saved.unlink()
+
+
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The system's refusal behind an error of any library (xlsxwriter's FileCreateError wraps an OSError in its
+    arguments, others chain it as the cause), or None."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, OSError) and item.errno is not None:
+            return item
+        todo += [item.__cause__, item.__context__, *item.args]
+    return None
 
 
 @contextlib.contextmanager
@@ -119,6 +192,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     A write killed half-way leaves the previous file intact. A target open in another program is
     refused with a message (the lock file is checked first; on Windows the rename itself fails).
     """
+    from toolkit.base.messages import fault
+
     ensure_not_locked(path)
     ensure_writable(path)
     _remove_stale_temporaries(path.parent)
@@ -128,17 +203,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.close(fd)
     except OSError as exc:
         raise NastavnikError(
-            f"Не удалось записать «{path.name}» в папку «{path.parent.name}» ({_os_reason(exc)}). "
+            f"Не удалось записать «{path.name}» в папку «{path.parent.name}» ({os_reason(exc)}). "
             "Проверьте, что папка не только для чтения, и повторите команду."
         ) from exc
     tmp = Path(tmp_name)
+    existed = path.exists()
     try:
         try:
             yield tmp
-        except OSError as exc:  # writing the new version failed (disk full …): the old file is untouched
-            raise NastavnikError(
-                f"Не удалось записать «{path.name}» ({_os_reason(exc)}): прежний файл не изменён."
-            ) from exc
+        except NastavnikError:
+            raise
+        except Exception as exc:  # writing the new version failed (disk full …): the old file is untouched
+            cause = os_error_in(exc)
+            if cause is None:
+                raise
+            _close_left_open(exc)
+            raise NastavnikError(fault("write-failed" if existed else "write-failed-new", name=path.name,
+                                       reason=os_reason(cause))) from exc
         try:
             _keep_mode(tmp, path)
             _flush_to_disk(tmp)
@@ -150,11 +231,36 @@ def atomic_path(path: Path) -> Iterator[Path]:
             ) from exc
         except OSError as exc:
             raise NastavnikError(
-                f"Не удалось записать «{path.name}» ({_os_reason(exc)}): прежний файл не изменён."
+                f"Не удалось записать «{path.name}» ({os_reason(exc)}): прежний файл не изменён."
             ) from exc
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def _close_left_open(exc: BaseException) -> None:
+    """A library that failed half-way (xlsxwriter on a full disk) leaves its archive open in its frames: close it
+    now, quietly, rather than when the garbage collector tries (and fails) again."""
+    import zipfile
+
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        todo += [item.__cause__, item.__context__, *item.args]
+        tb = item.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile):
+                    with contextlib.suppress(Exception):
+                        value.close()
+                    with contextlib.suppress(Exception):
+                        if value.fp is not None:
+                            value.fp.close()
+            tb = tb.tb_next
 
 
 def _flush_to_disk(tmp: Path) -> None:
@@ -202,8 +308,12 @@ def replace_if_changed(path: Path, data: bytes, root: Path | None = None) -> tup
     except OSError:
         pass
     saved = backup(path, root) if path.exists() else None
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
+    except BaseException:
+        discard_backup(saved)
+        raise
     return True, saved
 
 
@@ -251,6 +361,9 @@ def human_size(n: int) -> str:
 # --------------------------------------------------------------------------- names from data
 
 MAX_NAME_LENGTH = 100
+# File systems count a name's length in bytes (255 on ext4, NTFS counts UTF-16 units): a name made from data is
+# cut to this many bytes of the file system's encoding, leaving room for « (2)», a backup's time stamp and «.docx».
+MAX_NAME_BYTES = 180
 DEFAULT_FILE_NAME = "документ"
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"COM{i}" for i in range(1, 10)} | {
     f"LPT{i}" for i in range(1, 10)} | {"COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
@@ -274,13 +387,33 @@ def safe_filename(value: object, used: set[str]) -> str:
     text = re.sub(r"\s+", " ", text).strip(" .")
     if text.split(".")[0].strip().upper() in _RESERVED:
         text = "_" + text
-    text = text[:MAX_NAME_LENGTH].rstrip(" .") or DEFAULT_FILE_NAME
+    text = _cut_to_bytes(text[:MAX_NAME_LENGTH], MAX_NAME_BYTES).rstrip(" .") or DEFAULT_FILE_NAME
     name, number = text, 1
     while name.casefold() in used:
         number += 1
         name = f"{text} ({number})"
     used.add(name.casefold())
     return name
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes in the file system's encoding (and in UTF-16, Windows' unit),
+    never in the middle of a character."""
+    encoding = sys.getfilesystemencoding() or "utf-8"
+    while text and (len(text.encode(encoding, "surrogateescape")) > limit or len(text.encode("utf-16-le")) > 2 * limit):
+        over = max(1, (len(text.encode(encoding, "surrogateescape")) - limit) // 4)
+        text = text[:-over]
+    return text
+
+
+def display_name(name: str) -> str:
+    """A file name fit to show and to print: bytes that are not valid in the file system's encoding (a zip made on
+    Windows unpacked on Linux, names in cp866) are shown escaped («\\x8f\\xa0ра.xlsx»), never a crash."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def inside(directory: Path, name: str) -> Path:

@@ -43,7 +43,7 @@ from toolkit.base.values import (
     split_multi,
 )
 from toolkit.books.extent import SheetScan
-from toolkit.books.writer import META_SHEET, cell_name, col_letter
+from toolkit.books.writer import META_SHEET, cell_name, col_letter, sheet_name_problem
 from toolkit.spec import Column, Sheet, WorkbookSpec
 
 HEADER_SEARCH_ROWS = 10
@@ -217,6 +217,7 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
     """Open a spreadsheet or report why it cannot be used (and return None)."""
     from python_calamine import CalamineWorkbook
 
+    label = files.display_name(label)
     from toolkit.books.extent import BrokenArchive, scan
 
     if not path.exists():
@@ -285,7 +286,11 @@ def open_book(path: Path, report: Report, label: str) -> Book | None:
         if large:
             return None
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        if files.display_name(str(path)) == str(path):
+            workbook = CalamineWorkbook.from_path(str(path))
+        else:  # a name that is not valid UTF-8: the library cannot take it as a path, the file is read all the same
+            with path.open("rb") as source:
+                workbook = CalamineWorkbook.from_filelike(source)
     except BaseException as exc:  # calamine raises several kinds; any of them means "not usable"
         if not _calamine_failure(exc):
             raise
@@ -544,7 +549,8 @@ def _read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
     if sheet.name not in book.sheet_names:
         alt = next((n for n in book.sheet_names if fold(n) == fold(sheet.name)), None)
         if alt is None:
-            report.add("sheet-missing", file=label, sheet=sheet.name)
+            if not sheet.optional:
+                report.add("sheet-missing", file=label, sheet=sheet.name)
             return Table(sheet, sheet.name, [], present=False)
         name = alt
     else:
@@ -921,6 +927,8 @@ def read_form(book: Book, sheet: Sheet, report: Report, label: str) -> FormValue
     for column in sheet.columns:
         r_found = next((by_header[k] for k in _header_keys(column) if k in by_header), None)
         if r_found is None:
+            if column.optional:
+                continue
             report.add("param-missing", file=label, sheet=sheet.name, field=column.header, header=column.header)
             continue
         raw = rows[r_found][1] if len(rows[r_found]) > 1 else None
@@ -950,6 +958,8 @@ def read_workbook(book: Book, spec: WorkbookSpec, report: Report, label: str) ->
             forms[sheet.key] = read_form(book, sheet, report, label)
     known = {fold(s.name) for s in spec.sheets} | {fold(n) for n in ("Инструкция", META_SHEET, "_lists")}
     for name in book.sheet_names:
-        if fold(name) not in known and name not in book.hidden:
+        if fold(name) not in known and sheet_name_problem(name):
+            report.add("sheet-name-not-carried", file=label, sheet=name, detail=sheet_name_problem(name))
+        elif fold(name) not in known and name not in book.hidden:
             report.add("sheet-unknown", file=label, sheet=name)
     return BookData(book.path, label, spec, book.meta(), tables, forms, list(book.sheet_names))

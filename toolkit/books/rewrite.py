@@ -29,6 +29,7 @@ from toolkit.books.writer import (
     ForeignSheet,
     cell_name,
     rewrite_workbook,
+    sheet_name_problem,
 )
 from toolkit.spec import Profile, WorkbookSpec
 
@@ -87,7 +88,12 @@ def _foreign_sheets(book: BookData, names: list[str]) -> list[ForeignSheet]:
                              + "», «".join(names) + "». Она не перезаписана: повторите команду.")
     out = []
     for name in names:
-        why = ""
+        why = sheet_name_problem(name)
+        if why:
+            raise NastavnikError(
+                f"{book.label}: в книге есть свой лист «{name}», и его нельзя перенести при перезаписи: {why}. "
+                "Книга не перезаписана, чтобы ничего не пропало: переименуйте лист (короче, без этих знаков) и "
+                "повторите команду.")
         try:
             rows, _ = opened.rows(name)
         except SheetTooLarge:

@@ -421,6 +421,9 @@ class _Writer:
                 out.append(base)
             out.extend(r for k, r in by_number.items() if k is not None)
             return out
+        if sheet.prefill == "road_map" and not rows:  # once: then the rows are the curator's
+            return [{"number": n, "stage": r.stage, "event": r.event, "responsible": r.responsible,
+                     "result": r.result} for n, r in enumerate(self.profile.road_map, start=1)]
         if sheet.role and sheet.id_prefix:
             prefix = sheet.id_prefix
             numbers = [id_number(str(r.get("id") or ""), prefix) for r in rows]
@@ -508,6 +511,22 @@ def _type_hint(column: Column) -> str:
     }.get(column.type, "Текст.")
 
 
+_BAD_SHEET_CHARS = set("[]:*?/\\")
+MAX_SHEET_NAME = 31  # characters of a sheet name in .xlsx (LibreOffice allows longer ones in .ods)
+
+
+def sheet_name_problem(name: str) -> str:
+    """Why ``name`` cannot be a sheet's name in an .xlsx workbook, in Russian; "" when it can."""
+    if len(name) > MAX_SHEET_NAME:
+        return f"знаков в имени: {len(name)}, а в формате .xlsx их не больше {MAX_SHEET_NAME}"
+    bad = sorted(_BAD_SHEET_CHARS & set(name))
+    if bad:
+        return "в имени знаки «" + " ".join(bad) + "», которых в формате .xlsx не бывает"
+    if name.startswith("'") or name.endswith("'"):
+        return "имя начинается или кончается апострофом, так в формате .xlsx нельзя"
+    return ""
+
+
 FOREIGN_SHEETS = "__sheets__"  # a key of ``data``: sheets of a person's own, carried over as values
 
 
@@ -582,6 +601,10 @@ def rewrite_workbook(
         if previous is not None and previous == target and files.same_package(draft, target):
             return False, None
         saved = files.backup(previous, backup_root) if previous is not None and backup_root is not None else None
-        with files.atomic_path(target) as tmp:
-            shutil.copyfile(draft, tmp)
+        try:
+            with files.atomic_path(target) as tmp:
+                shutil.copyfile(draft, tmp)
+        except BaseException:
+            files.discard_backup(saved)  # nothing was written: no backup of an unchanged book either
+            raise
     return True, saved

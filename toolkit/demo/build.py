@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import spec
-from toolkit.base import files
 from toolkit.base.shell import command
-from toolkit.books.writer import format_id, write_workbook
+from toolkit.books.writer import format_id
 from toolkit.checks.program import load_program
+from toolkit.demo.books import YEAR_START, settings_values, write_all, write_questions
 from toolkit.demo.people import (
     MOTIVATIONS,
     REFLECTIONS,
@@ -32,43 +32,25 @@ from toolkit.model.program import Program
 
 PARENT = "Родитель (законный представитель)"
 SELF = "Сам участник (18+)"
-YEAR_START = dt.date(2026, 9, 1)
 
 
 def _person_row(p: Person) -> dict[str, Any]:
     return {"last_name": p.last_name, "first_name": p.first_name, "middle_name": p.middle_name, "gender": p.gender}
 
 
-def _settings(profile_name: str, curator: str, position: str) -> dict[str, Any]:
-    return {"settings": {
-        "form_name": profile_name,
-        "school_full": "Муниципальное автономное общеобразовательное учреждение «Средняя школа № 17»",
-        "school_short": "МАОУ СШ № 17",
-        "city": "г. Хабаровск",
-        "school_address": "680021, г. Хабаровск, ул. Серышева, д. 12",
-        "academic_year": "2026/2027",
-        "program_start": YEAR_START,
-        "program_end": dt.date(2027, 5, 31),
-        "curator": curator,
-        "curator_position": position,
-        "director": "Гончарова Елена Викторовна",
-        "signer_name": "Андреев Олег Николаевич",
-        "signer_position": "Глава администрации Железнодорожного округа",
-        "signer_org": "Администрация Железнодорожного округа города Хабаровска",
-    }}
+def _road_map(profile: Any, done_until: dt.date, skip: int) -> list[dict[str, Any]]:
+    """The profile's road map with the dates the curator marked done: every row that ended by ``done_until``,
+    but the row ``skip`` (it stays overdue, as in a real school)."""
+    from toolkit.documents.roadmap import term_date
 
-
-def _write_all(program: Program, data: dict[str, dict[str, Any]]) -> list[Path]:
-    written = []
-    for wb in program.specs:
-        for existing in program.find_files(wb):
-            files.backup(existing, program.root)  # a re-run never loses what someone typed in the demo
-            if existing.suffix.lower() != ".xlsx":
-                existing.unlink()
-        path = program.root / (wb.file + ".xlsx")
-        write_workbook(path, wb, program.profile, program.program_id, data.get(wb.key, {}))
-        written.append(path)
-    return written
+    end = dt.date(2027, 5, 31)
+    rows = []
+    for n, r in enumerate(profile.road_map, start=1):
+        finish = term_date(r.end, YEAR_START, end)
+        done = finish if finish and finish <= done_until and n != skip else None
+        rows.append({"number": n, "stage": r.stage, "event": r.event, "responsible": r.responsible,
+                     "result": r.result, "done": done})
+    return rows
 
 
 def build_student(root: Path) -> Program:
@@ -77,8 +59,9 @@ def build_student(root: Path) -> Program:
     rng = random.Random(17)
     people = People(2026)
     data: dict[str, dict[str, Any]] = {
-        "settings": _settings(profile.name, "Виноградова Ирина Сергеевна", "Заместитель директора по воспитательной работе"),
+        "settings": settings_values(profile.name, "Виноградова Ирина Сергеевна", "Заместитель директора по воспитательной работе"),
     }
+    data["settings"]["road_map"] = _road_map(profile, dt.date(2027, 2, 15), skip=8)
     # ---- stage 1: the motivational meeting with the most active students
     invited: list[dict[str, Any]] = []
     mentor_people: list[tuple[Person, str]] = []
@@ -161,8 +144,8 @@ def build_student(root: Path) -> Program:
         attendance.append(row)
     data["training"] = {"plan": plan, "attendance": attendance, "reflection": reflections}
     root.mkdir(parents=True, exist_ok=True)
-    _write_all(program, data)
-    _questions(program)
+    write_all(program, data)
+    write_questions(program)
     return program
 
 
@@ -172,8 +155,13 @@ def build_teacher(root: Path) -> Program:
     rng = random.Random(3)
     people = People(1003)
     data: dict[str, dict[str, Any]] = {
-        "settings": _settings(profile.name, "Орлова Наталья Павловна", "Заместитель директора по учебной работе"),
+        "settings": settings_values(profile.name, "Орлова Наталья Павловна", "Заместитель директора по учебной работе"),
     }
+    data["settings"]["road_map"] = _road_map(profile, dt.date(2027, 2, 15), skip=7)
+    data["settings"]["settings"].update({
+        "mentor_pay": "5 % должностного оклада (ставки заработной платы) ежемесячно",
+        "pay_basis": "Положение об оплате труда работников МАОУ СШ № 17",
+    })
     subjects = ["Математика", "Русский язык и литература", "Начальные классы", "Английский язык", "Физика",
                 "История и обществознание", "Биология"]
     candidates = []
@@ -206,6 +194,11 @@ def build_teacher(root: Path) -> Program:
                                  "Профессиональные конкурсы"], 3),
             "frequency": "Раз в неделю", "capacity": 2 if i == 1 else 1, "days": ["вт", "чт"], "times": ["После уроков"],
             "consent_participation": True, "consent_pd": True, "consent_pd_by": SELF, "consent_date": dt.date(2026, 9, 1),
+            # ТК РФ ст. 351.8: the written consent to mentoring and the supplementary agreement; the last mentor's
+            # agreement is not signed yet (the demo shows the warning and the payment order without him)
+            "mentoring_consent_date": dt.date(2026, 9, 1),
+            "agreement_number": str(i) if i < len(mentor_people) else None,
+            "agreement_date": dt.date(2026, 9, 21) if i < len(mentor_people) else None,
         })
     mentees = []
     for i in range(1, 7):
@@ -231,15 +224,9 @@ def build_teacher(root: Path) -> Program:
                  "deadline": dt.date(2027, 5, 20)} for m in mentors]
     data["training"] = {"plan": plan, "attendance": attendance, "strategy": strategy}
     root.mkdir(parents=True, exist_ok=True)
-    _write_all(program, data)
-    _questions(program)
+    write_all(program, data)
+    write_questions(program)
     return program
-
-
-def _questions(program: Program) -> None:
-    from toolkit.model.program import QUESTIONS_FILE
-
-    files.write_text_atomic(program.root / QUESTIONS_FILE, program.form_questions_text())
 
 
 def run_demo(folder: Path) -> Iterator[str]:
@@ -252,9 +239,12 @@ def run_demo(folder: Path) -> Iterator[str]:
         from toolkit.base.problems import NastavnikError
 
         raise NastavnikError(f"«{folder}» — это файл, а не папка. Укажите папку для примера.")
-    for build in (build_student, build_teacher):
-        profile_folder = {"build_student": "ученик-ученик", "build_teacher": "педагог-педагог"}[build.__name__]
-        root = folder / profile_folder
+    from toolkit.demo.partners import DEMOS, build_partner_form
+
+    builds: list[tuple[str, Any]] = [("student", build_student), ("teacher", build_teacher)]
+    builds += [(d.form, lambda root, d=d: build_partner_form(root, d)) for d in DEMOS]
+    for form, build in builds:
+        root = folder / spec.profiles()[form].folder
         program = build(root)
         pairing_lines = run_pairing_demo(program) + run_work_demo(program) + run_results_demo(program)
         report = Report()

@@ -98,7 +98,7 @@ def _wishes(program: Program, seed: int) -> Callable[[list[dict[str, Any]]], lis
 
 
 def _answer_questionnaire(program: Program, dates: dict[str, dt.date], decline_first: bool) -> None:
-    teacher = program.profile.form == "teacher"
+    teacher = program.profile.kind == "teacher"
 
     def change(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         first = True
@@ -122,7 +122,7 @@ def demo_pairs(program: Program) -> list[str]:
     """Run the schemes of the form on a demo folder and make the order; return what was done."""
     from toolkit.documents.order import make_order
 
-    student = program.profile.form == "student"
+    student = program.profile.kind == "student"
     dates = STUDENT_DATES if student else TEACHER_DATES
     lines: list[str] = []
     proposals = _proposals(program, 3 if student else 2, dates)

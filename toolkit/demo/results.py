@@ -18,7 +18,7 @@ from typing import Any
 from toolkit.base.problems import Report
 from toolkit.books.writer import write_workbook
 from toolkit.checks.program import load_program
-from toolkit.documents.kinds import DOCS_FOLDER, KINDS, DocsOptions, make_documents
+from toolkit.documents.kinds import DOCS_FOLDER, KINDS, LAUNCH_PACK, DocsOptions, make_documents
 from toolkit.logic.evaluation import BOOK, MUTUAL_ABOUT_MENTEE, MUTUAL_ABOUT_MENTOR, method_of
 from toolkit.model.pairs import result_pairs
 from toolkit.model.program import Program
@@ -71,14 +71,20 @@ def _edit(program: Program, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def _fill(program: Program, rng: random.Random) -> Callable[[dict[str, Any]], None]:
-    teacher = program.profile.form == "teacher"
+    teacher = program.profile.kind == "teacher"
+    career = program.profile.form not in ("student", "teacher")  # a form with a partner organisation
+    heads = [r.values for r in load_program(program, Report()).rows("applications", "partners") if r.values.get("head_name")]
 
     def change(rows: dict[str, Any]) -> None:
         mentors = sorted({r["mentor_id"] for r in rows["feedback"]})
         no_curator = mentors[-1] if mentors else None  # the curator has not rated this mentor yet
         for n, r in enumerate(rows["results"]):
             r["presented_on"] = PRESENTED
-            if teacher:
+            if career:
+                r["project"] = CAREER_PROJECTS[n % len(CAREER_PROJECTS)]
+                r["career"] = CAREER_RESULTS[n % len(CAREER_RESULTS)]
+                r["testing"] = "Профориентационная диагностика: интересы и склонности определены, выбор сделан."
+            elif teacher:
                 r["professional"] = TEACHER_PROFESSIONAL[n % len(TEACHER_PROFESSIONAL)]
                 r["open_lessons"] = TEACHER_LESSONS[n % len(TEACHER_LESSONS)]
                 r["readiness"] = ("Готов к самостоятельной работе" if n % 3 else
@@ -154,7 +160,40 @@ def _fill(program: Program, rng: random.Random) -> Callable[[dict[str, Any]], No
              "gender": "ж", "addressee": "Председателю Совета ветеранов педагогического труда"},
         ]
 
+        if career:
+            rows["practices"] = [
+                {"title": "Профессиональная проба на площадке партнёра: «день специалиста»",
+                 "mentor_id": first.get("mentor_id"),
+                 "problem": "Наставляемые выбирали профессию по рассказам, не видя работы изнутри.",
+                 "description": "Инструктаж по технике безопасности, день рядом с наставником на рабочем месте, "
+                                "небольшое задание специалиста и разбор: что получилось, что понравилось.",
+                 "results": "Двое наставляемых определились с профилем обучения; один — с местом практики.",
+                 "replication": "Нужны соглашение с партнёром, ответственный за инструктаж и 3–4 часа на пробу.",
+                 "level": "Городской", "competition": "Городской конкурс наставнических практик «Шаг навстречу»",
+                 "sent_on": dt.date(2027, 5, 24), "publish": True},
+                {"title": "Проект с наставником-практиком: от задачи партнёра к защите",
+                 "mentor_id": second.get("mentor_id"),
+                 "problem": "Учебные проекты не были связаны с реальными задачами.",
+                 "description": "Партнёр даёт небольшую реальную задачу; наставник ведёт проект по спринтам; "
+                                "защита — перед специалистами партнёра.",
+                 "results": "Проект отмечен партнёром, наставляемый приглашён на стажировку.",
+                 "replication": "Подходит для пар и групп 2–3 наставляемых; 3–4 месяца.",
+                 "level": "Краевой", "competition": "Краевой конкурс «Наставник года»", "publish": True},
+            ]
+            rows["partners"] = [
+                {"organization": h["organization"], "person": h["head_name"], "gender": "м",
+                 "addressee": f"{h.get('head_position') or 'Руководителю'} {h['organization']}".replace(
+                     "Генеральный директор", "Генеральному директору").replace("Директор ", "Директору "),
+                 "contact": h.get("contact"), "invited": True} for h in heads]
+
     return change
+
+
+CAREER_PROJECTS = ["Макет участка цеха с датчиками", "Видеоролик «Один день инженера»",
+                   "Проект энергосбережения для школы", "Исследование: профессии будущего в крае"]
+CAREER_RESULTS = ["Профессиональная проба выполнена; выбран профиль обучения.",
+                  "Экскурсия и две пробы на площадке партнёра; приглашён на летнюю стажировку.",
+                  "Определился с колледжем и специальностью, подготовил портфолио."]
 
 
 def _awards(program: Program) -> Callable[[dict[str, Any]], None]:
@@ -180,10 +219,13 @@ def _awards(program: Program) -> Callable[[dict[str, Any]], None]:
     return change
 
 
+LAUNCH_DATE = dt.date(2026, 8, 18)
+
+
 def demo_results(program: Program) -> list[str]:
     """Stage 7 on a demo folder (after the work of pairs); returns what was done."""
     run_results(program, Report(), today=EVENT_DATE, backup=False)  # rows for every pair
-    _edit(program, _fill(program, random.Random(7 if program.profile.form == "student" else 8)))
+    _edit(program, _fill(program, random.Random(7 if program.profile.kind == "student" else 8)))
     outcome = run_results(program, Report(), today=EVENT_DATE, backup=False)  # the ranking by the feedback given
     _edit(program, _awards(program))
     lines = [f"Итоги: {line[0].lower()}{line[1:]}" for line in outcome.lines
@@ -192,7 +234,10 @@ def demo_results(program: Program) -> list[str]:
     made = []
     data = load_program(program, Report())
     for kind in KINDS.values():
-        result = make_documents(program, DocsOptions(kind, out=out, date=EVENT_DATE, today=EVENT_DATE), Report(),
+        if not kind.applies_to(program.profile):
+            continue
+        date = LAUNCH_DATE if kind.key in LAUNCH_PACK else EVENT_DATE  # the launch pack: before the program starts
+        result = make_documents(program, DocsOptions(kind, out=out, date=date, today=EVENT_DATE), Report(),
                                 data=data)
         made.append(f"{kind.name} — {len(result.documents)}")
     lines.append(f"Документы в папке «{DOCS_FOLDER}»: " + ", ".join(made) + ".")

@@ -112,6 +112,23 @@ TEACHER_GOALS: dict[str, list[tuple[str, list[str]]]] = {
         ("Перейти на цифровые инструменты урока", ["Курс по цифровым ресурсам"]),
     ],
 }
+CAREER_GOALS: dict[str, list[tuple[str, list[str]]]] = {  # the forms with a partner: career guidance and practice
+    "Профориентация": [
+        ("Выбрать направление после школы (колледжа)", ["Экскурсия к партнёру и разговор с тремя специалистами",
+                                                         "Сравнить две профессии: задачи, обучение, зарплата"]),
+        ("Составить план поступления или трудоустройства", ["Список учебных заведений и требований"]),
+        ("Понять свою будущую профессию изнутри", ["Профессиональная проба у партнёра"]),
+    ],
+    "Проектная деятельность": [
+        ("Сделать проект вместе с наставником", ["Тема и план проекта", "Прототип и защита проекта"]),
+        ("Представить проект на конкурсе", ["Подготовить презентацию"]),
+        ("Применить проект в профессии", ["Показать проект специалистам партнёра"]),
+    ],
+}
+CAREER_TOPICS = ["Знакомство: интересы, запрос, правила встреч", "Профессия наставника: день на работе",
+                 "Цели и спринты", "Экскурсия на площадку партнёра (после инструктажа)", "Профессиональная проба",
+                 "Разбор пробы: что получилось", "Проект: постановка задачи", "Проект: промежуточный результат",
+                 "Куда поступать и как готовиться", "Итоги спринта и новый спринт"]
 STUDENT_TOPICS = ["Знакомство: интересы, ожидания, правила встреч", "Самоанализ: сильные стороны и зоны роста",
                   "Цели и спринты на полугодие", "Разбор домашнего задания", "Подготовка к контрольной",
                   "Что получилось за месяц", "Планирование недели", "Разбор ошибок", "Проект: следующий шаг",
@@ -145,7 +162,8 @@ def _meeting_dates(start: dt.date, step: int, until: dt.date) -> list[dt.date]:
 
 
 def _goals(program: Program, data: ProgramData, info: Pair) -> list[tuple[str, list[str]]]:
-    table = STUDENT_GOALS if program.profile.form == "student" else TEACHER_GOALS
+    table = (CAREER_GOALS if program.profile.form not in ("student", "teacher")
+             else STUDENT_GOALS if program.profile.kind == "student" else TEACHER_GOALS)
     mentee = data.participants.get(info.mentees[0])
     areas = list(mentee.values.get("areas") or []) if mentee else []
     key = next((a for a in areas if a in table), next(iter(table)))
@@ -165,7 +183,7 @@ def _plan(program: Program, info: Pair, goals: list[tuple[str, list[str]]], star
         w2 = (w1[1] + dt.timedelta(days=1), dt.date(2027, 1, 31))
     plans = [[w1, w2], [(max(start + dt.timedelta(days=7), dt.date(2026, 12, 7)), dt.date(2027, 3, 31)),
                         (dt.date(2027, 4, 1), end)], [(dt.date(2027, 1, 11), end)]]
-    long_year = 2030 if program.profile.form == "student" else 2029
+    long_year = 2030 if program.profile.kind == "student" else 2029
     deadlines = [max(w2[1], dt.date(2027, 1, 31)), end, dt.date(long_year, 5, 31)]
     goal_rows, sprints = [], []
     for n, ((goal, tasks), horizon, windows, deadline) in enumerate(
@@ -189,7 +207,7 @@ def _plan(program: Program, info: Pair, goals: list[tuple[str, list[str]]], star
 def _filled(program: Program, data: ProgramData, info: Pair, kind: str, rng: random.Random) -> dict[str, Any]:
     """What a pair writes into its workbook (``kind``: normal, never, falling, sprint, stopped, lesson)."""
     profile = program.profile
-    teacher = profile.form == "teacher"
+    teacher = profile.kind == "teacher"
     start = info.start or dt.date(2026, 11, 30)
     rows: dict[str, Any] = {}
     spheres = profile.lists["spheres"]
@@ -216,7 +234,10 @@ def _filled(program: Program, data: ProgramData, info: Pair, kind: str, rng: ran
     step = 14 if (interval or 7) >= 14 else 7
     until = {"stopped": dt.date(2027, 1, 21), "sprint": dt.date(2027, 1, 28)}.get(kind, DEMO_DAY - dt.timedelta(days=3))
     dates = [] if kind == "never" else _meeting_dates(start, step, until)
-    topics = TEACHER_TOPICS if teacher else STUDENT_TOPICS
+    topics = (CAREER_TOPICS if profile.form not in ("student", "teacher") else TEACHER_TOPICS if teacher
+              else STUDENT_TOPICS)
+    formats = profile.lists["meeting_formats"]
+    site = {c.key for s in pair_spec(profile).sheets for c in s.columns} >= {"place", "safety_briefing"}
     meetings = []
     for n, day in enumerate(dates, start=1):
         mentee_score: int | None = rng.choice([4, 5, 5])
@@ -227,7 +248,10 @@ def _filled(program: Program, data: ProgramData, info: Pair, kind: str, rng: ran
         if kind == "sprint" and n == len(dates) - 1:
             mentor_score = None
         meetings.append({
-            "number": n, "date": day, "format": "Онлайн" if n % 5 == 0 else "Очно", "topic": topics[(n - 1) % len(topics)],
+            "number": n, "date": day, "format": formats[-1] if n % 5 == 0 else formats[n % 2 if site else 0],
+            "topic": topics[(n - 1) % len(topics)],
+            **({"place": "Площадка партнёра" if n % 2 else "Школа", "safety_briefing": True if n % 2 else None}
+               if site else {}),
             "minutes": rng.choice([40, 45, 60]), "done": DONE[n % len(DONE)], "next_step": NEXT[n % len(NEXT)],
             "mentor_score": mentor_score,
             "mentor_reflection": REFLECT_MENTOR[n % len(REFLECT_MENTOR)] if mentor_score else None,
@@ -266,7 +290,11 @@ def _filled(program: Program, data: ProgramData, info: Pair, kind: str, rng: ran
 def _kinds(data: ProgramData, pairs: list[Pair]) -> dict[str, str]:
     """Which pairs are the problem pairs of the demo."""
     kinds = {p.pair_id: "normal" for p in pairs}
-    if data.program.profile.form == "student":
+    order = [p.pair_id for p in pairs]
+    if data.program.profile.form not in ("student", "teacher"):  # a small folder of a partner form: scores fall
+        if len(order) >= 2:
+            kinds[order[-1]] = "falling"
+    elif data.program.profile.kind == "student":
         order = [p.pair_id for p in pairs]
         kinds[order[2]] = "never"
         kinds[order[4]] = "falling"
@@ -288,7 +316,7 @@ def demo_work(program: Program) -> list[str]:
     data = load_program(program, Report())
     pairs = [p for p in known_pairs(data).values() if p.active]
     kinds = _kinds(data, pairs)
-    rng = random.Random(5 if program.profile.form == "student" else 6)
+    rng = random.Random(5 if program.profile.kind == "student" else 6)
     spec = pair_spec(program.profile)
     inbox.mkdir(parents=True, exist_ok=True)
     for old in inbox.iterdir():

@@ -36,8 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
 from toolkit.base.grammar import for_gender, lower_first, person_gender
+from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
+from toolkit.books.outputs import ensure_output, ensure_output_folder
 from toolkit.checks.program import load_program
 from toolkit.logic.evaluation import (
     BOOK,
@@ -59,6 +61,7 @@ from toolkit.logic.evaluation import (
 )
 from toolkit.model.pairs import Pair, result_pairs
 from toolkit.model.program import Program, ProgramData
+from toolkit.spec import Profile
 from toolkit.stages.results import results_spec
 
 if TYPE_CHECKING:
@@ -75,7 +78,18 @@ class Kind:
     name: str  # the Russian argument
     title: str  # what is made, for messages
     prefix: str  # file names: «Благодарственное письмо — Иванов Иван Иванович.docx»
-    template: str
+    template: str  # «{form}» in the name: a template per form («положение_{form}.docx»)
+    forms: tuple[str, ...] = ("student", "teacher")
+    one: bool = False  # one document a program: the file is named by the prefix alone
+    early: bool = False  # made before the program starts (the launch pack): dated by --date or left blank
+
+    def template_for(self, form: str) -> str:
+        return self.template.replace("{form}", form)
+
+    def applies_to(self, profile: Profile) -> bool:
+        """Documents of every form, or of the named forms only (the papers of school employees under
+        ТК РФ ст. 351.8 are the teachers' form's, not those of a partner's employees)."""
+        return set(self.forms) >= {"student", "teacher"} or profile.form in self.forms
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in (
@@ -89,6 +103,31 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("site", "сайт", "Страница лучших практик для сайта", "Лучшие практики — страница для сайта",
          "лучшие_практики_сайт.html"),
     Kind("invitations", "приглашения", "Приглашения партнёрам", "Приглашение", "приглашение.docx"),
+    Kind("launch", "внедрение", "Приказ о внедрении целевой модели наставничества",
+         "Приказ о внедрении целевой модели наставничества", "приказ_о_внедрении.docx", one=True, early=True),
+    Kind("curator", "куратор", "Приказ о назначении куратора и рабочей группы",
+         "Приказ о назначении куратора и рабочей группы", "приказ_о_кураторе.docx", one=True, early=True),
+    Kind("roadmap", "дорожная_карта", "Дорожная карта программы", "Дорожная карта программы наставничества",
+         "дорожная_карта.docx", one=True, early=True),
+    Kind("consents", "согласия", "Заявления-согласия на наставничество", "Заявление-согласие на наставничество",
+         "согласие_наставника.docx", forms=("teacher",)),
+    Kind("agreements", "соглашения", "Дополнительные соглашения о наставничестве",
+         "Дополнительное соглашение о наставничестве", "доп_соглашение.docx", forms=("teacher",)),
+    Kind("pay", "доплата", "Приказ об установлении доплаты за наставничество",
+         "Приказ об установлении доплаты за наставничество", "приказ_о_доплате.docx", forms=("teacher",), one=True,
+         early=True),
+    Kind("regulation", "положение", "Положение о наставничестве", "Положение о наставничестве", "положение.docx",
+         one=True, early=True),
+    Kind("program", "программа", "Программа наставничества", "Программа наставничества", "программа.docx",
+         one=True, early=True),
+    Kind("closing", "завершение", "Приказ о завершении программы", "Приказ о завершении программы наставничества",
+         "приказ_о_завершении.docx", one=True, early=True),
+    Kind("petition", "ходатайство", "Ходатайство о награждении благодарственными письмами",
+         "Ходатайство о награждении благодарственными письмами", "ходатайство.docx", one=True, early=True),
+    Kind("analysis", "справка", "Аналитическая справка по итогам программы", "Аналитическая справка",
+         "аналитическая_справка.docx", one=True),
+    Kind("personal", "персональные", "Персонализированные программы наставничества",
+         "Персонализированная программа наставничества", "персональная_программа.docx", forms=("teacher",)),
 )}
 _ALIASES = {
     "письма": "letters", "письмо": "letters", "благодарности": "letters", "letters": "letters", "letter": "letters",
@@ -98,6 +137,17 @@ _ALIASES = {
     "практики": "practice", "practice": "practice", "practices": "practice", "сайт": "site", "site": "site",
     "приглашения": "invitations", "приглашение": "invitations", "invitations": "invitations",
     "invitation": "invitations",
+    "внедрение": "launch", "launch": "launch", "приказ_о_внедрении": "launch",
+    "куратор": "curator", "curator": "curator", "рабочая_группа": "curator",
+    "дорожная_карта": "roadmap", "дорожная карта": "roadmap", "карта": "roadmap", "roadmap": "roadmap",
+    "согласия": "consents", "согласие": "consents", "consents": "consents", "consent": "consents",
+    "соглашения": "agreements", "соглашение": "agreements", "agreements": "agreements", "agreement": "agreements",
+    "доплата": "pay", "приказ_о_доплате": "pay", "pay": "pay",
+    "положение": "regulation", "regulation": "regulation", "программа": "program", "program": "program",
+    "персональные": "personal", "персональная": "personal", "программы_пар": "personal", "personal": "personal",
+    "завершение": "closing", "приказ_о_завершении": "closing", "closing": "closing",
+    "ходатайство": "petition", "petition": "petition",
+    "справка": "analysis", "аналитическая_справка": "analysis", "analysis": "analysis",
 }
 
 
@@ -256,7 +306,7 @@ def _need_settings(data: ProgramData, keys: dict[str, str], what: str) -> None:
 def default_reason(data: ProgramData, mentees: int = 1) -> str:
     year = clean_text(data.settings().get("academic_year"))
     when = f" в {year} учебном году" if year else ""
-    if data.program.profile.form == "teacher":
+    if data.program.profile.kind == "teacher":
         whom = "молодых педагогов" if mentees > 1 else "молодого педагога"
         return f"за активную работу наставником {whom} и вклад в развитие педагогического сообщества{when}"
     return f"за активную работу наставником в программе наставничества «{data.program.profile.name}»{when}"
@@ -294,8 +344,42 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
         docs.append(_Doc(a.name, {
             "Организация": clean_text(s.get("signer_org")), "ФИО": a.name,
             "Пол": clean_text(p.values.get("gender")) if p else "",
-            "Кому": f"{whom} {school}".strip() if whom else school,
+            # a student of a college or an employee of a partner: the place is in «whom», not the school
+            "Кому": whom if p and (p.values.get("organization") or p.values.get("study_place"))
+            else f"{whom} {school}".strip() if whom else school,
             "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
+            "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
+            "Дата": date,
+        }))
+    return docs + _partner_letters(data, [a.mentor_id for a in _awarded(data, "letter")], date)
+
+
+def _partner_letters(data: ProgramData, mentors: list[str], date: dt.date) -> list[_Doc]:
+    """Forms with a partner (a college, an employer): a letter of thanks also to the head of the organisation
+    whose students or employees were thanked — one per organisation, naming them; the head and the
+    organisation come from the sheet «Организации-партнёры» of «02_Заявки»."""
+    from toolkit.base.values import fold
+
+    partners = {fold(r.values.get("organization")): r.values for r in data.rows("applications", "partners")
+                if clean_text(r.values.get("head_name"))}
+    by_org: dict[str, list[str]] = {}
+    for pid in mentors:
+        p = data.participants.get(pid)
+        org = fold(p.values.get("organization") or p.values.get("study_place")) if p else ""
+        if org in partners:
+            by_org.setdefault(org, []).append(name_of(data, pid))
+    s = data.settings()
+    year = clean_text(s.get("academic_year"))
+    docs = []
+    for org, names in by_org.items():
+        v = partners[org]
+        people = "студентов" if any(data.participants[pid].values.get("study_place") for pid in mentors
+                                    if pid in data.participants) else "сотрудников"
+        docs.append(_Doc(clean_text(v["head_name"]), {
+            "Организация": clean_text(s.get("signer_org")), "ФИО": clean_text(v["head_name"]), "Пол": "",
+            "Кому": f"руководителю {clean_text(v['organization'])}",
+            "За что": (f"за поддержку программы наставничества «{data.program.profile.name}» и работу наставниками "
+                       f"{people} организации ({', '.join(names)})" + (f" в {year} учебном году" if year else "")),
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
         }))
@@ -343,12 +427,14 @@ def _rating(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _competency_charts(data: ProgramData, pair: Pair) -> list[dict[str, Any]]:
+def _competency_charts(data: ProgramData, pair: Pair,
+                       by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Per mentee with ratings: the table rows, the conclusion and ``диаграмма`` — the chart's PNG bytes
     (turned into an image by :func:`_render_with_images`)."""
     from toolkit.documents.charts import competency_chart
 
-    by_mentee = _rows_by(data, "competencies", "mentee_id")
+    if by_mentee is None:
+        by_mentee = _rows_by(data, "competencies", "mentee_id")
     charts = []
     for mentee in pair.mentees:
         lines: list[dict[str, Any]] = []
@@ -381,8 +467,10 @@ def _competency_charts(data: ProgramData, pair: Pair) -> list[dict[str, Any]]:
     return charts
 
 
-def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list[dict[str, str]]:
-    by_mentee = _rows_by(data, "results", "mentee_id")
+def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None,
+                   by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, str]]:
+    if by_mentee is None:
+        by_mentee = _rows_by(data, "results", "mentee_id")
     group = len(pair.mentees) > 1
     out = []
     for mentee in pair.mentees:
@@ -402,9 +490,10 @@ def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list
     return out
 
 
-def _feedback_lines(data: ProgramData, pair: Pair) -> list[dict[str, str]]:
-    by_mentee = _rows_by(data, "feedback", "mentee_id")
-    mutual = _rows_by(data, "mutual", "mentee_id")
+def _feedback_lines(data: ProgramData, pair: Pair,
+                    indexes: tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]] | None = None
+                    ) -> list[dict[str, str]]:
+    by_mentee, mutual = indexes or (_rows_by(data, "feedback", "mentee_id"), _rows_by(data, "mutual", "mentee_id"))
     role = data.program.profile.roles["mentee"]
     out = []
     for mentee in pair.mentees:
@@ -430,13 +519,13 @@ def _feedback_lines(data: ProgramData, pair: Pair) -> list[dict[str, str]]:
 
 
 def _meetings_summary(data: ProgramData, pair: Pair, work: dict[str, PairWork] | None,
-                      today: dt.date | None) -> str:
+                      today: dt.date | None, as_of: dt.date | None = None) -> str:
     if work is None:
         return f"Журнал встреч не найден (книга {work_book_name(data)})."
     meetings = work.get(pair.pair_id, PairWork()).meetings
     if not meetings:
         return "Встреч в журнале пока нет."
-    reg = regularity(data, pair, work.get(pair.pair_id), as_of_date(data, today))
+    reg = regularity(data, pair, work.get(pair.pair_id), as_of if as_of is not None else as_of_date(data, today))
     mentor = data.participants.get(pair.mentor)
     frequency = clean_text(mentor.values.get("frequency")).lower() if mentor else ""
     text = f"Проведено встреч: {len(meetings)}"
@@ -453,6 +542,10 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
         raise NastavnikError("На листе «Пары» книги «04_Пары» нет закреплённых пар: отчёты о прогрессе делать не о ком.")
     work = work_of(data)
     profile = data.program.profile
+    # the rows of «06_Итоги» by mentee, once for all pairs
+    competencies, results = _rows_by(data, "competencies", "mentee_id"), _rows_by(data, "results", "mentee_id")
+    feedback = (_rows_by(data, "feedback", "mentee_id"), _rows_by(data, "mutual", "mentee_id"))
+    as_of = as_of_date(data, today) if work else None  # the same day for every pair: found once
     docs = []
     for pair in pairs:
         pair_work = work.get(pair.pair_id) if work is not None else None
@@ -489,11 +582,11 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
             "частота": clean_text(mentor.values.get("frequency")) if mentor and mentor.values.get("frequency") else "—",
             "цели": goals, "спринты": sprints,
             "нет_работы": "" if work is not None else f" (книга {work_book_name(data)} не найдена)",
-            "встречи_итог": _meetings_summary(data, pair, work, today),
+            "встречи_итог": _meetings_summary(data, pair, work, today, as_of),
             "встречи": meetings,
-            "компетенции": _competency_charts(data, pair),
-            "результаты": _results_lines(data, pair, pair_work),
-            "отзывы": _feedback_lines(data, pair),
+            "компетенции": _competency_charts(data, pair, competencies),
+            "результаты": _results_lines(data, pair, pair_work, results),
+            "отзывы": _feedback_lines(data, pair, feedback),
             "наставник_подпись": _initials(name_of(data, pair.mentor)),
         }
         docs.append(_Doc(f"{pair.pair_id} {name_of(data, pair.mentor)}", context))
@@ -669,7 +762,7 @@ def site_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
                              "столбце «Разместить на сайте школы».")
     method = method_of(data.program.profile)
     mentors = []
-    if data.program.profile.form == "teacher":  # adults; the names of student mentors stay off the public page
+    if data.program.profile.kind == "teacher":  # adults; the names of student mentors stay off the public page
         mentors = [{"наставник": a.name, "поощрение": _award_text(a, method.points_award)}
                    for a in chosen_awards(data) if a.awards]
     return {**common_context(data, date), "практики": [_practice_context(data, v, date, public=True) for v in chosen],
@@ -706,6 +799,48 @@ def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
     return docs
 
 
+# --------------------------------------------------------------------------- the school's own paperwork
+
+
+def _launch_builders() -> dict[str, Callable[[ProgramData, dict[str, Any], dt.date | None], list[tuple[str, dict[str, Any]]]]]:
+    from toolkit.documents import agreements, closing, launch, personal, regulation
+
+    return {"launch": launch.launch_order, "curator": launch.curator_order, "roadmap": launch.road_map,
+            "consents": agreements.consents, "agreements": agreements.agreements, "pay": agreements.pay_order,
+            "regulation": regulation.regulation, "program": regulation.program,
+            "personal": personal.personal_programs, "closing": closing.closing_order, "petition": closing.petition}
+
+
+LAUNCH_PACK = ("launch", "curator", "roadmap", "regulation", "program")  # signed before the program starts
+PAPERWORK = ("launch", "curator", "roadmap", "consents", "agreements", "pay", "regulation", "program", "personal",
+             "closing", "petition", "analysis")
+
+
+def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions) -> Callable[[], list[_Doc]]:
+    """A builder of the school's paperwork: orders are dated by --date only (otherwise a blank line to fill
+    by hand when signed), the other documents by the document date."""
+
+    def build() -> list[_Doc]:
+        kind = KINDS[key]
+        when = options.date if kind.early else date
+        base = common_context(data, date)
+        if key == "analysis":  # the figures of the program report, so that the two never disagree
+            from toolkit.documents.closing import analysis
+            from toolkit.logic.readiness import compute_status
+
+            as_of = as_of_date(data, options.today)
+            status = compute_status(data, as_of)
+            base["мониторинг"] = _monitoring(data, options.today, getattr(status, "attention", []))
+            base["по_этапам"] = [{"этап": label, "число": f"{count} ({who})"}
+                                 for label, count, who in _stage_counts(data, status)]
+            made = analysis(data, base, when, options.today or dt.date.today())
+        else:
+            made = _launch_builders()[key](data, base, when)
+        return [_Doc(stem, context) for stem, context in made]
+
+    return build
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -713,6 +848,11 @@ def _target_dir(program: Program, options: DocsOptions) -> Path:
     out = options.out or program.root / DOCS_FOLDER
     if out.exists() and not out.is_dir():
         raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите в --out папку для документов.")
+    for above in out.parents:
+        if above.exists():
+            if not above.is_dir():
+                ensure_output_folder(out)  # the message names the file in the way
+            break
     return out
 
 
@@ -722,6 +862,7 @@ def _tick(progress: Progress | None, stage: str, done: int, total: int | None) -
 
 
 def _write_bytes(program: Program, target: Path, data: bytes, outcome: DocsOutcome) -> None:
+    ensure_output(target)
     written, saved = files.replace_if_changed(target, data, program.root)
     outcome.backups += 1 if saved else 0
     outcome.unchanged += 0 if written else 1
@@ -745,7 +886,7 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
                 stem = f"{kind.prefix} — {doc.stem}"
                 rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), blob))
     elif single and len(docs) > 1:
-        prepared = prepare(template_path(kind.template))
+        prepared = prepare(template_path(kind.template_for(program.profile.kind)))
         _tick(progress, "Заполнение", 0, len(docs))
         buffer = io.BytesIO()
         prepared.write(buffer, prepared.render_single([d.context for d in docs]))
@@ -753,16 +894,17 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
         rendered.append((inside(out_dir, name + ".docx"), buffer.getvalue()))
         _tick(progress, "Заполнение", len(docs), len(docs))
     else:
-        prepared = prepare(template_path(kind.template))
+        prepared = prepare(template_path(kind.template_for(program.profile.kind)))
         for n, doc in enumerate(docs, start=1):
             buffer = io.BytesIO()
             prepared.write(buffer, prepared.render_parts(row_context(doc.context), None))
-            stem = kind.prefix if len(docs) == 1 and kind.key == "report" else f"{kind.prefix} — {doc.stem}"
+            stem = kind.prefix if len(docs) == 1 and (kind.key == "report" or kind.one) else f"{kind.prefix} — {doc.stem}"
             rendered.append((inside(out_dir, safe_filename(stem, used) + ".docx"), buffer.getvalue()))
             _tick(progress, "Заполнение", n, len(docs))
     for target, _ in rendered:  # a document open in Word stops the run before the first file is written
         files.ensure_not_locked(target)
-    out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_output(target)
+    ensure_output_folder(out_dir)
     for n, (target, data) in enumerate(rendered, start=1):
         _write_bytes(program, target, data, outcome)
         outcome.documents.append(target)
@@ -770,37 +912,58 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
 
 
 def _render_with_images(kind: Kind, docs: list[_Doc], progress: Progress | None) -> list[bytes]:
-    """Render with docxtpl's own render (it can add image parts) and the sandboxed, autoescaped environment;
-    a competency chart's PNG bytes become an ``InlineImage`` 16 cm wide (the text width of an A4 page)."""
+    """Render on the prepared template (compiled once, sandboxed and autoescaped, as every other kind); a
+    competency chart's PNG bytes become an inline picture 16 cm wide (the text width of an A4 page): the
+    drawing is put in the text as docxtpl's ``InlineImage`` puts it, the picture is added to the package
+    with its relationship."""
     import io
 
-    import jinja2
+    from docx.image.image import Image
+    from docx.oxml.shape import CT_Inline
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from markupsafe import Markup
 
-    from toolkit.documents.templates import DocumentError, make_env, row_context
+    from toolkit.documents.templates import prepare, row_context
 
-    class _Template(DocxTemplate):  # type: ignore[misc]
-        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
-            """The file's properties are left as they are, as on the fast path (their description speaks of
-            ``{{ … }}`` fields)."""
-
-    env = make_env()
-    tpl = _Template(str(template_path(kind.template)))
+    prepared = prepare(template_path(kind.template))
+    entries = {info.filename: data for info, data in prepared.entries}
+    rels_name = "word/_rels/document.xml.rels"
+    rels_xml, types_xml = entries[rels_name].decode("utf-8"), entries["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="png"' not in types_xml:
+        types_xml = types_xml.replace("</Types>", '<Default Extension="png" ContentType="image/png"/></Types>')
+    pictures: dict[bytes, tuple[Any, Any]] = {}  # the same chart twice in a document: one picture, one size
     out: list[bytes] = []
     _tick(progress, "Заполнение", 0, len(docs))
     for n, doc in enumerate(docs, start=1):
         context = row_context(doc.context)
-        context["компетенции"] = [
-            {**k, "диаграмма": InlineImage(tpl, io.BytesIO(k["диаграмма"]), width=Mm(160)) if k.get("диаграмма") else ""}
-            for k in doc.context.get("компетенции", [])
-        ]
-        try:
-            tpl.render(context, env, autoescape=True)
-        except jinja2.TemplateError as exc:
-            raise DocumentError("doc-render-failed", at_row=None, detail=str(exc)) from exc
+        media: list[tuple[str, bytes]] = []
+        rels: list[str] = []
+        charts = []
+        for k in doc.context.get("компетенции", []):
+            png = k.get("диаграмма")
+            if not png:
+                charts.append({**k, "диаграмма": ""})
+                continue
+            if png not in pictures:
+                if len(pictures) > 64:
+                    pictures.clear()
+                pictures[png] = Image.from_blob(png).scaled_dimensions(Mm(160), None)
+            number = len(media) + 1
+            rid, name = f"rIdNastavnikChart{number}", f"nastavnik-chart{number}.png"
+            media.append((f"word/media/{name}", png))
+            rels.append(f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                        f'relationships/image" Target="media/{name}"/>')
+            cx, cy = pictures[png]
+            inline = CT_Inline.new_pic_inline(number, rid, name, cx, cy).xml
+            charts.append({**k, "диаграмма": Markup(f'</w:t></w:r><w:r><w:drawing>{inline}</w:drawing></w:r><w:r>'
+                                                    f'<w:t xml:space="preserve">')})
+        context["компетенции"] = charts
+        replaced = prepared.render_parts(context, None)
+        if media:
+            replaced[rels_name] = rels_xml.replace("</Relationships>", "".join(rels) + "</Relationships>").encode("utf-8")
+            replaced["[Content_Types].xml"] = types_xml.encode("utf-8")
         buffer = io.BytesIO()
-        tpl.save(buffer)
+        prepared.write(buffer, replaced, media)
         out.append(buffer.getvalue())
         _tick(progress, "Заполнение", n, len(docs))
     return out
@@ -843,6 +1006,7 @@ def _join_documents(blobs: Sequence[bytes]) -> bytes:
     return buffer.getvalue()
 
 
+@locks_program("nastavnik docs")
 def make_documents(program: Program, options: DocsOptions, report: Report,
                    progress: Progress | None = None, data: ProgramData | None = None) -> DocsOutcome:
     """Make the documents of one kind for a program folder (see the module's docstring). ``data`` — the
@@ -864,6 +1028,9 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         outcome.lines.append(f"Приказ: пар и групп {order.pairs}, наставляемых {order.mentees}.")
         _drop_stale_pdfs(outcome, options)
         return outcome
+    if not kind.applies_to(program.profile):
+        raise NastavnikError(f"«{kind.title}» — документы формы «Педагог – педагог»; у этой программы форма "
+                             f"«{program.profile.name}».")
     if data is None:
         data = load_program(program, report)
     _need_books(data, kind, report)
@@ -873,7 +1040,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
 
         html = render_site(data, date)
         target = out_dir / (safe_filename(kind.prefix, set()) + ".html")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_output_folder(out_dir)
         _write_bytes(program, target, html.encode("utf-8"), outcome)
         outcome.documents.append(target)
         outcome.lines.append("Страница самодостаточна: стили внутри файла, без скриптов и внешних ссылок — "
@@ -888,8 +1055,17 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
         "report": lambda: program_report(data_as_of(data, as_of), date, as_of),
         "practice": lambda: practice_docs(data, date),
         "invitations": lambda: invitations(data, date),
+        **{key: _paperwork(key, data, date, options) for key in PAPERWORK},
     }
     docs = builders[kind.key]()
+    if kind.key in ("agreements", "pay"):
+        from toolkit.base.grammar import decline
+        from toolkit.documents.agreements import REGISTRY, missing_papers
+
+        for name, lacking in missing_papers(data):
+            outcome.lines.append(f"Внимание: у наставника {decline(name, 'родительный')} в реестре ({REGISTRY}) нет "
+                                 f"{' и '.join(lacking)} по ст. 351.8 ТК РФ"
+                                 + (" — в приказ о доплате не включён." if kind.key == "pay" else "."))
     _render_docx(program, kind, docs, out_dir, options.single, outcome, progress)
     outcome.lines.append(f"{kind.title}: документов {len(docs)}"
                          + (" в одном файле для печати" if options.single and len(docs) > 1 else "") + ".")

@@ -32,6 +32,7 @@ from toolkit.base import files
 from toolkit.base.messages import FATAL_CODES
 from toolkit.base.problems import NastavnikError, Problem, Report
 from toolkit.base.values import clean_text, fold, is_blank
+from toolkit.books.outputs import ensure_output, ensure_output_folder, output_lock, program_folder_of
 from toolkit.books.writer import col_letter
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ _TEMPLATED_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endn
 # Template problems after which render.check_merge stops before looking at the data.
 _BLOCKING_CODES = {"doc-filter-unknown", "doc-template-unsafe", "doc-template-syntax", "doc-template-include"}
 # Rendering errors that are the template's, whatever the row: reported once, on the template.
-_TEMPLATE_CODES = {"doc-template-recursion", "doc-template-too-big"}
+_TEMPLATE_CODES = {"doc-template-recursion", "doc-template-too-big", "doc-template-limit"}
 
 
 @dataclass
@@ -443,9 +444,9 @@ def _render_single(plan: MergePlan, report: Report, progress: Progress | None) -
     return buffer.getvalue()
 
 
-def _write(target: Path, data: bytes) -> None:
-    with files.atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+def _write(target: Path, data: bytes, root: Path) -> None:
+    """A document replaces a file of the same name only after that file went to «Резервные копии»."""
+    files.replace_if_changed(target, data, root)
 
 
 def run_merge(plan: MergePlan, out_dir: Path, *, single: bool = False, pdf: bool = False,
@@ -454,13 +455,19 @@ def run_merge(plan: MergePlan, out_dir: Path, *, single: bool = False, pdf: bool
     convert them in one LibreOffice run per :data:`PDF_BATCH` documents (never one run per file).
 
     A rendering error in any row (for example a date the «дата» filter cannot read) is reported for
-    every failing row in ``result.report`` and nothing is written.
+    every failing row in ``result.report`` and nothing is written. Written inside a program folder, it holds
+    the program's lock; every target is checked as every output is (never a person's book).
     """
-    from toolkit.documents.templates import convert_to_pdf, inside, safe_filename
-
     if plan.report.errors:
         raise NastavnikError("Данные или шаблон содержат ошибки: документы не созданы.", exit_code=1)
     out_dir = Path(out_dir)
+    with output_lock(out_dir, "nastavnik merge"):
+        return _run_merge(plan, out_dir, single=single, pdf=pdf, progress=progress)
+
+
+def _run_merge(plan: MergePlan, out_dir: Path, *, single: bool, pdf: bool, progress: Progress | None) -> MergeResult:
+    from toolkit.documents.templates import convert_to_pdf, inside, safe_filename
+
     if out_dir.exists() and not out_dir.is_dir():
         raise NastavnikError(f"«{out_dir}» — это файл, а не папка. Укажите в --out папку для документов.")
     result = MergeResult(recipients=len(plan.data.records()))
@@ -480,9 +487,11 @@ def run_merge(plan: MergePlan, out_dir: Path, *, single: bool = False, pdf: bool
 
     for target in targets:  # a document open in Word stops the run before the first file is written
         files.ensure_not_locked(target)
-    out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_output(target)
+    ensure_output_folder(out_dir)
+    root = program_folder_of(out_dir, levels=1) or out_dir
     for done, (target, data) in enumerate(zip(targets, documents, strict=True), start=1):
-        _write(target, data)
+        _write(target, data, root)
         _tick(progress, "Запись", done, len(targets))
     result.documents = targets
     if pdf:

@@ -17,8 +17,10 @@ from typing import Any
 
 from toolkit.base import files
 from toolkit.base.grammar import lower_first
+from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date
+from toolkit.books.outputs import ensure_output
 from toolkit.checks.program import load_program
 from toolkit.model.pairs import SCHEME_NAMES, Pair, fixed_pairs
 from toolkit.model.program import Program, ProgramData
@@ -59,9 +61,9 @@ def _who(data: ProgramData, pid: str) -> str:
     p = data.participants.get(pid)
     if p is None:
         return pid
-    extra = clean_text(p.values.get("class")) or clean_text(p.values.get("subject"))
-    if data.program.profile.form == "student" and extra:
-        extra = f"{extra} класс"
+    v = p.values
+    extra = (f"{clean_text(v.get('class'))} класс" if clean_text(v.get("class")) else
+             clean_text(v.get("subject")) or clean_text(v.get("organization")) or clean_text(v.get("study_place")))
     return p.name + (f" ({extra})" if extra else "")
 
 
@@ -108,7 +110,7 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
         "схемы": ", ".join(schemes) or "предложение куратора",
         # flags are "да" or "" (the renderer shows booleans as «да»/«нет», and «нет» would be true in {% if %})
         "несовершеннолетние": "да" if profile.minors else "",
-        "педагоги": "да" if profile.form == "teacher" else "",
+        "педагоги": "да" if profile.kind == "teacher" else "",
         "число_пар": len(pairs),
         "число_наставляемых": sum(len(p.mentees) for p in pairs),
         "пары": rows,
@@ -121,6 +123,7 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
     }
 
 
+@locks_program("nastavnik order")
 def make_order(program: Program, report: Report, *, number: str | None = None, date: dt.date | None = None,
                template: Path | None = None, out: Path | None = None, pdf: bool = False) -> OrderResult:
     """Render the order for the fixed pairs of a program folder (the previous file goes to the backups)."""
@@ -141,6 +144,7 @@ def make_order(program: Program, report: Report, *, number: str | None = None, d
     if not source.is_file():
         raise NastavnikError(f"Шаблон приказа «{source}» не найден.")
     target = out or program.root / ORDER_FILE
+    ensure_output(target)
     files.ensure_not_locked(target)
     context = order_context(data, pairs, number, date)
     with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:

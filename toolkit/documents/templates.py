@@ -23,6 +23,7 @@ Row numbers in problems and errors are spreadsheet rows: row 2 is the first data
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import html
@@ -35,9 +36,11 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,7 +56,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from mailmerge import MailMerge
 
-from toolkit.base import grammar, messages
+from toolkit.base import files, grammar, messages
 from toolkit.base.files import DEFAULT_FILE_NAME, MAX_NAME_LENGTH, inside, safe_filename  # noqa: F401
 from toolkit.base.messages import template_detail
 from toolkit.base.problems import NastavnikError, Report
@@ -140,11 +143,134 @@ def _formatted(func: Any) -> Any:
     return limited
 
 
+# What rendering one document may take: a template is a program of its own (loops, namespaces), and a
+# document holds pages, not millions of loop steps or gigabytes. Every {% for %} counts its steps, text built
+# with «~» or «+» is measured, the rendered text is counted as it is made, and a wall clock runs.
+MAX_LOOP_STEPS = 2_000_000  # loop steps of one document (all loops together)
+MAX_RENDER_SECONDS = 30.0  # rendering one document
+MAX_OUTPUT_CHARS = 50_000_000  # characters of one rendered part (the XML of a few thousand pages)
+MAX_GROWN_TEXT = 10_000_000  # characters of one value built with «~» or «+»
+MAX_TEMPLATE_UNPACKED = 200 * 1024 * 1024  # unpacked size of a template's .docx archive
+_COUNTED = "nastavnik_counted_loop"
+_MEASURED = "nastavnik_measured_value"
+
+
+class TemplateLimit(NastavnikError):
+    """Rendering went past a limit (the detail, in Russian, names the limit)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class _Budget(threading.local):
+    def __init__(self) -> None:
+        self.depth = 0
+        self.steps = 0
+        self.deadline = 0.0
+
+
+_budget = _Budget()
+
+
+@contextlib.contextmanager
+def _budget_scope() -> Iterator[None]:
+    """One budget per document: the outermost render starts it, nested renders share it."""
+    if _budget.depth == 0:
+        _budget.steps = 0
+        _budget.deadline = time.monotonic() + MAX_RENDER_SECONDS
+    _budget.depth += 1
+    try:
+        yield
+    finally:
+        _budget.depth -= 1
+
+
+def _check_clock() -> None:
+    if _budget.depth and time.monotonic() > _budget.deadline:
+        raise TemplateLimit(template_detail("limit-time", seconds=f"{MAX_RENDER_SECONDS:g}"))
+
+
+def _counted_loop(iterable: Any) -> Iterator[Any]:
+    """The items of a {% for %}, each step counted against the document's budget."""
+    for item in iterable:
+        _budget.steps += 1
+        if _budget.steps > MAX_LOOP_STEPS:
+            raise TemplateLimit(template_detail("limit-steps", limit=format_number(MAX_LOOP_STEPS)))
+        if not _budget.steps & 1023:
+            _check_clock()
+        yield item
+
+
+def _measured_value(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_GROWN_TEXT:
+        raise TemplateLimit(template_detail("limit-text", length=format_number(len(value))))
+    return value
+
+
+def _limited_output(chunks: Iterable[str]) -> Iterator[str]:
+    total = 0
+    for n, chunk in enumerate(chunks):
+        total += len(chunk)
+        if total > MAX_OUTPUT_CHARS:
+            raise TemplateLimit(template_detail("limit-output", limit=format_number(MAX_OUTPUT_CHARS)))
+        if not n & 1023:
+            _check_clock()
+        yield chunk
+
+
+class BudgetedTemplate(jinja2.Template):
+    """A template rendered under the document's budget: loop steps, wall clock and output size."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        ctx = self.new_context(dict(*args, **kwargs))
+        with _budget_scope():
+            try:
+                return self.environment.concat(_limited_output(self.root_render_func(ctx)))  # type: ignore[attr-defined]
+            except Exception:
+                self.environment.handle_exception()
+        return ""  # not reached: handle_exception raises
+
+
+def _budgeted_tree(tree: nodes.Template) -> nodes.Template:
+    """Every {% for %} iterates through the step counter; every «~» and «+» result is measured."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(nodes.Name(_COUNTED, "load"), [loop.iter], [], None, None)
+    for node in list(tree.find_all(nodes.Node)):
+        for name in node.fields:
+            value = getattr(node, name, None)
+            if isinstance(value, (nodes.Concat, nodes.Add)):
+                setattr(node, name, nodes.Call(nodes.Name(_MEASURED, "load"), [value], [], None, None))
+            elif isinstance(value, list):
+                setattr(node, name, [nodes.Call(nodes.Name(_MEASURED, "load"), [v], [], None, None)
+                                     if isinstance(v, (nodes.Concat, nodes.Add)) else v for v in value])
+    return tree
+
+
+def check_template_archive(path: Path) -> None:
+    """A template's .docx is a zip archive: refused before it is opened when it unpacks to far more than a
+    document does (a «zip bomb») or its stated sizes are false."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return  # not a zip: the loaders say what it is
+    total = sum(i.file_size for i in infos)
+    lying = any(i.compress_size > i.file_size * 1.01 + 1024 for i in infos)
+    if total > MAX_TEMPLATE_UNPACKED or lying:
+        raise DocumentError("doc-template-unreadable", detail=template_detail(
+            "bomb", size=files.human_size(total), limit=files.human_size(MAX_TEMPLATE_UNPACKED)))
+
+
 class DocumentSandbox(SandboxedEnvironment):
     """Jinja's sandbox, and no field that makes a value too big: ``*`` of a text or a list, ``**`` of
     integers, ``%`` and ``str.format`` with huge widths, padding methods and sized filters."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
+    template_class = BudgetedTemplate
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _budgeted_tree(super()._parse(source, name, filename))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
@@ -176,6 +302,8 @@ class DocumentSandbox(SandboxedEnvironment):
 def make_env() -> SandboxedEnvironment:
     """The Jinja environment for document templates: sandboxed, autoescaped, strict, Russian filters."""
     env = DocumentSandbox(autoescape=True, undefined=StrictUndefined)
+    env.globals[_COUNTED] = _counted_loop
+    env.globals[_MEASURED] = _measured_value
     for name in _SIZED_FILTERS:
         env.filters[name] = _sized(env.filters[name])
     env.filters["format"] = _formatted(env.filters["format"])
@@ -421,6 +549,7 @@ class PreparedTemplate:
     def load(cls, path: str | os.PathLike[str], env: SandboxedEnvironment | None = None) -> PreparedTemplate:
         env = env or _env()
         path = Path(path)
+        check_template_archive(path)
         try:
             document = docx.Document(str(path))
             with zipfile.ZipFile(path) as archive:
@@ -472,6 +601,8 @@ class PreparedTemplate:
     def render_part(self, part: _Part, context: Mapping[str, object], row: int | None) -> str:
         try:
             out = part.template.render(context)
+        except TemplateLimit as exc:
+            raise DocumentError("doc-template-limit", template=self.path.name, detail=exc.detail) from exc
         except SecurityError as exc:
             raise DocumentError("doc-template-unsafe", detail=str(exc)) from exc
         except FieldTooBig as exc:
@@ -519,14 +650,18 @@ class PreparedTemplate:
             replaced[part.name] = (_XML_DECL + self.render_part(part, context, row)).encode("utf-8")
         return replaced
 
-    def write(self, out: str | os.PathLike[str] | Any, replaced: Mapping[str, bytes]) -> None:
-        """Write the package with ``replaced`` parts; untouched parts are copied already compressed."""
+    def write(self, out: str | os.PathLike[str] | Any, replaced: Mapping[str, bytes],
+              added: Sequence[tuple[str, bytes]] = ()) -> None:
+        """Write the package with ``replaced`` parts and ``added`` new ones (stored as they are, e.g. images);
+        untouched parts are copied already compressed."""
         if self._packed is None:
             self._packed = [_PackedEntry.pack(info, data) for info, data in self.entries]
         entries = [
             _PackedEntry.pack(p.info, replaced[p.info.filename]) if p.info.filename in replaced else p
             for p in self._packed
         ]
+        for name, data in added:
+            entries.append(_PackedEntry.pack(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data))
         data = _zip_bytes(entries)
         if hasattr(out, "write"):
             out.write(data)
@@ -645,9 +780,11 @@ def _prepared(path: str, mtime_ns: int, size: int) -> PreparedTemplate:
 
 def _stat(path: Path) -> os.stat_result:
     try:
-        return path.stat()
+        stat = path.stat()
     except OSError as exc:
         raise DocumentError("doc-template-unreadable", detail=template_detail("not-found", name=path.name)) from exc
+    check_template_archive(path)
+    return stat
 
 
 def prepare(template_path: str | os.PathLike[str]) -> PreparedTemplate:
@@ -1083,6 +1220,8 @@ def find_soffice() -> str | None:
 
 
 PDF_BATCH = 200
+PDF_WORKERS = 2  # LibreOffice processes at once for many files (the cores of a school computer)
+PDF_MIN_SHARE = 20  # fewer files than this per process: one process (its start-up costs about a second)
 
 
 def convert_to_pdf(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str], *,
@@ -1107,17 +1246,32 @@ def convert_to_pdf(paths: Sequence[str | os.PathLike[str]], out_dir: str | os.Pa
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     limit = timeout if timeout is not None else 60 + 2 * len(files)
-    with tempfile.TemporaryDirectory(prefix="nastavnik-lo-") as profile, \
+    # Many files: one LibreOffice per core (each with its own profile), every one converting its share in
+    # runs of PDF_BATCH files (LibreOffice 7.4 silently stops after about 250 file arguments).
+    workers = max(1, min(os.cpu_count() or 1, PDF_WORKERS, len(files) // PDF_MIN_SHARE))
+    shares = [files[i::workers] for i in range(workers)]
+    with tempfile.TemporaryDirectory(prefix="nastavnik-lo-") as profiles, \
             tempfile.TemporaryDirectory(prefix=".pdf-", dir=directory) as staging:
-        base = [
-            soffice,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-            "--convert-to", "pdf", "--outdir", staging,
-        ]
-        # LibreOffice 7.4 silently stops after about 250 file arguments: one run per PDF_BATCH files
-        for start in range(0, len(files), PDF_BATCH):
-            _run_soffice([*base, *(str(f) for f in files[start:start + PDF_BATCH])], limit)
+
+        def convert(n: int) -> None:
+            base = [
+                soffice,
+                f"-env:UserInstallation={(Path(profiles) / str(n)).as_uri()}",
+                "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+                "--convert-to", "pdf", "--outdir", staging,
+            ]
+            share = shares[n]
+            for start in range(0, len(share), PDF_BATCH):
+                _run_soffice([*base, *(str(f) for f in share[start:start + PDF_BATCH])], limit)
+
+        if workers == 1:
+            convert(0)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                for future in [pool.submit(convert, n) for n in range(workers)]:
+                    future.result()  # the first failure is reported, after every LibreOffice has finished
         made = [Path(staging) / (f.stem + ".pdf") for f in files]
         missing = [p.name for p in made if not p.is_file() or p.stat().st_size == 0]
         if missing:

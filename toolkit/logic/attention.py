@@ -1,4 +1,4 @@
-"""The curator's watch over stage 6 (seed 000 item 6): are meetings regular, as promised in the application;
+"""The curator's watch over the pairs' regular meetings (stage 6, where the curator monitors each pair): are meetings regular, as promised in the application;
 are evaluations low or falling; is feedback given after each meeting; are sprints closed on time; is there
 a plan. Everything is computed «as of» a day given by the caller (``status --date``), from the rows of
 «05_Работа пар»: the same data and day always give the same answer. Meetings dated after that day are not

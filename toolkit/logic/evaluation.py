@@ -242,10 +242,21 @@ def position(data: ProgramData, pid: str, dative: bool) -> str:
     if p is None:
         return ""
     female = fold(p.values.get("gender")) == fold("ж")
-    if data.program.profile.form == "student":
+    v = p.values
+    if clean_text(v.get("class")):
         word = ("ученице" if female else "ученику") if dative else ("ученица" if female else "ученик")
-        klass = clean_text(p.values.get("class"))
+        klass = clean_text(v.get("class"))
         return f"{word} {class_words(klass)}" if klass else word
+    if clean_text(v.get("study_place")):  # a student of a college or university
+        word = ("студентке" if female else "студенту") if dative else ("студентка" if female else "студент")
+        course = f" {v['course']} курса" if isinstance(v.get("course"), int) else ""
+        return f"{word}{course} {clean_text(v['study_place'])}"
+    if clean_text(v.get("organization")):  # an employee of a partner organisation
+        word = ("сотруднице" if female else "сотруднику") if dative else ("сотрудница" if female else "сотрудник")
+        job = clean_text(v.get("position"))
+        return f"{word} {clean_text(v['organization'])}" + (f" ({job[:1].lower() + job[1:]})" if job else "")
+    if data.program.profile.kind == "student":
+        return ("ученице" if female else "ученику") if dative else ("ученица" if female else "ученик")
     subject = clean_text(p.values.get("subject"))
     if subject in _POSITIONS:
         return _POSITIONS[subject][1 if dative else 0]

@@ -32,7 +32,9 @@ __all__ = [
     "REASON_TEXT",
     "all_alternatives",
     "alternatives",
+    "alternatives_matrix",
     "best_assignment",
+    "best_assignment_matrix",
     "rotation_schedule",
     "stable_assignment",
     "unmatched_reasons",
@@ -268,11 +270,59 @@ def best_assignment(scores: dict[tuple[str, str], float], capacity: dict[str, in
     allowed = np.zeros((len(mentees), len(mentors)), dtype=bool)
     value[mentee_ix, mentor_ix] = values
     allowed[mentee_ix, mentor_ix] = True
+    result.update(_assign(list(mentors), list(mentees), value, allowed, caps))
+    return result
 
+
+def best_assignment_matrix(
+    mentors: Sequence[str],
+    mentees: Sequence[str],
+    scores: FloatMatrix,
+    allowed: npt.NDArray[np.bool_],
+    capacity: Mapping[str, int],
+) -> dict[str, list[str]]:
+    """:func:`best_assignment` for scores given as arrays: ``scores`` and ``allowed`` are mentors × mentees
+    (rows in the order of ``mentors``, columns of ``mentees``). The result is the one :func:`best_assignment`
+    gives for the dictionary of the allowed pairs listed mentor by mentor (the same rows and columns for the
+    solver, hence the same choice among equal totals), without building that dictionary."""
+    result: dict[str, list[str]] = {m: [] for m in dict.fromkeys([*capacity, *mentors])}
+    caps = np.fromiter((_capacity_of(capacity, m) for m in result), dtype=np.intp, count=len(result))
+    if not len(mentors) or not len(mentees):
+        return result
+    usable = allowed & (scores >= 0)
+    bad = np.argwhere(usable & ~np.isfinite(scores))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        raise ValueError(
+            f"Оценка пары «{mentors[i]}» — «{mentees[j]}» должна быть конечным числом, получено {scores[i, j]}."
+        )
+    # the mentees in the order of their first allowed pair, mentor by mentor, as the dictionary lists them
+    has_pair = allowed.any(axis=0)
+    first_mentor = np.where(has_pair, allowed.argmax(axis=0), len(mentors))
+    order = np.lexsort((np.arange(len(mentees)), first_mentor))[: int(has_pair.sum())]
+    columns = {m: i for i, m in enumerate(result)}
+    mentor_cols = np.fromiter((columns[m] for m in mentors), dtype=np.intp, count=len(mentors))
+    value: FloatMatrix = np.zeros((order.size, len(result)), dtype=np.float64)
+    permitted = np.zeros((order.size, len(result)), dtype=bool)
+    value[:, mentor_cols] = np.where(usable[:, order], scores[:, order], 0.0).T
+    permitted[:, mentor_cols] = usable[:, order].T
+    result.update(_assign(list(result), [mentees[int(j)] for j in order], value, permitted, caps))
+    return result
+
+
+def _assign(
+    mentor_list: list[str],
+    mentee_list: list[str],
+    value: FloatMatrix,
+    allowed: npt.NDArray[np.bool_],
+    caps: IntArray,
+) -> dict[str, list[str]]:
+    """The optimal assignment of mentees (rows) to mentor slots (columns × capacity); see :func:`best_assignment`."""
+    result: dict[str, list[str]] = {}
     # Only mentees with at least one allowed pair take part; slots are capped by allowed mentees.
     rows: IntArray = np.flatnonzero(allowed.any(axis=1))
     slots = np.minimum(caps, allowed.sum(axis=0))
-    slot_mentor: IntArray = np.repeat(np.arange(len(mentors), dtype=np.intp), slots)
+    slot_mentor: IntArray = np.repeat(np.arange(len(mentor_list), dtype=np.intp), slots)
     if rows.size == 0 or slot_mentor.size == 0:
         return result
 
@@ -282,8 +332,6 @@ def best_assignment(scores: dict[tuple[str, str], float], capacity: dict[str, in
     pick_mentor = slot_mentor[picked_cols]
     keep = allowed[pick_mentee, pick_mentor]
 
-    mentor_list = list(mentors)
-    mentee_list = list(mentees)
     chosen: dict[str, list[tuple[float, str]]] = {}
     for s, m in zip(pick_mentee[keep].tolist(), pick_mentor[keep].tolist(), strict=True):
         chosen.setdefault(mentor_list[m], []).append((float(value[s, m]), mentee_list[s]))
@@ -291,6 +339,35 @@ def best_assignment(scores: dict[tuple[str, str], float], capacity: dict[str, in
         pairs.sort(key=lambda p: (-p[0], p[1]))
         result[mentor] = [mentee for _, mentee in pairs]
     return result
+
+
+def alternatives_matrix(
+    mentors: Sequence[str],
+    mentees: Sequence[str],
+    scores: FloatMatrix,
+    allowed: npt.NDArray[np.bool_],
+    assignment: Mapping[str, Sequence[str]],
+    wanted: Iterable[str],
+    k: int = 2,
+) -> dict[str, list[tuple[str, float]]]:
+    """:func:`all_alternatives` for the ``wanted`` mentees only (those shown), from arrays as in
+    :func:`best_assignment_matrix`: the ``k`` best allowed mentors other than the assigned one, by descending
+    score, equal scores in the order of ``mentors``."""
+    _check_k(k)
+    assigned = _assigned_mentors(assignment)
+    column = {s: j for j, s in enumerate(mentees)}
+    row = {m: i for i, m in enumerate(mentors)}
+    out: dict[str, list[tuple[str, float]]] = {}
+    for mentee in wanted:
+        j = column[mentee]
+        usable = allowed[:, j] & (scores[:, j] >= 0) & np.isfinite(scores[:, j])
+        for mentor in assigned.get(mentee, ()):
+            if mentor in row:
+                usable[row[mentor]] = False
+        candidates = np.flatnonzero(usable)
+        best = candidates[np.argsort(-scores[candidates, j], kind="stable")[:k]]
+        out[mentee] = [(mentors[int(i)], float(scores[int(i), j])) for i in best]
+    return out
 
 
 def _assigned_mentors(assignment: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:

@@ -1,6 +1,6 @@
 """Ranking of the best mentors (stage 7): pure computation, no files.
 
-Both seeds rank mentors «по результатам обратной связи от кураторов и наставляемых» (seed 003 adds the
+Mentors are ranked «по результатам обратной связи от кураторов и наставляемых» (the teachers' form adds the
 pedagogical community); the regularity of meetings and the goals reached are secondary components. The
 method lives in the form's profile (``ranking:`` in ``workbook_templates/forms/*.yaml``)::
 

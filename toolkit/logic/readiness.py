@@ -68,7 +68,24 @@ def _application_missing(p: Participant, data: ProgramData) -> list[str]:
         missing.append("нет согласия на обработку персональных данных" + who)
     elif data.program.profile.minors and not p.values.get("consent_pd_by"):
         missing.append("не указано, кто дал согласие на обработку персональных данных")
-    return missing
+    return missing + _partner_missing(p, data)
+
+
+def _partner_missing(p: Participant, data: ProgramData) -> list[str]:
+    """A mentor from a partner organisation (an employer, a college) is ready for a pair only once the school
+    has an agreement of cooperation with it: a row on «Организации-партнёры» with its number and date."""
+    registry = data.books["applications"]
+    org = clean_text(p.values.get("organization") or p.values.get("study_place"))
+    if p.role != "mentor" or not org or "partners" not in registry.tables:
+        return []
+    sheet = registry.tables["partners"].sheet.name
+    partner = next((r.values for r in registry.tables["partners"].rows
+                    if fold(r.values.get("organization")) == fold(org)), None)
+    if partner is None:
+        return [f"организации «{org}» нет на листе «{sheet}»: внесите её и соглашение о сотрудничестве"]
+    if not clean_text(partner.get("agreement_number")) or not isinstance(partner.get("agreement_date"), dt.date):
+        return [f"с организацией «{org}» нет соглашения о сотрудничестве (номер и дата на листе «{sheet}»)"]
+    return []
 
 
 def attendance(data: ProgramData) -> dict[str, int]:
@@ -203,7 +220,7 @@ def _invited_without_application(data: ProgramData) -> list[dict[str, str]]:
     registered = {person_key(p.values.get("last_name"), p.values.get("first_name"), p.values.get("middle_name"))
                   for p in data.participants.values()}
     out = []
-    sheet = "invited" if data.program.profile.form == "student" else "candidates"
+    sheet = "invited" if data.program.profile.kind == "student" else "candidates"
     for row in data.rows("meeting", sheet):
         v = row.values
         key = person_key(v.get("last_name"), v.get("first_name"), v.get("middle_name"))

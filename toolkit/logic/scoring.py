@@ -34,6 +34,10 @@ DEFAULT_DAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 RULE_NO_COMMON_DAY = "pair-no-common-day"
 RULE_NOT_OLDER = "pair-not-older"
 RULE_DECLINED = "pair-declined"
+# the reasons of the hard rules without their particulars (those follow in parentheses)
+RULE_TEXTS = {RULE_DECLINED: "один из участников отказался от этой пары",
+              RULE_NO_COMMON_DAY: "нет общего свободного дня",
+              RULE_NOT_OLDER: "наставник не из более старшего класса"}
 
 
 @dataclass(frozen=True)
@@ -241,14 +245,14 @@ def hard_rule(mentor: Person, mentee: Person, rules: Rules,
               declined: Iterable[tuple[str, str]] = ()) -> tuple[str, str] | None:
     """(code, Russian reason) of the first hard rule the pair breaks, or None when the pair is allowed."""
     if (mentor.id, mentee.id) in set(declined):
-        return RULE_DECLINED, "один из участников отказался от этой пары"
+        return RULE_DECLINED, RULE_TEXTS[RULE_DECLINED]
     if rules.common_day_required and not common_days(mentor, mentee, rules.day_order):
-        return RULE_NO_COMMON_DAY, (f"нет общего свободного дня ({', '.join(mentor.days) or '—'} и "
+        return RULE_NO_COMMON_DAY, (f"{RULE_TEXTS[RULE_NO_COMMON_DAY]} ({', '.join(mentor.days) or '—'} и "
                                     f"{', '.join(mentee.days) or '—'})")
     if rules.mentor_older:
         a, b = class_number(mentor.klass), class_number(mentee.klass)
         if not (a and b and a > b):
-            return RULE_NOT_OLDER, f"наставник не из более старшего класса ({mentor.klass or '?'} и {mentee.klass or '?'})"
+            return RULE_NOT_OLDER, f"{RULE_TEXTS[RULE_NOT_OLDER]} ({mentor.klass or '?'} и {mentee.klass or '?'})"
     return None
 
 
@@ -282,3 +286,94 @@ def planned_end(start: dt.date, request_kind: str, rules: Rules, program_end: dt
     return end
 
 
+
+
+@dataclass(frozen=True)
+class ScoreMatrix:
+    """Scores of every mentor × mentee at once (rows: mentors, columns: mentees, in the order given): the same
+    numbers as :func:`score_pair` and the same rules as :func:`hard_rule`, computed in arrays; the
+    explanations are left to :func:`score_pair` for the pairs that are shown."""
+
+    scores: Any  # float64 M × S, rounded to two decimals like PairScore.score
+    allowed: Any  # bool M × S: no hard rule broken
+    declined: Any  # bool M × S: a side declined this pair (the first rule)
+    no_common_day: Any  # bool M × S: not declined, no common free day
+    not_older: Any  # bool M × S: not declined, a common day, the mentor not from an older class
+
+
+def _indicator(values: Sequence[Sequence[str]], vocabulary: dict[str, int], distinct: bool) -> Any:
+    import numpy as np
+
+    out = np.zeros((len(values), max(len(vocabulary), 1)), dtype=np.int32)
+    for i, items in enumerate(values):
+        for item in (set(items) if distinct else items):
+            if distinct:
+                out[i, vocabulary[item]] = 1
+            else:
+                out[i, vocabulary[item]] += 1
+    return out
+
+
+def score_matrix(mentors: Sequence[Person], mentees: Sequence[Person], rules: Rules,
+                 declined: Iterable[tuple[str, str]] = ()) -> ScoreMatrix:
+    """:func:`score_pair` and :func:`hard_rule` for every mentor × mentee, in vectors (memory: a few M × S
+    arrays instead of an object per pair)."""
+    import numpy as np
+
+    shape = (len(mentors), len(mentees))
+    w = rules.weights
+    parts: dict[str, Any] = {}
+
+    def vocabulary(*groups: Iterable[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for group in groups:
+            for item in group:
+                found.setdefault(item, len(found))
+        return found
+
+    days_vocab = vocabulary(*(p.days for p in mentors), *(p.days for p in mentees))
+    common_day_count = (_indicator([p.days for p in mentors], days_vocab, True)
+                        @ _indicator([p.days for p in mentees], days_vocab, True).T)
+    a = np.array([class_number(p.klass) for p in mentors], dtype=np.int64)[:, None]
+    b = np.array([class_number(p.klass) for p in mentees], dtype=np.int64)[None, :]
+    older = (a > 0) & (b > 0) & (a > b)
+    if "same_subject" in w:
+        subjects = np.array([p.subject for p in mentors], dtype=object)[:, None]
+        parts["same_subject"] = ((subjects != "") & (subjects == np.array([p.subject for p in mentees],
+                                                                          dtype=object)[None, :])).astype(np.float64)
+    if "areas" in w:
+        vocab = vocabulary(*(p.areas for p in mentors), *(p.areas for p in mentees))
+        shared = _indicator([p.areas for p in mentors], vocab, True) @ _indicator([p.areas for p in mentees], vocab, False).T
+        need = np.array([len(p.areas) for p in mentees], dtype=np.float64)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            parts["areas"] = np.where(need > 0, shared / np.where(need > 0, need, 1.0), 0.0)
+    if "days" in w:
+        parts["days"] = np.minimum(common_day_count, 2) / 2
+    if "times" in w:
+        vocab = vocabulary(*(p.times for p in mentors), *(p.times for p in mentees))
+        common = _indicator([p.times for p in mentors], vocab, True) @ _indicator([p.times for p in mentees], vocab, True).T
+        both = (np.array([bool(p.times) for p in mentors])[:, None] & np.array([bool(p.times) for p in mentees])[None, :])
+        parts["times"] = np.where(both, (common > 0).astype(np.float64), 1.0)
+    if "older_class" in w:
+        parts["older_class"] = older.astype(np.float64)
+    if "classes" in w:
+        classes = np.ones(shape, dtype=np.float64)
+        for i, p in enumerate(mentors):
+            if p.classes is not None:
+                classes[i] = np.isin(b[0], list(p.classes)).astype(np.float64)
+        parts["classes"] = classes
+    total = np.zeros(shape, dtype=np.float64)
+    for k in w:  # the order and the operations of score_pair: the same floating-point result
+        total = total + w[k] * parts[k]
+    total = total / sum(w.values())
+    distinct, inverse = np.unique(total, return_inverse=True)
+    rounded = np.array([round(float(x) + 1e-12, 2) for x in distinct], dtype=np.float64)[inverse.reshape(shape)]
+    refused = np.zeros(shape, dtype=bool)
+    index_m = {p.id: i for i, p in enumerate(mentors)}
+    index_s = {p.id: j for j, p in enumerate(mentees)}
+    for m, s in set(declined):
+        if m in index_m and s in index_s:
+            refused[index_m[m], index_s[s]] = True
+    no_day = ~refused & (common_day_count == 0) if rules.common_day_required else np.zeros(shape, dtype=bool)
+    not_older = ~refused & ~no_day & ~older if rules.mentor_older else np.zeros(shape, dtype=bool)
+    return ScoreMatrix(rounded, ~(refused | no_day | not_older), refused, no_day, not_older)

@@ -88,7 +88,7 @@ class Program:
                     "Для другой формы выберите другую папку."
                 )
         program = existing_program or cls(root, profile, uuid.uuid4().hex[:12])
-        root.mkdir(parents=True, exist_ok=True)
+        files.make_folder(root)
         created: list[Path] = []
         kept: list[Path] = []
         for wb in program.specs:
@@ -186,6 +186,8 @@ class Program:
     def _identity_ok(self, book: Book, wb: WorkbookSpec, report: Report, label: str) -> bool:
         meta = book.meta()
         if not meta:
+            if wb.key == "settings":  # the program's code lives there: pair files cannot be matched without it
+                report.add("settings-meta-missing", file=label)
             return True  # a suite that dropped the hidden sheet: identify by the file name
         if meta.get("workbook") and meta["workbook"] != wb.key:
             other = spec.workbook_specs().get(meta["workbook"])

@@ -4,8 +4,12 @@ Personal data of minors must not leave the school (152-ФЗ): the copy has no na
 answers (free text may name people). Participants are labelled «Наставник 1», «Наставляемый 2»… by the
 order of their participant IDs (never by names), so the labels are the same for the same data; the class
 is kept only as a band («5–6 кл.»), a teacher's experience only as a band («10–19 лет»). Counts come from
-:func:`toolkit.stages.status.compute_status`, pair states and meetings from :mod:`toolkit.logic.attention` and
+:func:`toolkit.logic.readiness.compute_status`, pair states and meetings from :mod:`toolkit.logic.attention` and
 :mod:`toolkit.stages.monitor` — nothing is computed twice.
+
+The very hidden sheet «_meta» makes the copy readable by the municipality's roll-up
+(:mod:`toolkit.stages.rollup`): what it is (``kind``), the version of its layout (``format``: a roll-up
+refuses a layout it does not know), the school's identity and the exact sums behind the averages.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from toolkit.base.values import clean_text, fold
 from toolkit.model.program import ProgramData
 
 EXPORT_FILE = "Выгрузка для муниципалитета (обезличенная).xlsx"
+EXPORT_KIND = "nastavnik-export"
+EXPORT_FORMAT = 2  # the layout of the copy; raise it whenever a sheet, a column or a «_meta» key changes meaning
+PRACTICE_LEVELS = ("Городской", "Краевой", "Всероссийский")
 
 CLASS_BANDS = ((1, 4, "1–4 кл."), (5, 6, "5–6 кл."), (7, 8, "7–8 кл."), (9, 11, "9–11 кл."))
 EXPERIENCE_BANDS = ((3, "до 3 лет"), (10, "3–9 лет"), (20, "10–19 лет"), (float("inf"), "20 лет и более"))
@@ -33,6 +40,7 @@ class Export:
     participants: list[list[Any]]
     pairs: list[list[Any]]
     labels: dict[str, str] = field(default_factory=dict)  # participant ID -> pseudonym (kept in memory only)
+    meta: dict[str, str] = field(default_factory=dict)  # the «_meta» sheet: identity, format, exact sums
 
 
 def class_band(value: Any) -> str:
@@ -66,7 +74,20 @@ def pseudonyms(data: ProgramData) -> dict[str, str]:
     return out
 
 
-def build_export(data: ProgramData, today: dt.date) -> Export:
+def school_key(code: Any, full: Any, short: Any, city: Any) -> str:
+    """How the municipality tells schools apart: the ИНН when given, else the full name and the place."""
+    digits = re.sub(r"\D", "", clean_text(code))
+    if digits:
+        return f"инн:{digits}"
+    return "имя:" + " ".join(fold(x) for x in (full or short, city) if clean_text(x))
+
+
+def _sums(values: list[Any]) -> tuple[float, int]:
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return sum(numbers), len(numbers)
+
+
+def build_export(data: ProgramData, today: dt.date, now: dt.datetime | None = None) -> Export:
     from toolkit.logic.attention import pair_states
     from toolkit.logic.readiness import compute_status
 
@@ -93,43 +114,86 @@ def build_export(data: ProgramData, today: dt.date) -> Export:
             n = sum(1 for s in status.participants if s.stage == number and s.role == role)
             if n:
                 summary.append((f"Этап {number} «{stages.get(number, '')}»: {profile.roles_plural[role].lower()}", n))  # type: ignore[index]
+    pupils_total = settings.get("pupils_total")
+    summary.insert(3, ("Обучающихся в школе", pupils_total if isinstance(pupils_total, int) else "—"))
+    meta: dict[str, Any] = {
+        "kind": EXPORT_KIND, "format": EXPORT_FORMAT, "toolkit": _version(),
+        "created": (now or dt.datetime.now()).isoformat(timespec="microseconds"), "date": today.isoformat(),
+        "school_key": school_key(settings.get("school_code"), settings.get("school_full"),
+                                 settings.get("school_short"), settings.get("city")),
+        "school": summary[0][1], "city": clean_text(settings.get("city")), "program_id": data.program.program_id,
+        "form": profile.form, "form_name": profile.name, "year": summary[2][1],
+        "role_mentor": profile.roles["mentor"], "role_mentee": profile.roles["mentee"],
+        "pupils_total": pupils_total if isinstance(pupils_total, int) else "",
+        "mentors": c["mentors"], "mentees": c["mentees"], "pairs": c["pairs"],
+        "pairs_attention": c["pairs_attention"],
+    }
+    meetings: list[dict[str, Any]] = []
     if "pairs" in data.books:
         from toolkit.stages.monitor import build_monitor
 
         monitor = build_monitor(data, today)
         summary.extend((label, value) for label, value in monitor.totals
                        if label not in ("Пар и групп, которым нужно внимание",))
+        meetings = [m for state in monitor.states for m in state.meetings]
+    meta["meetings"] = len(meetings)
+    for side in ("mentor", "mentee"):
+        total, n = _sums([m.get(f"{side}_score") for m in meetings])
+        meta[f"{side}_score_sum"], meta[f"{side}_score_n"] = round(total, 6), n
+    practices = [row.values for row in data.rows("results", "practices")] if "results" in data.books else []
+    for n, level in enumerate(PRACTICE_LEVELS, start=1):
+        count = sum(1 for v in practices if clean_text(v.get("level")) == level)
+        meta[f"practices_level{n}"] = count
+        summary.append((f"Лучших практик на конкурсе: {level.lower()} уровень", count))
+    meta["practices"] = len(practices)
+    summary.append(("Лучших практик всего", len(practices)))
     participants: list[list[Any]] = []
     for s in sorted(status.participants, key=lambda s: (s.role != "mentor", s.id)):
         v = data.participants[s.id].values
-        band = class_band(v.get("class")) if profile.form == "student" else experience_band(v.get("experience"))
+        band = class_band(v.get("class")) if "class" in v else experience_band(v.get("experience", v.get("work_experience")))
         participants.append([labels[s.id], profile.roles[s.role], band, gender(v.get("gender")),  # type: ignore[index]
                              f"{s.stage}. {stages.get(s.stage, '')}", "да" if s.ready else "нет"])
     pairs: list[list[Any]] = []
     if "pairs" in data.books:
         from toolkit.model.pairs import fixed_pairs
 
+    if "pairs" in data.books:
         states = {st.pair_id: st.state for st in pair_states(data, today)}
         for n, pair in enumerate(fixed_pairs(data), start=1):
             pairs.append([f"Пара {n}" if not pair.is_group else f"Группа {n}", labels.get(pair.mentor, "—"),
                           ", ".join(labels.get(m, "—") for m in pair.mentees), len(pair.mentees),
                           ", ".join(pair.schemes) or pair.scheme or "—", states.get(pair.pair_id, "—")])
-    return Export(summary, participants, pairs, labels)
+    pupils = {pid for pair in (fixed_pairs(data) if "pairs" in data.books else []) for pid in (pair.mentor, *pair.mentees)
+              if pid in data.participants and data.participants[pid].role in profile.school_pupils}
+    meta["pupils_in_pairs"] = len(pupils)
+    summary.append(("Обучающихся школы в парах и группах", len(pupils)))
+    return Export(summary, participants, pairs, labels, {k: str(v) for k, v in meta.items()})
+
+
+def _version() -> str:
+    from toolkit import __version__
+
+    return __version__
 
 
 def export_path(data: ProgramData) -> Path:
     return data.program.root / EXPORT_FILE
 
 
-def write_export_workbook(export: Export, path: Path) -> None:
-    """Sheets «Сводка», «Участники», «Пары»; strings are written as strings, never as formulas."""
+EXPORT_OWNER = "nastavnik export"
+
+
+def write_export_workbook(export: Export, path: Path) -> list[str]:
+    """Sheets «Сводка», «Участники», «Пары»; strings are written as strings, never as formulas. ``path`` (a
+    given --out too) is checked as every output is: never a person's book; anything else there is backed up."""
     import xlsxwriter
 
-    from toolkit.base.files import write_atomic
+    from toolkit.books.outputs import OWNER_PROPERTY, write_output
 
     def produce(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
+        wb.set_custom_property(OWNER_PROPERTY, EXPORT_OWNER)
         head = wb.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "valign": "vcenter"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
@@ -157,6 +221,12 @@ def write_export_workbook(export: Export, path: Path) -> None:
                             ("Готов к паре", 12)], export.participants)
         sheet("Пары", [("Пара / группа", 14), ("Наставник", 18), ("Наставляемые", 40), ("Наставляемых", 12),
                        ("Схема", 30), ("Состояние", 24)], export.pairs)
+        meta = wb.add_worksheet("_meta")
+        for r, (key, value) in enumerate(export.meta.items()):
+            meta.write_string(r, 0, key)
+            meta.write_string(r, 1, value)
+        meta.very_hidden()
         wb.close()
 
-    write_atomic(path, produce)
+    return write_output(path, produce, owner=EXPORT_OWNER, sheets=["Сводка", "Участники", "Пары"],
+                        command=EXPORT_OWNER)

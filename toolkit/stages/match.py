@@ -9,7 +9,7 @@
   (:mod:`toolkit.logic.scoring`), the maximum-total assignment (:func:`toolkit.logic.pairing.best_assignment`) is
   proposed with explanations and alternatives; the curator marks consents and the next run fixes the pairs.
 
-Only ready participants take part (:func:`toolkit.stages.status.compute_status`). Fixed pairs land on the sheet
+Only ready participants take part (:func:`toolkit.logic.readiness.readiness`). Fixed pairs land on the sheet
 «Пары» of «04_Пары.xlsx» that later stages read. A person's typed values are never lost: every row is
 written back from :meth:`toolkit.books.reader.Row.kept_values`, the previous file is copied to «Резервные копии»
 and the new one is written atomically.
@@ -37,11 +37,15 @@ from toolkit.checks.pairs import validate_pairs
 from toolkit.checks.program import load_program
 from toolkit.logic.candidates import Context, build_context, declined_pairs, why_not_ready
 from toolkit.logic.scoring import (
+    RULE_DECLINED,
+    RULE_NO_COMMON_DAY,
+    RULE_NOT_OLDER,
+    RULE_TEXTS,
     Rules,
-    all_scores,
     format_score,
     hard_rule,
     planned_end,
+    score_matrix,
     score_pair,
 )
 from toolkit.model.pairs import (
@@ -64,6 +68,10 @@ from toolkit.spec import WorkbookSpec
 
 DEFAULT_MINUTES = 7
 DEFAULT_BEGIN = "15:00"
+# A Mentor Match meeting by default: at most 10 rounds (70 minutes of 7) and at most 5 mentees at a table; a
+# small group still meets everybody with everybody, a big one meets as many as the rounds allow.
+DEFAULT_MAX_ROUNDS = 10
+DEFAULT_MAX_GROUP = 5
 
 
 def pairs_spec(program: Program) -> WorkbookSpec:
@@ -157,6 +165,7 @@ class _State:
             if table:
                 self.sheet_names[sheet.key] = table.name
         self.rows["unmatched"] = []
+        self._index: dict[str, Any] | None = None
         self.formed: list[tuple[str, str, str]] = []
         self.proposed: list[tuple[str, str]] = []
 
@@ -166,37 +175,64 @@ class _State:
     def pairs(self) -> list[dict[str, Any]]:
         return self.rows["pairs"]
 
+    # The pairs sheet changes only through form() and refresh(), which forget what is derived from it: every
+    # question below is answered from indexes built once per change (hundreds of rows asked about each).
+
+    def _derived(self) -> dict[str, Any]:
+        if self._index is None:
+            active = [v for v in self.pairs if not is_ended(v) and v.get("mentor_id") and v.get("mentee_id")]
+            load: dict[str, int] = {}
+            group: dict[str, str] = {}
+            pair_of: dict[tuple[str, str], str] = {}
+            for v in active:
+                load[v["mentor_id"]] = load.get(v["mentor_id"], 0) + 1
+                if v.get("pair_id"):
+                    group.setdefault(v["mentor_id"], normalize_pair_id(v["pair_id"]))
+                pair_of.setdefault((v["mentor_id"], v["mentee_id"]), normalize_pair_id(v.get("pair_id")) or "без кода")
+            numbers = [int(m.group(1)) for v in self.pairs
+                       if (m := PAIR_ID_PATTERN.match(clean_text(v.get("pair_id"))))]
+            self._index = {"active": active, "load": load, "group": group, "pair_of": pair_of,
+                           "paired": {v["mentee_id"]: normalize_pair_id(v.get("pair_id")) for v in active},
+                           "next": max(numbers, default=0) + 1}
+        return self._index
+
+    def _formed(self, row: dict[str, Any]) -> None:
+        """The indexes with one more active pair (what a rebuild would find)."""
+        if self._index is None:
+            return
+        mentor, mentee, pid = row["mentor_id"], row["mentee_id"], row["pair_id"]
+        index = self._index
+        index["active"].append(row)
+        index["load"][mentor] = index["load"].get(mentor, 0) + 1
+        index["group"].setdefault(mentor, pid)
+        index["pair_of"].setdefault((mentor, mentee), pid)
+        index["paired"][mentee] = pid
+        if m := PAIR_ID_PATTERN.match(pid):
+            index["next"] = max(index["next"], int(m.group(1)) + 1)
+
     def active(self) -> list[dict[str, Any]]:
-        return [v for v in self.pairs if not is_ended(v) and v.get("mentor_id") and v.get("mentee_id")]
+        return list(self._derived()["active"])
 
     def paired_mentees(self) -> dict[str, str]:
-        return {v["mentee_id"]: normalize_pair_id(v.get("pair_id")) for v in self.active()}
+        return dict(self._derived()["paired"])
 
     def mentor_load(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for v in self.active():
-            out[v["mentor_id"]] = out.get(v["mentor_id"], 0) + 1
-        return out
+        return dict(self._derived()["load"])
 
     def remaining(self, mentor: str, reserved: dict[str, int] | None = None) -> int:
-        used = self.mentor_load().get(mentor, 0) + (reserved or {}).get(mentor, 0)
+        used = self._derived()["load"].get(mentor, 0) + (reserved or {}).get(mentor, 0)
         return max(self.ctx.capacity(mentor) - used, 0)
 
     def pair_of(self, mentor: str, mentee: str) -> str | None:
-        for v in self.active():
-            if v["mentor_id"] == mentor and v["mentee_id"] == mentee:
-                return normalize_pair_id(v.get("pair_id")) or "без кода"
-        return None
+        found: str | None = self._derived()["pair_of"].get((mentor, mentee))
+        return found
 
     def _next_id(self) -> str:
-        numbers = [int(m.group(1)) for v in self.pairs if (m := PAIR_ID_PATTERN.match(clean_text(v.get("pair_id"))))]
-        return f"{PAIR_PREFIX}{max(numbers, default=0) + 1:03d}"
+        return f"{PAIR_PREFIX}{self._derived()['next']:03d}"
 
     def group_id(self, mentor: str) -> str:
-        for v in self.active():
-            if v["mentor_id"] == mentor and v.get("pair_id"):
-                return normalize_pair_id(v["pair_id"])
-        return self._next_id()
+        found: str | None = self._derived()["group"].get(mentor)
+        return found if found is not None else self._next_id()
 
     def form(self, mentor: str, mentee: str, scheme: str, start: dt.date, **extra: Any) -> str:
         pid = self.group_id(mentor)
@@ -207,12 +243,14 @@ class _State:
         }
         row.update({k: v for k, v in extra.items() if v not in (None, "")})
         self.pairs.append(row)
+        self._formed(row)
         self.formed.append((pid, mentor, mentee))
         return pid
 
     def refresh(self, start: dt.date) -> None:
         """Computed columns of «Пары»: codes, names, score and explanation, dates, status, pair or group."""
         ctx = self.ctx
+        self._index = None
         for v in self.pairs:
             if v.get("pair_id"):
                 v["pair_id"] = normalize_pair_id(v["pair_id"])
@@ -231,6 +269,7 @@ class _State:
                 continue
             if not v.get("pair_id"):
                 v["pair_id"] = self.group_id(mentor)
+                self._index = None
             fixed = is_fixed(v, ctx.rules.personal_meeting_required)
             if v.get("start") in (None, "") and fixed:
                 v["start"] = start
@@ -238,6 +277,7 @@ class _State:
                 v["end"] = planned_end(v["start"], ctx.people[mentee].request_kind, ctx.rules, ctx.program_end)
             if v.get("status") in (None, "") and fixed:
                 v["status"] = STATUS_ACTIVE
+        self._index = None
         sizes: dict[str, int] = {}
         for v in self.active():
             sizes[v["pair_id"]] = sizes.get(v["pair_id"], 0) + 1
@@ -247,6 +287,21 @@ class _State:
             elif v.get("pair_id") in sizes:
                 n = sizes[v["pair_id"]]
                 v["kind"] = "пара" if n == 1 else f"группа ({n})"
+
+
+def _check_dates(ctx: Context, options: MatchOptions) -> None:
+    """A date given for new pairs or a meeting lies within the program (or, with no dates in the settings, within
+    a year of today): a schedule for 31.12.9999 would be flagged by `check` at once."""
+    from toolkit.base.messages import fault
+
+    today = options.today or dt.date.today()
+    low = ctx.program_start or today - dt.timedelta(days=366)
+    high = ctx.program_end or today + dt.timedelta(days=366)
+    for option, value in (("--start", options.start), ("--date", options.meeting_date)):
+        if value is not None and not low <= value <= high:
+            raise NastavnikError(fault(
+                "date-outside-program" if ctx.program_start or ctx.program_end else "date-outside-year",
+                option=option, date=format_date(value), start=format_date(low), end=format_date(high)))
 
 
 def _start_date(ctx: Context, options: MatchOptions) -> dt.date:
@@ -352,14 +407,22 @@ def _make_schedule(ctx: Context, state: _State, options: MatchOptions) -> list[s
             f"сейчас их {len(mentors)} и {len(mentees)}. Посмотрите «nastavnik status».")
     if options.minutes < 1 or options.minutes > 120:
         raise NastavnikError("Длительность раунда — от 1 до 120 минут.")
-    size = options.group_size or math.ceil(len(mentees) / len(mentors))
+    size = options.group_size or default_group_size(len(mentors), len(mentees))
     if size < 1:
         raise NastavnikError("Размер группы наставляемых за одним столом — не меньше 1.")
     groups = [mentees[i:i + size] for i in range(0, len(mentees), size)]
     labels = [f"группа {i + 1}" for i in range(len(groups))]
     by_label = dict(zip(labels, groups, strict=True))
+    all_rounds = max(len(mentors), len(groups))  # every mentee meets every mentor
+    rounds = options.rounds if options.rounds is not None else min(all_rounds, DEFAULT_MAX_ROUNDS)
+    rows_needed = min(rounds, all_rounds) * min(len(mentees), len(mentors) * size)  # at most, one row a meeting
+    if rows_needed > files.MAX_ROWS:
+        raise NastavnikError(
+            f"Расписание на {min(rounds, all_rounds)} раундов — до {rows_needed} встреч, больше предела книги "
+            f"({files.MAX_ROWS} строк на листе). Уменьшите число раундов (--rounds) или проведите встречу "
+            "в несколько дней.")
     try:
-        schedule = rotation_schedule(mentors, labels, options.rounds)
+        schedule = rotation_schedule(mentors, labels, rounds)
     except ValueError as exc:
         raise NastavnikError(str(exc)) from exc
     begin = _parse_begin(options.begin)
@@ -382,16 +445,31 @@ def _make_schedule(ctx: Context, state: _State, options: MatchOptions) -> list[s
         wishes.append({"mentor_id": mentor, "mentor_name": ctx.name(mentor), "mentee_id": mentee,
                        "mentee_name": ctx.name(mentee), "rule": f"пара невозможна: {rule[1]}" if rule else ""})
     state.rows["wishes"] = wishes
-    everyone = all(len({m for m, s in met if s == x}) == len(mentors) for x in mentees)
-    return [
+    everyone = len(schedule) >= all_rounds  # the rotation meets everybody with everybody in all_rounds rounds
+    lines = [
         f"Расписание быстрых встреч: {count(len(mentors), 'наставник')} за столами, "
         f"{count(len(mentees), 'наставляемый')} в {len(groups)} {plural(len(groups), 'группе', 'группах', 'группах')} "
         f"по {size}, раундов {len(schedule)} по {options.minutes} мин "
         f"(с {_clock(begin)} до {_clock(begin + len(schedule) * options.minutes)}), {format_date(day)}.",
         "Каждый наставляемый встречается с каждым наставником один раз." if everyone else
         "Раундов меньше, чем нужно, чтобы все встретились со всеми: повторных встреч нет, но встретились не все.",
-        "После встречи внесите места на лист «Пожелания» (1 — больше всего хочу в пару) и запустите подбор снова.",
     ]
+    if not everyone and options.rounds is None:
+        lines.append(f"Чтобы все встретились со всеми, нужно раундов: {all_rounds} "
+                     f"({_duration(all_rounds * options.minutes)}); по умолчанию встреча ограничена "
+                     f"{DEFAULT_MAX_ROUNDS} раундами. Другое число раундов — параметр --rounds.")
+    lines.append("После встречи внесите места на лист «Пожелания» (1 — больше всего хочу в пару) и запустите подбор снова.")
+    return lines
+
+
+def default_group_size(mentors: int, mentees: int) -> int:
+    """Mentees at one table at once: all of them seated in every round, not more than a table holds."""
+    return max(1, min(math.ceil(mentees / max(mentors, 1)), DEFAULT_MAX_GROUP))
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return " ".join(x for x in (f"{hours} ч" if hours else "", f"{rest} мин" if rest or not hours else "") if x)
 
 
 def _run_meeting(ctx: Context, state: _State, options: MatchOptions, start: dt.date) -> tuple[list[str], dict[str, str]]:
@@ -475,7 +553,7 @@ def _alternatives_text(ctx: Context, options: list[tuple[str, float]]) -> str:
 
 def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Report,
                        label: str) -> tuple[list[str], dict[str, str]]:
-    from toolkit.logic.pairing import all_alternatives, best_assignment
+    from toolkit.logic.pairing import alternatives_matrix, best_assignment_matrix
 
     reasons: dict[str, str] = {}
     declined = declined_pairs(ctx.data)
@@ -524,16 +602,18 @@ def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Repo
                and state.remaining(p, reserved) > 0]
     mentees = [p for p in sorted(ctx.people) if ctx.people[p].role == "mentee" and ctx.ready.get(p)
                and p not in paired and p not in reserved_mentees]
-    allowed, forbidden = all_scores([ctx.people[m] for m in mentors], [ctx.people[s] for s in mentees], ctx.rules,
-                                    declined)
-    scores = {k: s.score for k, s in allowed.items()}
+    matrix = score_matrix([ctx.people[m] for m in mentors], [ctx.people[s] for s in mentees], ctx.rules, declined)
     capacity = {m: state.remaining(m, reserved) for m in mentors}
-    assignment = best_assignment(scores, capacity)
-    alternatives = all_alternatives(scores, assignment, ctx.rules.alternatives)
+    assignment = best_assignment_matrix(mentors, mentees, matrix.scores, matrix.allowed, capacity)
+    shown = [s for m in mentors for s in assignment.get(m, [])]  # alternatives only for the proposals shown
+    alternatives = alternatives_matrix(mentors, mentees, matrix.scores, matrix.allowed, assignment, shown,
+                                       ctx.rules.alternatives)
     new_rows: list[dict[str, Any]] = []
+    total = 0.0
     for mentor in mentors:
         for mentee in assignment.get(mentor, []):
-            score = allowed[(mentor, mentee)]
+            score = score_pair(ctx.people[mentor], ctx.people[mentee], ctx.rules)
+            total += score.score
             new_rows.append({
                 "mentor_id": mentor, "mentor_name": ctx.name(mentor), "mentee_id": mentee, "mentee_name": ctx.name(mentee),
                 "score": score.score, "explanation": score.explanation,
@@ -543,13 +623,17 @@ def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Repo
             state.proposed.append((mentor, mentee))
     state.rows["questionnaire"] = kept + new_rows
     assigned = {s for ss in assignment.values() for s in ss}
-    for mentee in mentees:
+    some_allowed = matrix.allowed.any(axis=0)
+    broken_rules = [(matrix.declined.any(axis=0), RULE_TEXTS[RULE_DECLINED]),
+                    (matrix.no_common_day.any(axis=0), RULE_TEXTS[RULE_NO_COMMON_DAY]),
+                    (matrix.not_older.any(axis=0), RULE_TEXTS[RULE_NOT_OLDER])]
+    for j, mentee in enumerate(mentees):
         if mentee in assigned:
             continue
-        if any((m, mentee) in allowed for m in mentors):
+        if some_allowed[j]:
             reasons[mentee] = "Подходящие наставники заняты: свободных мест не хватило."
         else:
-            broken = sorted({forbidden[(m, mentee)][1].split(" (")[0] for m in mentors if (m, mentee) in forbidden})
+            broken = sorted(text for found, text in broken_rules if found[j])
             reasons[mentee] = ("Нет допустимого наставника: " + "; ".join(broken) + "." if broken
                                else "Нет готовых наставников со свободными местами.")
     waiting_rows = [v for v in state.rows["questionnaire"] if str(v.get("result") or "").startswith(("Ждёт", "Предложено"))]
@@ -558,7 +642,6 @@ def _run_questionnaire(ctx: Context, state: _State, start: dt.date, report: Repo
         reasons[mentee] = (f"Предложен наставник {mentor} ({ctx.name(mentor)}): ждём согласия обеих сторон "
                            "(лист «Подбор по анкетам»).")
         reasons.setdefault(mentor, "Предложены наставляемые: ждём согласия обеих сторон (лист «Подбор по анкетам»).")
-    total = sum(allowed[(m, s)].score for m, ss in assignment.items() for s in ss)
     lines = [f"Подбор по анкетам: предложено пар {len(new_rows)}"
              + (f" (суммарный балл {format_score(total)})" if new_rows else "")
              + f", закреплено {formed}, ждут согласия {waiting}, отказов {refused}."]
@@ -638,6 +721,7 @@ def run_match(program: Program, options: MatchOptions, report: Report) -> MatchO
     if found and BOOK in data.books:
         carried = ensure_rewritable(before, data.books[BOOK], spec)
     ctx = build_context(data)
+    _check_dates(ctx, options)
     state = _State(ctx, spec)
     start = _start_date(ctx, options)
     label = found[0].name if found else target.name

@@ -124,8 +124,13 @@ def _place(data: ProgramData, pid: str, school: str) -> str:
     if participant is None:
         return ""
     v = participant.values
-    if data.program.profile.form == "student":
-        return f"{school}, {v.get('class')} класс" if v.get("class") else school
+    if v.get("class"):
+        return f"{school}, {v.get('class')} класс"
+    if v.get("organization") or v.get("study_place"):  # an employee of a partner, a student of a college
+        return ", ".join(clean_text(x) for x in (v.get("organization") or v.get("study_place"),
+                                                 v.get("position") or v.get("speciality")) if clean_text(x))
+    if data.program.profile.kind == "student":
+        return school
     parts = [school, clean_text(v.get("subject"))]
     if isinstance(v.get("experience"), int):
         parts.append("стаж " + _years(v["experience"]))
@@ -245,16 +250,21 @@ def chart_refs(monitor: Monitor) -> list[ChartRef]:
     return out
 
 
-def write_monitor_workbook(monitor: Monitor, path: Path) -> None:
-    """Write «Мониторинг.xlsx» atomically."""
+MONITOR_OWNER = "nastavnik monitor"
+
+
+def write_monitor_workbook(monitor: Monitor, path: Path) -> list[str]:
+    """Write «Мониторинг.xlsx» atomically, under the program's lock; a sheet the curator added (or a file not
+    made by `monitor`) goes to the backups first: the notes returned say so."""
     import xlsxwriter
 
-    from toolkit.base.files import write_atomic
+    from toolkit.books.outputs import OWNER_PROPERTY, write_output
 
     def produce(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "in_memory": True})
         wb.set_properties({"title": "Мониторинг программы наставничества", "author": "Наставник"})
+        wb.set_custom_property(OWNER_PROPERTY, MONITOR_OWNER)
         fmt = {
             "title": wb.add_format({"bold": True, "font_size": 14}),
             "sub": wb.add_format({"bold": True, "font_size": 12}),
@@ -286,7 +296,8 @@ def write_monitor_workbook(monitor: Monitor, path: Path) -> None:
         _table(wb, fmt, "База наставляемых", MENTEE_BASE_HEADERS, monitor.mentees_base)
         wb.close()
 
-    write_atomic(path, produce)
+    sheets = ["Сводка", CHARTS_SHEET, DATA_SHEET, "Пары", "База наставников", "База наставляемых"]
+    return write_output(path, produce, owner=MONITOR_OWNER, sheets=sheets, command=MONITOR_OWNER)
 
 
 def _summary(wb: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:

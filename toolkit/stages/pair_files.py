@@ -135,20 +135,89 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
                              "раздавать некому. Сначала сформируйте пары («nastavnik match»).")
     if out.exists() and not out.is_dir():
         raise NastavnikError(f"«{out}» — это файл, а не папка. Укажите папку для книг пар.")
-    out.mkdir(parents=True, exist_ok=True)
+    files.make_folder(out)
     existing = _existing(data)
     spec = pair_spec(program.profile)
     used: set[str] = set()
     done = []
+    sent = _Sent(out, spec, program)
     for info in pairs:
         rows = existing.get(info.pair_id, {})
         path = inside(out, safe_filename(file_name(info), used) + ".xlsx")
+        content = pair_rows(data, info, rows)
+        meta = {PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)}
+        digest = sent.digest(content, meta)
+        if sent.unchanged(path, digest):  # written by the last run from the same data, untouched since
+            done.append(Distributed(info.pair_id, path, None, unchanged=True))
+            continue
         written, backup = rewrite_workbook(  # sent before and nothing new: left as it is
             path, path if path.is_file() else None, spec, program.profile, program.program_id,
-            pair_rows(data, info, rows), backup_root=out,
-            meta={PAIR_KEY: info.pair_id, BASE_KEY: fingerprint(program.profile, rows)})
+            content, backup_root=out, meta=meta)
+        sent.record(path, digest, written)
         done.append(Distributed(info.pair_id, path, backup, unchanged=not written))
+    sent.save()
     return done
+
+
+class _Sent:
+    """What the last ``distribute`` wrote into the folder: per file, the digest of the data it was made of and
+    the file's size and modification time then. A file whose data digest, size and time are the same is not
+    made again (an unchanged re-run costs the digests); anything else is made and compared as before. The
+    record is a hidden file of the folder; without it (or unreadable) every book is made and compared."""
+
+    NAME = ".nastavnik-рассылка.json"
+
+    def __init__(self, out: Path, spec: Any, program: Program) -> None:
+        import hashlib
+        import json
+
+        from toolkit import __version__
+
+        self.path = out / self.NAME
+        self.base = hashlib.sha256(json.dumps(  # the same data makes another book under another template
+            [__version__, program.program_id, spec.model_dump(mode="json"), program.profile.model_dump(mode="json")],
+            ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            self.files: dict[str, Any] = dict(loaded["files"]) if loaded.get("base") == self.base else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.files = {}
+        self.changed = False
+
+    def digest(self, content: dict[str, Any], meta: dict[str, str]) -> str:
+        import hashlib
+        import json
+
+        text = json.dumps([self.base, content, meta], ensure_ascii=False, sort_keys=True, default=repr)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _stamp(self, path: Path) -> list[int] | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return [stat.st_size, stat.st_mtime_ns]
+
+    def unchanged(self, path: Path, digest: str) -> bool:
+        entry = self.files.get(path.name)
+        if not (isinstance(entry, dict) and entry.get("digest") == digest and entry.get("stamp") == self._stamp(path)):
+            return False
+        files.ensure_not_locked(path)  # refused as when the book is made and compared
+        files.ensure_writable(path)
+        return True
+
+    def record(self, path: Path, digest: str, written: bool) -> None:
+        """Remember the book; the record is saved only when a book was written (a run that changes nothing
+        writes nothing)."""
+        self.files[path.name] = {"digest": digest, "stamp": self._stamp(path)}
+        self.changed = self.changed or written
+
+    def save(self) -> None:
+        import json
+
+        if self.changed:
+            text = json.dumps({"base": self.base, "files": self.files}, ensure_ascii=False, sort_keys=True, indent=0)
+            files.write_text_atomic(self.path, text)
 
 
 # --------------------------------------------------------------------------- collect
@@ -179,12 +248,12 @@ def _candidates(inbox: Path) -> list[tuple[Path, str]]:
     """Every file of the inbox and its subfolders (lock files, temporary files and backups aside), by name."""
     out = []
     for path in sorted(inbox.rglob("*"), key=lambda p: str(p.relative_to(inbox)).casefold()):
-        if not path.is_file() or files.is_lock_file(path) or path.name.startswith(".~tmp-"):
+        if not path.is_file() or files.is_lock_file(path) or path.name.startswith(".~tmp-") or path.name == _Sent.NAME:
             continue
         rel = path.relative_to(inbox)
         if files.BACKUP_DIR in rel.parts[:-1]:
             continue
-        out.append((path, rel.as_posix()))
+        out.append((path, files.display_name(rel.as_posix())))
     return out
 
 
@@ -236,6 +305,7 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
         report.add("collect-file-errors", file=label, pair=pair_id, count=len(errors))
     if locked or errors:
         return None
+    _take_links(path, bookdata)
     rows = {key: kept_rows(t.rows) for key, t in bookdata.tables.items()}
     return Incoming(label, pair_id, meta.get(BASE_KEY) or None, rows, fingerprint(program.profile, rows))
 
@@ -258,6 +328,25 @@ def _members_by_name(data: ProgramData, info: Pair, book: BookData) -> None:
             if len(found) == 1:
                 row.values["member_id"] = found[0]
                 row.raw["member_id"] = found[0]
+
+
+def _take_links(path: Path, book: BookData) -> None:
+    """A hyperlink typed in a cell («Ссылка на кейс или отзыв») keeps its address: the value read is only the text
+    shown, so the address is added to it («Отзыв (https://…)») unless the text is the address itself."""
+    from toolkit.books.annotations import hyperlinks
+
+    links = hyperlinks(path)
+    if not links:
+        return
+    for table in book.tables.values():
+        for row in table.rows:
+            for key, value in list(row.values.items()):
+                url = links.get((table.name, row.cell(key)))
+                if not url or key in row.bad:
+                    continue
+                text = clean_text(value)
+                if url not in text:
+                    row.values[key] = f"{text} ({url})" if text else url
 
 
 def _locked(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, Any]]], book: BookData,

@@ -163,10 +163,10 @@ def import_applications(program: Program, export: Path, role: str | None, report
     target = program.root / (registry_spec.file + ".xlsx")
     current: dict[str, Any] = {"mentors": [], "mentees": []}
     existing_keys: dict[str, dict[str, int]] = {"mentor": {}, "mentee": {}}
+    pre = Report()
     if found:
         files.ensure_not_locked(found[0])
         files.ensure_writable(found[0])
-        pre = Report()
         data = load_program(program, pre)
         if "applications" not in data.books:
             first = next((p for p in pre.problems if p.file == found[0].name and p.severity == "error"), None)
@@ -273,10 +273,22 @@ def import_applications(program: Program, export: Path, role: str | None, report
     if sum(result.added.values()) == 0:
         return result
     # ---- write the registry back: backup first, atomic replace, an older .ods/.xls version removed
+    from toolkit.books.annotations import comments
+
+    notes = comments(found[0]) if found else {}
     done = rewrite_stage_book(target, found, registry_spec, program.profile, program.program_id,
                               {k: v for k, v in current.items() if k != FOREIGN_SHEETS},
                               current.get(FOREIGN_SHEETS, []), backup_root=program.root)
     result.backup = done.backup
+    if done.written and notes:  # the rewritten registry holds values only: the notes stay in the backup, said so
+        shown = ", ".join(f"«{sheet}» {', '.join(cells[:5])}" + (" …" if len(cells) > 5 else "")
+                          for sheet, cells in notes.items())
+        report.add("import-comments-not-carried", file=found[0].name, cells=shown,
+                   backup=done.backup.name if done.backup else "")
+    formulas = [p for p in pre.problems if p.code == "formula-in-input" and p.file == found[0].name] if found else []
+    if done.written and formulas:  # said, not silent: the rewritten registry holds their values
+        shown = ", ".join(f"«{p.sheet}» {p.cell}" for p in formulas[:10]) + (" …" if len(formulas) > 10 else "")
+        report.add("import-formulas-replaced", file=found[0].name, cells=shown)
     return result
 
 

@@ -10,16 +10,23 @@ from toolkit.books.writer import fitted_height, header_width
 from toolkit.logic.readiness import ProgramStatus
 from toolkit.model.program import STATUS_FILE, ProgramData
 
+STATUS_OWNER = "nastavnik status"
 
-def write_status_workbook(status: ProgramStatus, path: Path) -> None:
-    """A workbook the curator opens: participants, test results, totals. Recreated by each run."""
+
+def write_status_workbook(status: ProgramStatus, path: Path) -> list[str]:
+    """A workbook the curator opens: participants, test results, totals. Recreated by each run, under the
+    program's lock; a sheet the curator added (or a file not made by `status`) goes to the backups first:
+    the notes say so."""
     import xlsxwriter
 
-    from toolkit.base.files import write_atomic
+    from toolkit.books.outputs import OWNER_PROPERTY, write_output
+
+    sheets = ["Итоги", "Участники", "Тестирование", "Внимание", "Без заявки"]  # every sheet it may write
 
     def produce(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
+        wb.set_custom_property(OWNER_PROPERTY, STATUS_OWNER)
         head = wb.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#DDEBF7", "valign": "vcenter"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         dec = wb.add_format({"text_wrap": True, "valign": "top", "num_format": "[$-419]0.0"})  # a decimal comma
@@ -104,7 +111,7 @@ def write_status_workbook(status: ProgramStatus, path: Path) -> None:
                   [[i["name"], i["row"], i["note"]] for i in status.invited_without_application])
         wb.close()
 
-    write_atomic(path, produce)
+    return write_output(path, produce, owner=STATUS_OWNER, sheets=sheets, command=STATUS_OWNER)
 
 
 def status_path(data: ProgramData) -> Path:

@@ -1,0 +1,619 @@
+"""The municipality's roll-up (``nastavnik rollup ВХОДЯЩИЕ --out Сводка.xlsx``): one summary of the
+anonymised exports (:mod:`toolkit.stages.export`) its schools sent by e-mail.
+
+Every spreadsheet in the folder tree is read (any names); a file that is not an export, or comes from a
+layout this version does not know, is refused with its name and the reason, the others are summed. When a
+school sent several exports of one form and year, the one made last counts and the others are named.
+
+The roll-up only ever sees pseudonyms. It still publishes nothing that would single out a person: a count
+of people of 1 to 4 in a cell is shown as «<5», and when a suppressed cell could be recovered by subtraction
+(from its row's total or its form's total) the smallest other count of that sum is suppressed too; averages
+of fewer than 5 evaluations and shares of fewer than 5 pairs are not shown.
+
+Files are read one at a time and reduced at once to a few numbers (pandas for the counts), so memory does
+not grow with the number of participants of the region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.base import files
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.base.values import clean_text, fold, format_number
+from toolkit.stages.export import EXPORT_FORMAT, EXPORT_KIND
+
+ROLLUP_KIND = "nastavnik-rollup"
+ROLLUP_FORMAT = 1
+DEFAULT_NAME = "Сводка по наставничеству.xlsx"
+TARGET = 0.70  # the national target: 70 % of pupils in mentorship
+SMALL = 5  # fewer people than this in a cell would identify them
+SMALL_MARK = "<5"
+STAGES = range(1, 8)
+EXPORT_SHEETS = ("Сводка", "Участники", "Пары")
+META_SHEET = "_meta"
+INT_KEYS = ("mentors", "mentees", "pairs", "pairs_attention", "meetings", "mentor_score_n", "mentee_score_n",
+            "practices_level1", "practices_level2", "practices_level3", "practices", "pupils_in_pairs")
+FLOAT_KEYS = ("mentor_score_sum", "mentee_score_sum")
+TEXT_KEYS = ("school_key", "school", "form", "form_name", "year", "created", "role_mentor", "role_mentee")
+
+
+@dataclass
+class Source:
+    """One school's export reduced to what the roll-up needs."""
+
+    path: Path
+    label: str  # the file's path inside the inbox
+    meta: dict[str, str]
+    numbers: dict[str, float]
+    pupils_total: int | None
+    stages: dict[tuple[str, int], int]  # (role, stage) -> people
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.meta["school_key"], self.meta["form"], self.meta["year"]
+
+    @property
+    def created(self) -> str:
+        return self.meta["created"]
+
+
+@dataclass
+class Rollup:
+    year: str
+    sources: list[Source]  # one per school, form and year
+    superseded: list[tuple[Source, Source]] = field(default_factory=list)  # (not counted, the later one)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    previous: dict[str, str] = field(default_factory=dict)  # «_meta» of last year's summary
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def find_exports(inbox: Path, skip: Iterable[Path] = ()) -> list[Path]:
+    """Spreadsheets in the folder tree, by path; lock files, temporaries, backups and ``skip`` left out."""
+    skipped = {p.resolve() for p in skip}
+    out = []
+    for path in sorted(inbox.rglob("*")):
+        rel = path.relative_to(inbox)
+        if files.BACKUP_DIR in rel.parts[:-1] or not path.is_file():
+            continue
+        if files.is_lock_file(path) or path.name.startswith(".~tmp-") or path.resolve() in skipped:
+            continue
+        if path.suffix.lower() in files.SPREADSHEET_SUFFIXES:
+            out.append(path)
+    return out
+
+
+def _meta_rows(rows: list[list[Any]]) -> dict[str, str]:
+    return {clean_text(r[0]): clean_text(r[1]) for r in rows if len(r) >= 2 and clean_text(r[0])}
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def read_export(path: Path, label: str, report: Report) -> Source | None:
+    """The export in ``path`` or None with the reason in ``report`` (the file named by ``label``)."""
+    import pandas as pd
+
+    from toolkit.books.reader import SheetTooLarge, open_book
+
+    book = open_book(path, report, label)
+    if book is None:
+        return None
+    names = set(book.sheet_names)
+    try:
+        meta = _meta_rows(book.rows(META_SHEET, limit=200)[0]) if META_SHEET in names else {}
+    except SheetTooLarge:
+        meta = {}
+    if meta.get("kind") == ROLLUP_KIND:
+        report.add("rollup-is-summary", file=label)
+        return None
+    if meta.get("kind") != EXPORT_KIND:
+        if set(EXPORT_SHEETS) <= names:  # the sheets of an export made before exports carried «_meta»
+            report.add("rollup-old-format", file=label, found=1, expected=EXPORT_FORMAT)
+        else:
+            report.add("rollup-not-export", file=label)
+        return None
+    found = meta.get("format", "")
+    if not found.isdigit() or int(found) != EXPORT_FORMAT:
+        code = "rollup-new-format" if found.isdigit() and int(found) > EXPORT_FORMAT else "rollup-old-format"
+        report.add(code, file=label, found=found or "?", expected=EXPORT_FORMAT, version=meta.get("toolkit", "?"))
+        return None
+    missing = [k for k in TEXT_KEYS if not meta.get(k)]
+    numbers: dict[str, float] = {}
+    for key in (*INT_KEYS, *FLOAT_KEYS):
+        value = _number(meta.get(key, ""))
+        if value is None or (key in INT_KEYS and not value.is_integer()):
+            missing.append(key)
+        else:
+            numbers[key] = value
+    pupils = _number(meta.get("pupils_total", "")) if meta.get("pupils_total") else None
+    if missing or "Участники" not in names:
+        report.add("rollup-broken", file=label,
+                   detail=f"нет значений {', '.join(missing)}" if missing else "нет листа «Участники»")
+        return None
+    try:
+        rows, _ = book.rows("Участники")
+    except SheetTooLarge as exc:
+        exc.report(report, label)
+        return None
+    roles = {fold(meta["role_mentor"]): "mentor", fold(meta["role_mentee"]): "mentee"}
+    frame = pd.DataFrame([(r[1] if len(r) > 1 else None, r[4] if len(r) > 4 else None) for r in rows[1:]],
+                         columns=["role", "stage"], dtype=object)
+    stages: dict[tuple[str, int], int] = {}
+    # the distinct (role, stage) texts are few: count them first, then understand each once
+    for (role_text, stage_text), n in frame.value_counts(dropna=False, sort=False).items():
+        role = roles.get(fold(role_text))
+        head = clean_text(stage_text).split(".", 1)[0]
+        if role is None or not head.isdigit() or int(head) not in STAGES:
+            where = frame.index[(frame["role"] == role_text) & (frame["stage"] == stage_text)]
+            row = int(where[0]) + 2 if len(where) else 2
+            report.add("rollup-broken", file=label, detail=f"лист «Участники», строка {row}: неизвестная роль или этап")
+            return None
+        stages[(role, int(head))] = stages.get((role, int(head)), 0) + int(n)
+    for role in ("mentor", "mentee"):
+        if sum(n for (r, _), n in stages.items() if r == role) != numbers[f"{role}s"]:
+            report.add("rollup-broken", file=label, detail="число участников на листе «Участники» не сходится со сводкой")
+            return None
+    return Source(path, label, meta, numbers, int(pupils) if pupils else None, stages)
+
+
+def _read_one(job: tuple[Path, str]) -> tuple[Source | None, list[Any]]:
+    report = Report()
+    source = read_export(job[0], job[1], report)
+    return source, list(report)
+
+
+def _read_all(jobs: list[tuple[Path, str]]) -> Iterable[tuple[Source | None, list[Any]]]:
+    """Exports read one at a time, each reduced at once to a few numbers: memory does not grow with the
+    region. (Two processes were measured slower below a few hundred files and fragile to start: not used.)"""
+    yield from map(_read_one, jobs)
+
+
+def read_previous(path: Path) -> dict[str, str]:
+    """The «_meta» of last year's summary (its shown values by school and form), or a refusal naming it."""
+    from toolkit.books.reader import open_book
+
+    report = Report()
+    book = open_book(path, report, path.name)
+    if book is None:
+        raise NastavnikError(f"{path.name}: {report.errors[0].message}" if report.errors else path.name)
+    meta = _meta_rows(book.rows(META_SHEET, limit=files.MAX_ROWS)[0]) if META_SHEET in book.sheet_names else {}
+    if meta.get("kind") != ROLLUP_KIND:
+        raise NastavnikError(f"Файл «{path.name}» (--previous) — не сводка, сделанная командой «nastavnik rollup»: "
+                             "укажите прошлогоднюю сводку.")
+    return meta
+
+
+def build_rollup(inbox: Path, report: Report, out: Path | None = None, previous: Path | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Rollup:
+    if not inbox.is_dir():
+        raise NastavnikError(f"Папка «{inbox}» не найдена. Укажите папку, куда сложены выгрузки школ.")
+    paths = find_exports(inbox, [out] if out else [])
+    read: list[Source] = []
+    jobs = [(path, str(path.relative_to(inbox))) for path in paths]
+    for n, (source, problems) in enumerate(_read_all(jobs), start=1):
+        report.extend(problems)
+        if source is not None:
+            read.append(source)
+        if progress:
+            progress(n, len(paths))
+    if not read:
+        found = f"файлов таблиц: {len(paths)}, ни один не выгрузка школы" if paths else "в ней нет файлов таблиц"
+        raise NastavnikError(f"В папке «{inbox}» нет ни одной обезличенной выгрузки школы ({found}). Сложите туда "
+                             "файлы, которые делает «nastavnik export ПАПКА --anonymize».", exit_code=2)
+    years: dict[str, int] = {}
+    for s in read:
+        years[s.meta["year"]] = years.get(s.meta["year"], 0) + 1
+    year = max(years, key=lambda y: (years[y], y))
+    latest: dict[tuple[str, str, str], Source] = {}
+    for s in sorted(read, key=lambda s: (s.created, s.meta.get("date", ""), s.label)):
+        if s.meta["year"] != year:
+            report.add("rollup-other-year", file=s.label, found=s.meta["year"], year=year)
+            continue
+        latest[s.key] = s
+    rollup = Rollup(year, sorted(latest.values(), key=lambda s: (fold(s.meta["school"]), s.meta["school_key"],
+                                                                 s.meta["form_name"])))
+    for s in read:
+        kept = latest.get(s.key)
+        if s.meta["year"] == year and kept is not None and kept is not s:
+            rollup.superseded.append((s, kept))
+    for kept in rollup.sources:
+        older = [s for s, k in rollup.superseded if k is kept]
+        if older:
+            report.add("rollup-superseded", file=kept.label, school=kept.meta["school"], form=kept.meta["form_name"],
+                       year=year, created=_shown_time(kept.created),
+                       dropped=", ".join(f"«{s.label}» ({_shown_time(s.created)})" for s in older))
+    rollup.refused = [(p.file, p.message) for p in report.errors]
+    if previous is not None:
+        rollup.previous = read_previous(previous)
+    return rollup
+
+
+def _shown_time(created: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(created).strftime("%d.%m.%Y %H:%M")
+    except ValueError:
+        return created
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class Cell:
+    """A count of people that may have to be suppressed."""
+
+    value: int
+    suppressed: bool = False
+
+    def shown(self) -> int | str:
+        return SMALL_MARK if self.suppressed else self.value
+
+
+def suppress(groups: list[list[Cell]]) -> None:
+    """Primary: 1–4 people. Secondary: a published sum (a group) with exactly one suppressed cell gets its
+    smallest other non-zero cell suppressed too, until no sum gives a suppressed cell away."""
+    for group in groups:
+        for c in group:
+            if 0 < c.value < SMALL:
+                c.suppressed = True
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            hidden = [c for c in group if c.suppressed]
+            if len(hidden) == 1:
+                rest = [c for c in group if not c.suppressed and c.value > 0]
+                if rest:
+                    min(rest, key=lambda c: c.value).suppressed = True
+                    changed = True
+
+
+@dataclass
+class Tables:
+    headline: list[tuple[str, Any]]
+    coverage: list[list[Any]]  # by school
+    by_school: list[list[Any]]  # by school and form
+    stages: list[list[Any]]  # by school, form and role
+    by_form: list[list[Any]]
+    files_: list[list[Any]]
+    bands: list[tuple[str, int]]  # schools by coverage band (chart)
+    meta: dict[str, str]
+    stage_names: list[list[Any]]
+
+
+def _pct(part: float, whole: float) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _mean(total: float, n: float) -> float | str:
+    return round(total / n, 2) if n >= SMALL else "—"
+
+
+BANDS = ((0, 10), (10, 30), (30, 50), (50, 70), (70, 101))
+
+
+def build_tables(rollup: Rollup) -> Tables:
+    import pandas as pd
+
+    frame = pd.DataFrame([{**{k: s.meta[k] for k in ("school_key", "school", "form", "form_name")},
+                           "city": s.meta.get("city", ""), "date": s.meta.get("date", ""),
+                           "pupils_total": s.pupils_total, **s.numbers} for s in rollup.sources])
+    prev = rollup.previous
+    # coverage of pupils, by school: the sum over the school's forms (a pupil in two forms counts twice)
+    schools = frame.groupby("school_key", sort=False).agg(
+        school=("school", "first"), city=("city", "first"), pupils_total=("pupils_total", "max"),
+        pupils_in_pairs=("pupils_in_pairs", "sum"))
+    coverage: list[list[Any]] = []
+    meta: dict[str, str] = {"kind": ROLLUP_KIND, "format": str(ROLLUP_FORMAT), "year": rollup.year,
+                            "created": dt.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")}
+    band_counts = [0] * len(BANDS)
+    reached = counted = 0
+    for key, row in schools.iterrows():
+        total = row["pupils_total"]
+        inside = int(row["pupils_in_pairs"])
+        if pd.isna(total) or not total:
+            share: float | str = "—"
+            verdict = "не указано число обучающихся"
+        elif 0 < inside < SMALL:
+            share, verdict = SMALL_MARK, "нет"
+        else:
+            value = min(_pct(inside, float(total)), 100.0)
+            share, verdict = value, "да" if value >= 100 * TARGET else "нет"
+            counted += 1
+            reached += value >= 100 * TARGET
+            band_counts[next(i for i, (lo, hi) in enumerate(BANDS) if lo <= value < hi)] += 1
+        if isinstance(share, float) or share == SMALL_MARK:
+            meta[f"coverage|{key}"] = str(share)
+        before = prev.get(f"coverage|{key}", "")
+        change: Any = "—"
+        if isinstance(share, float) and _number(before) is not None:
+            change = round(share - float(before), 1)
+        shown_total: Any = int(total) if not pd.isna(total) and total else "—"
+        shown_inside: Any = SMALL_MARK if 0 < inside < SMALL else inside
+        coverage.append([row["school"], row["city"], shown_total, shown_inside, share, verdict,
+                         (float(before) if _number(before) is not None else before) if prev else "", change])
+    # by school and form; counts of people suppressed with their sums
+    by_school: list[list[Any]] = []
+    stage_rows: list[list[Any]] = []
+    groups: list[list[Cell]] = []
+    columns: dict[tuple[str, str], list[Cell]] = {}  # (form, column) -> cells: the form's total is published
+    grid: list[tuple[Source, dict[str, Cell], dict[str, list[Cell]]]] = []
+    for s in rollup.sources:
+        people = {"mentors": Cell(int(s.numbers["mentors"])), "mentees": Cell(int(s.numbers["mentees"])),
+                  "pairs": Cell(int(s.numbers["pairs"]))}
+        by_stage = {role: [Cell(s.stages.get((role, n), 0)) for n in STAGES] for role in ("mentor", "mentee")}
+        for role in ("mentor", "mentee"):
+            groups.append([*by_stage[role], people[f"{role}s"]])
+        for name, c in people.items():
+            columns.setdefault((s.meta["form"], name), []).append(c)
+        for role in ("mentor", "mentee"):
+            for n, c in zip(STAGES, by_stage[role], strict=True):
+                columns.setdefault((s.meta["form"], f"{role}{n}"), []).append(c)
+        grid.append((s, people, by_stage))
+    groups.extend(cells for cells in columns.values() if len(cells) > 1)
+    suppress(groups)
+    for s, people, by_stage in grid:
+        num = s.numbers
+        pairs = num["pairs"]
+        by_school.append([
+            s.meta["school"], s.meta["form_name"], _date(s.meta.get("date", "")), people["mentors"].shown(),
+            people["mentees"].shown(), people["pairs"].shown(),
+            _pct(num["pairs_attention"], pairs) if pairs >= SMALL else "—", int(num["meetings"]),
+            _mean(num["mentor_score_sum"], num["mentor_score_n"]), _mean(num["mentee_score_sum"], num["mentee_score_n"]),
+            *(int(num[f"practices_level{i}"]) for i in (1, 2, 3)), int(num["practices"]),
+        ])
+        for role in ("mentor", "mentee"):
+            name = s.meta[f"role_{role}"]
+            stage_rows.append([s.meta["school"], s.meta["form_name"], name,
+                               *(c.shown() for c in by_stage[role]), people[f"{role}s"].shown()])
+    # by form: region totals
+    by_form: list[list[Any]] = []
+    sums = frame.groupby(["form", "form_name"], sort=True).agg(
+        schools=("school_key", "nunique"), mentors=("mentors", "sum"), mentees=("mentees", "sum"),
+        pairs=("pairs", "sum"), attention=("pairs_attention", "sum"), meetings=("meetings", "sum"),
+        ms=("mentor_score_sum", "sum"), mn=("mentor_score_n", "sum"), es=("mentee_score_sum", "sum"),
+        en=("mentee_score_n", "sum"), p1=("practices_level1", "sum"), p2=("practices_level2", "sum"),
+        p3=("practices_level3", "sum"), p=("practices", "sum"))
+    totals: dict[str, float] = {}
+    form_cells = {(form, k): Cell(int(r[k])) for (form, _), r in sums.iterrows() for k in ("mentors", "mentees", "pairs")}
+    suppress([[c for (_, k), c in form_cells.items() if k == name] for name in ("mentors", "mentees", "pairs")])
+    for (form, form_name), r in sums.iterrows():
+        people_count = int(r["mentors"] + r["mentees"])
+        for k in ("mentors", "mentees", "pairs", "meetings", "p"):
+            totals[k] = totals.get(k, 0) + float(r[k])
+        meta[f"form|{form}|participants"] = str(people_count)
+        meta[f"form|{form}|pairs"] = str(int(r["pairs"]))
+        before_people = prev.get(f"form|{form}|participants", "")
+        before_pairs = prev.get(f"form|{form}|pairs", "")
+        by_form.append([form_name, int(r["schools"]), *(form_cells[(form, k)].shown() for k in ("mentors", "mentees", "pairs")),
+                        _pct(r["attention"], r["pairs"]) if r["pairs"] >= SMALL else "—", int(r["meetings"]),
+                        _mean(r["ms"], r["mn"]), _mean(r["es"], r["en"]), int(r["p1"]), int(r["p2"]), int(r["p3"]),
+                        int(r["p"]), int(before_people) if before_people.isdigit() else "—",
+                        int(before_pairs) if before_pairs.isdigit() else "—"])
+    pupils_known = schools[schools["pupils_total"].notna()]
+    region_total = float(pupils_known["pupils_total"].sum())
+    region_inside = float(pupils_known["pupils_in_pairs"].sum())
+    region = min(_pct(region_inside, region_total), 100.0) if region_total else None
+    meta["coverage"] = str(region) if region is not None else ""
+    before_region = _number(prev.get("coverage", "")) if prev.get("coverage") else None
+    headline: list[tuple[str, Any]] = [
+        ("Учебный год", rollup.year),
+        ("Школ в сводке", len(schools)),
+        ("Выгрузок учтено", len(rollup.sources)),
+        ("Выгрузок не учтено: есть более поздняя той же школы", len(rollup.superseded)),
+        ("Файлов не принято", len(rollup.refused)),
+        ("Наставников", int(totals.get("mentors", 0))),
+        ("Наставляемых", int(totals.get("mentees", 0))),
+        ("Пар и групп", int(totals.get("pairs", 0))),
+        ("Проведено встреч", int(totals.get("meetings", 0))),
+        ("Лучших практик", int(totals.get("p", 0))),
+        ("Охват обучающихся наставничеством, % (школы, указавшие число обучающихся)",
+         region if region is not None else "—"),
+        ("Целевое значение охвата, %", round(100 * TARGET)),
+        ("Школ, достигших цели 70 %", f"{reached} из {counted}"),
+    ]
+    if prev:
+        headline.append((f"Охват год назад ({prev.get('year', '—')}), %",
+                         before_region if before_region is not None else "—"))
+    bands = [(f"{lo}–{hi} %" if hi <= 100 else f"{lo} % и более", band_counts[i]) for i, (lo, hi) in enumerate(BANDS)]
+    files_rows: list[list[Any]] = []
+    for s in rollup.sources:
+        files_rows.append([s.label, s.meta["school"], s.meta["form_name"], s.meta["year"], _shown_time(s.created),
+                           "учтена"])
+    for s, kept in rollup.superseded:
+        files_rows.append([s.label, s.meta["school"], s.meta["form_name"], s.meta["year"], _shown_time(s.created),
+                           f"не учтена: есть более поздняя выгрузка «{kept.label}»"])
+    for label, reason in rollup.refused:
+        files_rows.append([label, "—", "—", "—", "—", f"не принят: {reason}"])
+    files_rows.sort(key=lambda r: r[0])
+    from toolkit.spec import profiles
+
+    stage_names = [[p.name, s.number, s.name] for p in profiles().values() for s in p.stages
+                   if any(x.meta["form"] == p.form for x in rollup.sources)]
+    return Tables(headline, coverage, by_school, stage_rows, by_form, files_rows, bands, meta, stage_names)
+
+
+def _date(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso or "—"
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def ensure_ours(path: Path) -> None:
+    """A file at ``path`` is overwritten only when it is a summary this command made."""
+    if not path.exists():
+        return
+    from toolkit.books.reader import open_book
+
+    book = open_book(path, Report(), path.name) if path.is_file() else None
+    meta = {}
+    if book is not None and META_SHEET in book.sheet_names:
+        meta = _meta_rows(book.rows(META_SHEET, limit=20)[0])
+    if meta.get("kind") != ROLLUP_KIND:
+        raise NastavnikError(f"Файл «{path.name}» уже есть, и его сделала не команда «nastavnik rollup»: он не "
+                             "перезаписан. Укажите в --out другое имя файла.")
+
+
+def _lines(value: Any, width: float) -> int:
+    text = value if isinstance(value, str) else format_number(value) if isinstance(value, (int, float)) else ""
+    chars = max(1, int(width * 1.15))
+    return sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
+
+
+def write_rollup(tables: Tables, path: Path) -> Path | None:
+    """Write the summary atomically; the previous summary of this command goes to «Резервные копии» first."""
+    import xlsxwriter
+
+    ensure_ours(path)
+    saved = files.backup(path) if path.exists() else None
+
+    def produce(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        wb.set_properties({"title": f"Сводка по наставничеству, {tables.headline[0][1]}"})
+        head = wb.add_format({"bold": True, "text_wrap": True, "border": 1, "bg_color": "#DDEBF7",
+                              "valign": "vcenter", "font_size": 10})
+        cell = wb.add_format({"text_wrap": True, "valign": "top", "border": 1, "font_size": 10})
+        number = wb.add_format({"valign": "top", "border": 1, "font_size": 10, "num_format": "0.##"})
+        title = wb.add_format({"bold": True, "font_size": 13})
+        mark = wb.add_format({"valign": "top", "border": 1, "font_size": 10, "align": "right"})
+
+        def sheet(name: str, heading: str, headers: list[tuple[str, float]], rows: list[list[Any]],
+                  portrait: bool = False, repeat: bool = True) -> Any:
+            ws = wb.add_worksheet(name)
+            ws.write_string(0, 0, heading, title)
+            ws.set_row(0, 20)
+            for c, (h, width) in enumerate(headers):
+                ws.set_column(c, c, width)
+                ws.write_string(1, c, h, head)
+            ws.set_row(1, 15 * max(_lines(h, w) for h, w in headers) + 2)
+            for r, values in enumerate(rows, start=2):
+                for c, value in enumerate(values):
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        ws.write_number(r, c, value, number)
+                    else:
+                        text = "" if value is None else str(value)
+                        ws.write_string(r, c, text, mark if text in (SMALL_MARK, "—") else cell)
+                lines = max((_lines(v, headers[c][1]) for c, v in enumerate(values)), default=1)
+                ws.set_row(r, 13.5 * lines + 2)
+            ws.freeze_panes(2, 0)
+            ws.set_paper(9)
+            if not portrait:
+                ws.set_landscape()
+            ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+            ws.fit_to_pages(1, 0)
+            if repeat:
+                ws.repeat_rows(1)
+            ws.set_footer("&C&9Страница &P из &N")
+            return ws
+
+        year = tables.headline[0][1]
+        ws = sheet("Сводка", f"Наставничество в школах: сводка за {year} учебный год",
+                   [("Показатель", 62), ("Значение", 16)], [list(x) for x in tables.headline], portrait=True,
+                   repeat=False)
+        top = len(tables.headline) + 4
+        ws.write_string(top - 1, 0, "Школы по охвату обучающихся наставничеством", title)
+        ws.write_string(top, 0, "Охват", head)
+        ws.write_string(top, 1, "Школ", head)
+        for i, (label, n) in enumerate(tables.bands, start=1):
+            ws.write_string(top + i, 0, label, cell)
+            ws.write_number(top + i, 1, n, number)
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"name": "Школ", "categories": ["Сводка", top + 1, 0, top + len(tables.bands), 0],
+                          "values": ["Сводка", top + 1, 1, top + len(tables.bands), 1],
+                          "fill": {"color": "#4472C4"}, "data_labels": {"value": True}})
+        chart.set_title({"name": "Школы по охвату (цель — 70 %)", "name_font": {"size": 11}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"name": "школ", "major_gridlines": {"visible": True}, "num_format": "0",
+                          "min": 0, "major_unit": max(1, math.ceil(max(n for _, n in tables.bands) / 8))})
+        chart.set_size({"width": 620, "height": 300})
+        ws.insert_chart(top + len(tables.bands) + 2, 0, chart)
+        form_top = top + len(tables.bands) + 19
+        ws.write_string(form_top - 1, 0, "Пары и группы по формам наставничества", title)
+        ws.write_string(form_top, 0, "Форма", head)
+        ws.write_string(form_top, 1, "Пар и групп", head)
+        plotted = [(r[0], r[4]) for r in tables.by_form if isinstance(r[4], int)]  # «<5» is not plotted
+        for i, (name, n) in enumerate(plotted, start=1):
+            ws.write_string(form_top + i, 0, name, cell)
+            ws.write_number(form_top + i, 1, n, number)
+        if plotted:
+            bar = wb.add_chart({"type": "bar"})
+            bar.add_series({"name": "Пар и групп", "categories": ["Сводка", form_top + 1, 0, form_top + len(plotted), 0],
+                            "values": ["Сводка", form_top + 1, 1, form_top + len(plotted), 1],
+                            "fill": {"color": "#70AD47"}, "data_labels": {"value": True}})
+            bar.set_title({"name": "Пары и группы по формам", "name_font": {"size": 11}})
+            bar.set_legend({"none": True})
+            bar.set_size({"width": 620, "height": 260})
+            ws.insert_chart(form_top + len(plotted) + 2, 0, bar)
+        ws.set_h_pagebreaks([top - 2])
+        sheet("Охват", "Охват обучающихся наставничеством по школам (цель — 70 %)",
+              [("Школа", 34), ("Населённый пункт", 18), ("Обучающихся", 12), ("Из них в парах и группах", 13),
+               ("Охват, %", 10), ("Цель 70 % достигнута", 14), ("Охват год назад, %", 12),
+               ("Изменение, п. п.", 11)], tables.coverage)
+        sheet("По школам", "Пары, встречи, оценки и практики по школам и формам",
+              [("Школа", 24), ("Форма", 16), ("На дату", 10), ("Наставников", 11), ("Наставляемых", 12),
+               ("Пар и групп", 9), ("Нужно внимание, % пар", 11), ("Встреч", 8), ("Оценка встреч наставниками", 13),
+               ("Оценка встреч наставляемыми", 14), ("Практик: городской уровень", 11),
+               ("Практик: краевой уровень", 11), ("Практик: всероссийский уровень", 12), ("Практик всего", 9)],
+              tables.by_school)
+        sheet("Этапы", "Участники по этапам (номера этапов — на листе «Этапы форм»)",
+              [("Школа", 28), ("Форма", 18), ("Роль", 16), *((f"Этап {n}", 8) for n in STAGES), ("Всего", 8)],
+              tables.stages)
+        sheet("По формам", "Итоги по формам наставничества",
+              [("Форма", 20), ("Школ", 7), ("Наставников", 11), ("Наставляемых", 12), ("Пар и групп", 9),
+               ("Нужно внимание, % пар", 11), ("Встреч", 8), ("Оценка встреч наставниками", 13),
+               ("Оценка встреч наставляемыми", 14), ("Практик: городской", 10), ("Практик: краевой", 10),
+               ("Практик: всероссийский", 12), ("Практик всего", 9), ("Участников год назад", 11),
+               ("Пар год назад", 9)], tables.by_form)
+        sheet("Этапы форм", "Этапы каждой формы наставничества", [("Форма", 22), ("Этап", 6), ("Название", 50)],
+              tables.stage_names, portrait=True)
+        sheet("Файлы", "Прочитанные файлы", [("Файл", 36), ("Школа", 24), ("Форма", 16), ("Учебный год", 10),
+                                             ("Выгружено", 15), ("Итог", 50)], tables.files_)
+        legend = wb.add_worksheet("Пояснения")
+        notes = [
+            "Сводка составлена командой «nastavnik rollup» по обезличенным выгрузкам школ («nastavnik export "
+            "--anonymize»): в них нет ФИО, контактов и ответов анкет — только псевдонимы.",
+            f"«{SMALL_MARK}» — от 1 до 4 человек: меньше пяти человек в ячейке могли бы указать на конкретных "
+            "людей. Если такое число можно было бы вычесть из итога строки или формы, скрыто и ещё одно, "
+            "наименьшее число той же суммы. Средние оценки меньше чем по 5 оценкам и доли меньше чем по 5 парам "
+            "не показываются («—»).",
+            "Охват — доля обучающихся школы в закреплённых парах и группах (наставниками и наставляемыми) от "
+            "числа обучающихся, указанного школой в «00_Настройки». Ученик, участвующий в двух формах, учтён "
+            "дважды; охват не больше 100 %. Целевое значение — 70 %.",
+            "Когда школа прислала несколько выгрузок одной формы за один год, учтена сделанная последней "
+            "(лист «Файлы»).",
+        ]
+        legend.set_column(0, 0, 88)
+        wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 10})
+        for r, text in enumerate(notes):
+            legend.write_string(r, 0, text, wrap)
+            legend.set_row(r, 13.5 * _lines(text, 88) + 4)
+        legend.set_paper(9)
+        legend.set_margins(left=0.5, right=0.5)
+        legend.fit_to_pages(1, 0)
+        meta = wb.add_worksheet(META_SHEET)
+        for r, (key, value) in enumerate(tables.meta.items()):
+            meta.write_string(r, 0, key)
+            meta.write_string(r, 1, value)
+        meta.very_hidden()
+        wb.close()
+
+    files.write_atomic(path, produce)
+    return saved
