@@ -28,7 +28,9 @@ from pathlib import Path
 
 import filelock
 
-KEEP_UNUSED_SECONDS = 3 * 24 * 3600  # a kept build nobody used for this long is removed
+KEEP_UNUSED_SECONDS = 24 * 3600  # a kept build nobody used for this long is removed
+KEEP_NEWEST = 4  # … and beyond the newest few, one unused for IN_USE_SECONDS (no run takes that long)
+IN_USE_SECONDS = 2 * 3600
 SKIPPED = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
 
@@ -92,10 +94,17 @@ def copy_fresh(source: Path, target: Path) -> Path:
 
 
 def _remove_unused(root: Path, name: str) -> None:
-    limit = time.time() - KEEP_UNUSED_SECONDS
+    """Remove kept builds of ``name`` nobody used for a day, and beyond the newest few those unused for two
+    hours (every toolkit change makes a new key: the old builds would fill the temporary folder)."""
+    now = time.time()
+    kept = []
     for old in [*root.glob(f"{name}-*"), *root.glob(f".{name}-*")]:
         try:
-            if old.is_dir() and old.stat().st_mtime < limit:
-                shutil.rmtree(old, ignore_errors=True)
+            if old.is_dir():
+                kept.append((old.stat().st_mtime, old))
         except OSError:
             pass
+    kept.sort(reverse=True)
+    for rank, (used, old) in enumerate(kept):
+        if now - used > KEEP_UNUSED_SECONDS or (rank >= KEEP_NEWEST and now - used > IN_USE_SECONDS):
+            shutil.rmtree(old, ignore_errors=True)

@@ -27,6 +27,14 @@ def demos(tmp_path_factory: pytest.TempPathFactory) -> Demos:
     return Demos(shared)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demos_for_helpers(demos: Demos) -> None:
+    """results_helpers.demo_folders() / copy_demo() for tests that ask outside a fixture."""
+    import results_helpers
+
+    results_helpers.DEMOS = demos
+
+
 def load_make_corpus() -> Any:
     """tests/corpus/make_corpus.py as a module (one copy per session)."""
     if "make_corpus" in sys.modules:

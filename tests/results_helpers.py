@@ -8,6 +8,22 @@ from typing import Any
 
 import openpyxl
 
+DEMOS: Any = None  # the session's demo programs (demo_helpers.Demos), set by conftest.py before any test runs
+
+
+def demo_folders() -> dict[str, Path]:
+    """The session's built demo programs by form — to read, or to copy before changing anything."""
+    from demo_helpers import FORMS
+
+    built = DEMOS._built("full")
+    return {form: built / name for form, name in FORMS.items()}
+
+
+def copy_demo(form: str, target: Path) -> Path:
+    """A fresh copy of the demo program of ``form`` in ``target``."""
+    copied: Path = DEMOS.copy(form, target)
+    return copied
+
 
 def sheet_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
     """Rows of a sheet as {header: value} (the header is the first row)."""

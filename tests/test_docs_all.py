@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
-from quality_helpers import demo_folders, use_demos  # noqa: F401
+from results_helpers import demo_folders
 
 
 def test_docs_of_every_kind_and_stale_pdfs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

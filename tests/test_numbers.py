@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from quality_helpers import copy_demo, demo_folders, use_demos  # noqa: F401
-from results_helpers import edit_rows, sheet_rows
+from results_helpers import copy_demo, demo_folders, edit_rows, sheet_rows
 
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program

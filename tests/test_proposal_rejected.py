@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
-from quality_helpers import demo_folders, use_demos  # noqa: F401
-from results_helpers import edit_rows, sheet_rows
+from results_helpers import demo_folders, edit_rows, sheet_rows
 
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_helpers import run_cli
-from quality_helpers import demo_folders, use_demos  # noqa: F401
+from results_helpers import demo_folders
 
 from toolkit.books.writer import header_width, wrapped_lines
 

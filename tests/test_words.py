@@ -7,7 +7,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from quality_helpers import use_demos  # noqa: F401
 
 from toolkit.base.grammar import NBSP, decline, salutation, typeset
 from toolkit.base.problems import Report
@@ -57,7 +56,7 @@ def test_typeset_puts_non_breaking_spaces() -> None:
 
 
 def test_the_order_keeps_the_case_typed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from quality_helpers import demo_folders
+    from results_helpers import demo_folders
 
     from toolkit.base.grammar import lower_first
     from toolkit.documents.order import order_context

@@ -127,6 +127,8 @@ def write_output(path: Path, produce: Callable[[Path], None], *, owner: str, she
         ensure_output(path)
         notes: list[str] = []
         if path.exists():
+            files.ensure_not_locked(path)  # refused before the backup: a refusal leaves no trace
+            files.ensure_writable(path)
             made_by, found = workbook_owner(path)
             extra = [s for s in found if s not in sheets]
             if made_by != owner or extra:

@@ -352,7 +352,8 @@ def score_matrix(mentors: Sequence[Person], mentees: Sequence[Person], rules: Ru
     if "times" in w:
         vocab = vocabulary(*(p.times for p in mentors), *(p.times for p in mentees))
         common = _indicator([p.times for p in mentors], vocab, True) @ _indicator([p.times for p in mentees], vocab, True).T
-        both = (np.array([bool(p.times) for p in mentors])[:, None] & np.array([bool(p.times) for p in mentees])[None, :])
+        both = (np.array([bool(p.times) for p in mentors], dtype=bool)[:, None]
+                & np.array([bool(p.times) for p in mentees], dtype=bool)[None, :])
         parts["times"] = np.where(both, (common > 0).astype(np.float64), 1.0)
     if "older_class" in w:
         parts["older_class"] = older.astype(np.float64)
