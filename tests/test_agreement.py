@@ -109,3 +109,14 @@ def test_mentor_match_first_run_does_not_call_the_scheduled_absent(student: Path
     assert all("(а)" not in reason for reason in by_id.values())
     assert any(line.startswith("Расписание быстрых встреч: 9 наставников за столами, 29 наставляемых в 8 группах")
                for line in outcome.lines), outcome.lines
+
+
+def test_status_names_a_girl_by_her_gender(student: Path) -> None:
+    from toolkit.logic.readiness import compute_status
+
+    data = load_program(Program.open(student), Report())
+    status = compute_status(data)
+    girls = [s for s in status.participants if s.role == "mentee" and data.participants[s.id].values.get("gender") == "ж"]
+    boys = [s for s in status.participants if s.role == "mentee" and data.participants[s.id].values.get("gender") == "м"]
+    assert girls and {s.role_name for s in girls} == {"Наставляемая"}
+    assert boys and {s.role_name for s in boys} == {"Наставляемый"}

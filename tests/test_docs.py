@@ -224,7 +224,8 @@ def test_cli_docs_results_and_errors(demos: Demos, tmp_path: Path, capsys: pytes
     code, _, err = run(["docs", str(folder), "--kind", "дипломы"], capsys)
     assert code == 2 and err.startswith("Ошибка: Неизвестный вид документов «дипломы». Возможные: письма|грамоты|")
     code, out, _ = run(["results", str(folder), "--date", "20.05.2027"], capsys)
-    assert code == 0 and "Рейтинг наставников: с местом 4, без места 1 (нет обратной связи)." in out
+    assert code == 0 and "Рейтинг наставников: с местом 4, без места 1." in out
+    assert any(line.startswith("  Без места: ") and "нет данных" in line for line in out.splitlines())
     blank = tmp_path / "blank"
     run(["init", str(blank), "--form", "педагог-педагог"], capsys)
     code, _, err = run(["docs", str(blank), "--kind", "письма"], capsys)

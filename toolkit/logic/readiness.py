@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from toolkit.base.grammar import for_gender
 from toolkit.base.values import clean_text, fold, person_key
 from toolkit.logic.assessment import GroupResult, TestResult, score_program
 from toolkit.logic.attention import PairState, attention_list, group_meetings, pair_states
@@ -140,7 +141,8 @@ def _stages(data: ProgramData) -> tuple[list[ParticipantStatus], dict[str, TestR
         stage_name = stages.get(stage, "")
         if ready:
             stage_name = READY_MENTOR if p.role == "mentor" else READY_MENTEE
-        out.append(ParticipantStatus(pid, p.role, profile.roles[p.role], p.name, stage, stage_name,  # type: ignore[index]
+        role_name = for_gender(profile.roles[p.role], p.values.get("gender"))  # type: ignore[index]
+        out.append(ParticipantStatus(pid, p.role, role_name, p.name, stage, stage_name,
                                      ready, missing, training, gaps))
     return out, tests, group
 

@@ -151,7 +151,7 @@ def build_export(data: ProgramData, today: dt.date, now: dt.datetime | None = No
     for s in sorted(status.participants, key=lambda s: (s.role != "mentor", s.id)):
         v = data.participants[s.id].values
         band = class_band(v.get("class")) if "class" in v else experience_band(v.get("experience", v.get("work_experience")))
-        participants.append([labels[s.id], s.role_name, band, gender(v.get("gender")),
+        participants.append([labels[s.id], profile.roles[s.role], band, gender(v.get("gender")),  # type: ignore[index]
                              f"{s.stage}. {stages.get(s.stage, '')}", "да" if s.ready else "нет"])
     pairs: list[list[Any]] = []
     if "pairs" in data.books:
