@@ -228,5 +228,5 @@ def write_export_workbook(export: Export, path: Path) -> list[str]:
         meta.very_hidden()
         wb.close()
 
-    return write_output(path, produce, owner=EXPORT_OWNER, sheets=["Сводка", "Участники", "Пары"],
+    return write_output(path, produce, owner=EXPORT_OWNER, sheets=["Сводка", "Участники", "Пары", "_meta"],
                         command=EXPORT_OWNER)
