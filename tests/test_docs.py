@@ -32,15 +32,16 @@ RESULTS = "06_Итоги.xlsx"
 
 
 
-def text_of(path: Path) -> str:
+def text_of(path: Path, *, typeset: bool = False) -> str:
+    """The document's paragraphs and table rows. Placed text has non-breaking spaces after «№», in initials and
+    before a dash (tests/test_words.py): read as plain spaces unless ``typeset``."""
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
             parts.append(" | ".join(c.text for c in row.cells))
-    # placed text has non-breaking spaces after «№», in initials and before a dash (tests/test_words.py);
-    # these tests read the words
-    return "\n".join(parts).replace("\u00a0", " ")
+    text = "\n".join(parts)
+    return text if typeset else text.replace("\u00a0", " ")
 
 
 def awarded(folder: Path, word: str) -> list[dict]:

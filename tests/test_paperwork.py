@@ -16,6 +16,7 @@ import pytest
 from cli_helpers import run_cli as run
 from demo_helpers import Demos
 from results_helpers import edit_rows
+from test_docs import text_of as docs_text
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.checks.program import load_program
@@ -31,16 +32,9 @@ NB = "\u00a0"
 
 
 def text_of(path: Path) -> str:
-    """The document's text as typeset: non-breaking spaces kept (these tests check where they are)."""
-    from docx import Document
-
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.append(" | ".join(c.text for c in row.cells))
-    # the space before a dash is non-breaking too (tests/test_words.py checks it): read here as a plain one
-    return "\n".join(parts).replace("\u00a0–", " –").replace("\u00a0—", " —")
+    """The document's text as typeset: these tests check where the non-breaking spaces are (the one before a
+    dash, checked in tests/test_words.py, is read here as a plain space)."""
+    return docs_text(path, typeset=True).replace("\u00a0–", " –").replace("\u00a0—", " —")
 LAUNCH = "Приказ о внедрении целевой модели наставничества.docx"
 CURATOR = "Приказ о назначении куратора и рабочей группы.docx"
 ROAD_MAP = "Дорожная карта программы наставничества.docx"
