@@ -189,18 +189,23 @@ def test_practice_and_invitation(ivanov: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("form", ["student", "teacher"])
 def test_site_page_is_self_contained_and_escaped(form: str, demos: Demos, tmp_path: Path) -> None:
     program = demos.copy(form, tmp_path / "p")
+    hostile = {"student": 'Клуб «Дроби & уравнения <5–6 классы>»', "teacher": "Школа «Трудный урок» & разбор кейсов"}[form]
+    practices = sheet_rows(program / RESULTS, "Лучшие практики")
+    edit_rows(program / RESULTS, "Лучшие практики", {("Название практики", practices[-1]["Название практики"]): {
+        "Название практики": hostile, "Описание практики": 'Задача дня; "кавычки" в названиях задач — как в жизни.'}})
+    make(program, "сайт")
     html = next((program / DOCS).glob("*.html")).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<html lang="ru">' in html and "<style>" in html
+    assert "&#34;кавычки&#34;" in html and '"кавычки"' not in html
     for external in ("<script", "<link", "src=", "http://", "https://", "@import", "url("):
         assert external not in html, external
     if form == "student":
         assert "Клуб «Дроби &amp; уравнения &lt;5–6 классы&gt;»" in html and "<5–6" not in html
-        assert "&#34;кавычки&#34;" in html
         data = load_program(Program.open(program), Report())
         for p in data.participants.values():  # no student's name on a public page unless the curator typed it
             assert p.name not in html
     else:
-        assert "Школа молодого педагога: «Трудный урок» &amp; разбор кейсов" in html
+        assert "Школа «Трудный урок» &amp; разбор кейсов" in html and "» & " not in html
         assert "Лучшие наставники года" in html and "Баллы за общественную работу: 30" in html
 
 
