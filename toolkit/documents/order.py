@@ -132,13 +132,15 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
     if curator:
         familiar.append({"фио": curator, "роль": "Куратор программы"})
     seen: set[str] = set()
-    for role, ids in (("mentor", [p.mentor for p in pairs]), ("mentee", [m for p in pairs for m in p.mentees])):
+    for role, ids in ((profile.roles["mentor"], [p.mentor for p in pairs]),
+                      (profile.roles["mentee"], [m for p in pairs for m in p.mentees])):
         for pid in ids:
             person = data.participants.get(pid)
-            if pid in seen or person is None or (role == "mentee" and clean_text(person.values.get("class"))):
+            pupil = role == profile.roles["mentee"] and clean_text(person.values.get("class")) if person else False
+            if pid in seen or person is None or pupil:
                 continue
             seen.add(pid)
-            familiar.append({"фио": person.name, "роль": profile.roles[role]})
+            familiar.append({"фио": person.name, "роль": role})
     curator_position = clean_text(s.get("curator_position"))
     curator_on = " ".join(x for x in (lower_first(decline_position(curator_position, "винительный")),
                                       _surname_initials(curator, "винительный") if curator else "") if x)
