@@ -3,6 +3,7 @@ escaping, no template tags left), the self-contained web page, one printable fil
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -182,8 +183,22 @@ def test_practice_and_invitation(ivanov: Path, tmp_path: Path) -> None:
     assert ("приглашает Вас на Праздник наставничества «Вместе к успеху» 27 мая 2027 г. в 15:00 "
             "(актовый зал школы).") in text
     assert "Просим подтвердить участие до 21 мая 2027 г. (+7 4212 55-17-17)." in text
+    assert text.count("награждение лучших наставников") == 1 and "будут награждены" not in text  # said once
     text = text_of(next(p for p in invitations if "Гордеев" in p.name))
     assert "Уважаемый Виктор Павлович!" in text and "В. П. Гордееву" in text
+    path = next(p for p in invitations if "Гордеев" in p.name)  # never broken at a line's end:
+    assert "Генеральному директору ООО\u00a0«ДальТехСервис»" in Document(str(path)).tables[0].rows[0].cells[1].text
+    # dated before the reply deadline (21 May), with a place for the outgoing number
+    for when in (None, dt.date(2027, 5, 27)):
+        (path,) = [p for p in make(ivanov, "приглашения", tmp_path / f"d{when}", **({"date": when} if when else {}))
+                   if "Гордеев" in p.name]
+        head = Document(str(path)).tables[0].rows[0].cells[0].text
+        found = re.fullmatch(r"(\d+) (\w+) (\d{4}) г\. №\u00a0_+", head)
+        assert found, head
+        months = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                  "ноября", "декабря"]
+        sent = dt.date(int(found.group(3)), months.index(found.group(2)) + 1, int(found.group(1)))
+        assert sent < dt.date(2027, 5, 21), head
 
 
 @pytest.mark.parametrize("form", ["student", "teacher"])
