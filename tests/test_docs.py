@@ -291,3 +291,14 @@ def test_report_templates_are_reproducible(tmp_path: Path) -> None:
                            "приглашение.docx", "лучшие_практики_сайт.html"])
     for name in made:
         assert (tmp_path / name).read_bytes() == (ROOT / "doc_templates" / name).read_bytes(), name
+
+
+def test_letters_and_certificates_have_a_place_for_the_seal(ivanov: Path, tmp_path: Path) -> None:
+    for kind in ("письма", "грамоты"):
+        paths = make(ivanov, kind, tmp_path / kind)
+        assert paths
+        for path in paths:
+            doc = Document(str(path))
+            body = [p.text for p in doc.paragraphs]
+            assert "М.\u00a0П." in body, path.name  # under the signature, before the date
+            assert body.index("М.\u00a0П.") == len(body) - 2 and re.fullmatch(r"\d+ \w+ \d{4} г\.", body[-1])
