@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from cli_helpers import run_cli as run
 from demo_helpers import Demos
@@ -76,7 +77,7 @@ def test_letter_declines_the_name_and_is_signed_by_the_settings(ivanov: Path, tm
     path = tmp_path / "Благодарственное письмо — Иванов Иван Иванович.docx"
     assert path in paths and len(paths) == len(awarded(ivanov, "Благодарственное письмо"))
     text = text_of(path)
-    assert "Уважаемый Иван Иванович!" in text
+    assert "Дорогой Иван!" in text and "Уважаемый" not in text  # a pupil: by the first name, patronymic or not
     assert ("Администрация Железнодорожного округа города Хабаровска выражает благодарность Иванову Ивану "
             "Ивановичу, ученику 9 «Б» класса МАОУ СШ № 17, за ") in text
     assert text.startswith("АДМИНИСТРАЦИЯ ЖЕЛЕЗНОДОРОЖНОГО ОКРУГА ГОРОДА ХАБАРОВСКА")  # not the school
@@ -95,6 +96,17 @@ def test_salutation_follows_the_gender_column(ivanov: Path, tmp_path: Path) -> N
         text = text_of(tmp_path / gender / "Благодарственное письмо — Шевченко Саша.docx")
         assert hello in text
         assert f"выражает благодарность Шевченко Саше, {word} 10 «А» класса" in text
+
+
+def test_one_way_of_addressing_pupils_is_a_setting(ivanov: Path, tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(ivanov, tmp_path / "p"))
+    wb = openpyxl.load_workbook(folder / "00_Настройки.xlsx")
+    ws = wb["Настройки"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Обращение к ученику в письмах")
+    ws.cell(row, 2).value = "По имени и отчеству: «Уважаемый Иван Петрович!»"
+    wb.save(folder / "00_Настройки.xlsx")
+    make(folder, "letters", tmp_path / "out")
+    assert "Уважаемый Иван Иванович!" in text_of(tmp_path / "out" / "Благодарственное письмо — Иванов Иван Иванович.docx")
 
 
 def test_certificate_is_the_schools_in_the_nominative(ivanov: Path, tmp_path: Path) -> None:
@@ -279,7 +291,7 @@ def test_pdf_contains_the_declined_name(ivanov: Path, tmp_path: Path, capsys: py
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     flat = re.sub(r"\s+", " ", text)
     assert "выражает благодарность Иванову Ивану Ивановичу, ученику 9 «Б» класса" in flat
-    assert "Уважаемый Иван Иванович!" in flat
+    assert "Дорогой Иван!" in flat
     assert text.count("\f") == len(awarded(ivanov, "Благодарственное письмо"))  # one page per letter
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
-from toolkit.base.grammar import for_gender, lower_first, person_gender
+from toolkit.base.grammar import PUPIL_BY_FIRST_NAME, for_gender, lower_first, person_gender
 from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
@@ -337,6 +337,7 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
                           "signer_org": "Организация подписывающего"}, "благодарственные письма")
     s = data.settings()
     school = clean_text(s.get("school_short")) or clean_text(s.get("school_full"))
+    by_first_name = not clean_text(s.get("pupil_address")).startswith("По имени и отчеству")  # the default
     docs = []
     for a in _awarded(data, "letter"):
         whom = position(data, a.mentor_id, dative=True)
@@ -350,6 +351,8 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
             "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
+            # "да" or "" (the renderer shows booleans as «да»/«нет», and «нет» would be true)
+            PUPIL_BY_FIRST_NAME: "да" if p and clean_text(p.values.get("class")) and by_first_name else "",
         }))
     return docs + _partner_letters(data, [a.mentor_id for a in _awarded(data, "letter")], date)
 
