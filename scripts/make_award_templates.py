@@ -115,7 +115,8 @@ def letter_of_thanks(path: Path) -> None:
               "успеха. Желаем Вам новых достижений, вдохновения и всего самого доброго!",
          align=JUSTIFY, indent=True, line=1.5)
     signatures(doc, SIGNATURE, before=60, blank="_" * 13)
-    para(doc, "{{ Дата|дата }}", before=24)
+    para(doc, "М.\u00a0П.", size=12, before=6)  # the place of the seal, under the signature
+    para(doc, "{{ Дата|дата }}", before=12)
     save_reproducibly(doc, path)
 
 
@@ -131,7 +132,8 @@ def certificate(path: Path) -> None:
     para(doc, "{% if Кто %}{{ Кто }}{% endif %}", align=CENTER, size=16, after=24, line=1.15)
     para(doc, "{% if За_что %}{{ За_что }}{% endif %}", align=CENTER, size=16, line=1.3)
     signatures(doc, SIGNATURE, before=96, blank="_" * 13)
-    para(doc, "{{ Дата|дата }}", before=24)
+    para(doc, "М.\u00a0П.", size=12, before=6)  # the place of the seal, under the signature
+    para(doc, "{{ Дата|дата }}", before=12)
     save_reproducibly(doc, path)
 
 

@@ -35,6 +35,13 @@ from docx_parts import (  # noqa: E402  (a sibling module: the shared document p
 )
 
 _loop_table = partial(loop_table, size=12, marker_size=12)  # 12 pt, black grid, plain header
+NBSP = "\u00a0"
+
+
+def keep(p: Paragraph) -> Paragraph:
+    """Keep the paragraph on the page of the next one."""
+    p.paragraph_format.keep_with_next = True
+    return p
 
 
 # --------------------------------------------------------------------------- helpers
@@ -65,39 +72,47 @@ def order_pairs(path: Path) -> None:
     title = para(doc, "О закреплении наставнических пар", bold=True, after=0)
     title.paragraph_format.keep_with_next = True
     para(doc, "и групп «{{ форма }}»", bold=True, after=18)
-    para(doc, "В соответствии с программой наставничества по форме «{{ форма }}» на {{ учебный_год }} учебный "
-              "год, в целях реализации целевой модели наставничества в {{ школа_кратко }}, по итогам "
-              "формирования наставнических пар и групп ({{ схемы }}) и на основании согласия наставников и "
-              "наставляемых{% if несовершеннолетние %} (родителей, законных представителей несовершеннолетних)"
-              "{% endif %},", align=JUSTIFY, indent=True, after=6)
-    para(doc, "ПРИКАЗЫВАЮ:", bold=True, after=6)
-    para(doc, "1. Закрепить наставнические пары и группы «{{ форма }}» на срок, указанный в таблице "
-              "(всего пар и групп: {{ число_пар }}, наставляемых: {{ число_наставляемых }}):",
+    para(doc, "В соответствии с {{ основание }}, Положением о наставничестве в {{ школа_кратко }}, программой "
+              "наставничества по форме «{{ форма }}» на {{ учебный_год }} учебный год{% if педагоги %}, на "
+              "основании решения педагогического совета (протокол от «____» ______________ 20____ г. №" + NBSP +
+              "____){% endif %}, по итогам формирования наставнических пар и групп ({{ схемы }}) и с согласия "
+              "наставников и наставляемых{% if несовершеннолетние %} (родителей, законных представителей "
+              "несовершеннолетних){% endif %},", align=JUSTIFY, indent=True, after=6)
+    keep(para(doc, "ПРИКАЗЫВАЮ:", bold=True, after=6))
+    para(doc, "1. Закрепить наставнические пары и группы «{{ форма }}» в составе и на срок согласно приложению "
+              "к настоящему приказу (всего пар и групп: {{ число_пар }}, наставляемых: {{ число_наставляемых }}).",
          align=JUSTIFY, indent=True, after=6)
+    para(doc, "2. Наставникам совместно с наставляемыми {{ срок_анализа }} провести самоанализ и совместный анализ "
+              "компетенций, определить цели развития по спринтам{% if педагоги %} и составить персонализированную "
+              "программу наставничества молодого педагога{% endif %}; {{ срок_окончания }} проводить встречи "
+              "регулярно, с частотой, установленной программой.", align=JUSTIFY, indent=True, after=6)
+    para(doc, "3. Возложить на {{ куратор_на }}, куратора программы наставничества, сопровождение наставнических "
+              "пар и групп, ежемесячный мониторинг встреч и сбор обратной связи {{ срок_окончания }}; {{ срок_отчёта }} "
+              "представить директору отчёт о результатах программы.",
+         align=JUSTIFY, indent=True, after=6)
+    # the last point, the signature and the acquaintance sheet's heading stay together: no signature alone
+    keep(para(doc, "4. Контроль за исполнением настоящего приказа оставляю за собой.", align=JUSTIFY, indent=True,
+              after=30))
+    sign = keep(para(doc, after=24))
+    sign.paragraph_format.tab_stops.add_tab_stop(Cm(6.5))
+    sign.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
+    sign.add_run("Директор\t________________\t{{ директор_подпись }}")
+    keep(para(doc, "С приказом ознакомлены:", after=6))
+    _loop_table(doc, ["ФИО", "Роль", "Подпись", "Дата"], ["{{ o.фио }}", "{{ o.роль }}", "", ""],
+                "for o in ознакомлены", [6.5, 4.0, 3.0, 3.0])
+    # the pairs: an appendix of its own, on a new page
+    annex = para(doc, "Приложение", size=12)
+    annex.paragraph_format.page_break_before = True
+    annex.paragraph_format.left_indent = Cm(9.0)
+    for n, line in enumerate(("к приказу {{ школа_кратко }}", "от {{ дата_приказа }} №" + NBSP + "{{ номер_приказа }}")):
+        para(doc, line, size=12, after=18 if n == 1 else 0).paragraph_format.left_indent = Cm(9.0)
+    keep(para(doc, "Состав наставнических пар и групп «{{ форма }}»", bold=True, align=CENTER, after=12))
     _loop_table(
         doc,
         ["№", "Наставник", "Наставляемые", "Форма / схема", "Срок"],
         ["{{ p.номер }}", "{{ p.наставник }}", "{{ p.наставляемые }}", "{{ p.форма }}", "{{ p.срок }}"],
         "for p in пары", [1.0, 4.3, 5.0, 3.2, 3.0], [CENTER, LEFT, LEFT, LEFT, CENTER],
     )
-    para(doc, "", after=6)
-    para(doc, "2. Наставникам совместно с наставляемыми провести самоанализ и совместный анализ компетенций, "
-              "определить цели развития по спринтам и обеспечить регулярность встреч{% if педагоги %}, "
-              "реализовать программу адаптации молодого педагога{% endif %}.",
-         align=JUSTIFY, indent=True, after=6)
-    para(doc, "3. Ответственность за сопровождение наставнических пар и групп, сбор обратной связи и "
-              "оценку результатов возложить на куратора программы наставничества {{ куратор_винительный }}"
-              "{% if должность_куратора %} ({{ должность_куратора }}){% endif %}.",
-         align=JUSTIFY, indent=True, after=6)
-    para(doc, "4. Контроль за исполнением настоящего приказа оставляю за собой.", align=JUSTIFY, indent=True,
-         after=30)
-    sign = para(doc, after=24)
-    sign.paragraph_format.tab_stops.add_tab_stop(Cm(6.5))
-    sign.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
-    sign.add_run("Директор\t________________\t{{ директор_подпись }}")
-    para(doc, "С приказом ознакомлены:", after=6)
-    _loop_table(doc, ["ФИО", "Роль", "Подпись", "Дата"], ["{{ o.фио }}", "{{ o.роль }}", "", ""],
-                "for o in ознакомлены", [6.5, 4.0, 3.0, 3.0])
     save_reproducibly(doc, path)
 
 

@@ -323,7 +323,7 @@ def invitation(path: Path) -> None:
     _school_header(doc)
     address = doc.add_table(rows=1, cols=2)
     set_borders(address, inside=False)
-    cell_text(address.rows[0].cells[0], "")
+    cell_text(address.rows[0].cells[0], "{{ дата_письма|дата }} №\u00a0{{ исходящий }}", size=12)  # outgoing
     right = address.rows[0].cells[1]
     cell_text(right, "{% if Кому %}{{ Кому }}{% endif %}", size=14)
     right.add_paragraph().add_run("{{ ФИО|инициалы('дательный') }}").font.size = Pt(14)
@@ -335,15 +335,14 @@ def invitation(path: Path) -> None:
     add_run(body, "{{ школа }} приглашает Вас на {{ мероприятие }}")
     add_run(body, "{% if дата %} {{ дата|дата }}{% endif %}{% if время %} в {{ время }}{% endif %}"
                   "{% if место %} ({{ место }}){% endif %}.")
-    para(doc, "На празднике наставнические пары представят успешные кейсы и результаты года, лучшие наставники "
-              "будут награждены. Нам важно разделить эти результаты с партнёрами школы.",
-         align=JUSTIFY, indent=True, after=6, line=1.5)
-    para(doc, "{% if программа %}В программе: {{ программа }}{% endif %}", align=JUSTIFY, indent=True, after=6,
+    # the programme as typed, or (when none is typed) what the celebration is about: never both
+    para(doc, "{% if программа %}В программе: {{ программа }}{% else %}На празднике наставнические пары "
+              "представят успешные кейсы и результаты года, лучшие наставники будут награждены.{% endif %} "
+              "Нам важно разделить эти результаты с партнёрами школы.", align=JUSTIFY, indent=True, after=6,
          line=1.5)
     para(doc, "{% if ответить_до %}Просим подтвердить участие до {{ ответить_до|дата }}{% if контакт %} "
               "({{ контакт }}){% endif %}.{% endif %}", align=JUSTIFY, indent=True, after=6, line=1.5)
     _signatures(doc, [("Директор", "{{ директор_подпись }}")], before=36)
-    para(doc, "{{ дата_письма|дата }}", before=12)
     save_reproducibly(doc, path)
 
 

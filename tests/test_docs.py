@@ -3,6 +3,7 @@ escaping, no template tags left), the self-contained web page, one printable fil
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from cli_helpers import run_cli as run
 from demo_helpers import Demos
@@ -76,7 +78,7 @@ def test_letter_declines_the_name_and_is_signed_by_the_settings(ivanov: Path, tm
     path = tmp_path / "Благодарственное письмо — Иванов Иван Иванович.docx"
     assert path in paths and len(paths) == len(awarded(ivanov, "Благодарственное письмо"))
     text = text_of(path)
-    assert "Уважаемый Иван Иванович!" in text
+    assert "Дорогой Иван!" in text and "Уважаемый" not in text  # a pupil: by the first name, patronymic or not
     assert ("Администрация Железнодорожного округа города Хабаровска выражает благодарность Иванову Ивану "
             "Ивановичу, ученику 9 «Б» класса МАОУ СШ № 17, за ") in text
     assert text.startswith("АДМИНИСТРАЦИЯ ЖЕЛЕЗНОДОРОЖНОГО ОКРУГА ГОРОДА ХАБАРОВСКА")  # not the school
@@ -95,6 +97,17 @@ def test_salutation_follows_the_gender_column(ivanov: Path, tmp_path: Path) -> N
         text = text_of(tmp_path / gender / "Благодарственное письмо — Шевченко Саша.docx")
         assert hello in text
         assert f"выражает благодарность Шевченко Саше, {word} 10 «А» класса" in text
+
+
+def test_one_way_of_addressing_pupils_is_a_setting(ivanov: Path, tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(ivanov, tmp_path / "p"))
+    wb = openpyxl.load_workbook(folder / "00_Настройки.xlsx")
+    ws = wb["Настройки"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Обращение к ученику в письмах")
+    ws.cell(row, 2).value = "По имени и отчеству: «Уважаемый Иван Петрович!»"
+    wb.save(folder / "00_Настройки.xlsx")
+    make(folder, "letters", tmp_path / "out")
+    assert "Уважаемый Иван Иванович!" in text_of(tmp_path / "out" / "Благодарственное письмо — Иванов Иван Иванович.docx")
 
 
 def test_certificate_is_the_schools_in_the_nominative(ivanov: Path, tmp_path: Path) -> None:
@@ -183,25 +196,44 @@ def test_practice_and_invitation(ivanov: Path, tmp_path: Path) -> None:
     assert ("приглашает Вас на Праздник наставничества «Вместе к успеху» 27 мая 2027 г. в 15:00 "
             "(актовый зал школы).") in text
     assert "Просим подтвердить участие до 21 мая 2027 г. (+7 4212 55-17-17)." in text
+    assert text.count("награждение лучших наставников") == 1 and "будут награждены" not in text  # said once
     text = text_of(next(p for p in invitations if "Гордеев" in p.name))
     assert "Уважаемый Виктор Павлович!" in text and "В. П. Гордееву" in text
+    path = next(p for p in invitations if "Гордеев" in p.name)  # never broken at a line's end:
+    assert "Генеральному директору ООО\u00a0«ДальТехСервис»" in Document(str(path)).tables[0].rows[0].cells[1].text
+    # dated before the reply deadline (21 May), with a place for the outgoing number
+    for when in (None, dt.date(2027, 5, 27)):
+        (path,) = [p for p in make(ivanov, "приглашения", tmp_path / f"d{when}", **({"date": when} if when else {}))
+                   if "Гордеев" in p.name]
+        head = Document(str(path)).tables[0].rows[0].cells[0].text
+        found = re.fullmatch(r"(\d+) (\w+) (\d{4}) г\. №\u00a0_+", head)
+        assert found, head
+        months = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+                  "ноября", "декабря"]
+        sent = dt.date(int(found.group(3)), months.index(found.group(2)) + 1, int(found.group(1)))
+        assert sent < dt.date(2027, 5, 21), head
 
 
 @pytest.mark.parametrize("form", ["student", "teacher"])
 def test_site_page_is_self_contained_and_escaped(form: str, demos: Demos, tmp_path: Path) -> None:
     program = demos.copy(form, tmp_path / "p")
+    hostile = {"student": 'Клуб «Дроби & уравнения <5–6 классы>»', "teacher": "Школа «Трудный урок» & разбор кейсов"}[form]
+    practices = sheet_rows(program / RESULTS, "Лучшие практики")
+    edit_rows(program / RESULTS, "Лучшие практики", {("Название практики", practices[-1]["Название практики"]): {
+        "Название практики": hostile, "Описание практики": 'Задача дня; "кавычки" в названиях задач — как в жизни.'}})
+    make(program, "сайт")
     html = next((program / DOCS).glob("*.html")).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<html lang="ru">' in html and "<style>" in html
+    assert "&#34;кавычки&#34;" in html and '"кавычки"' not in html
     for external in ("<script", "<link", "src=", "http://", "https://", "@import", "url("):
         assert external not in html, external
     if form == "student":
         assert "Клуб «Дроби &amp; уравнения &lt;5–6 классы&gt;»" in html and "<5–6" not in html
-        assert "&#34;кавычки&#34;" in html
         data = load_program(Program.open(program), Report())
         for p in data.participants.values():  # no student's name on a public page unless the curator typed it
             assert p.name not in html
     else:
-        assert "Школа молодого педагога: «Трудный урок» &amp; разбор кейсов" in html
+        assert "Школа «Трудный урок» &amp; разбор кейсов" in html and "» & " not in html
         assert "Лучшие наставники года" in html and "Баллы за общественную работу: 30" in html
 
 
@@ -261,7 +293,7 @@ def test_pdf_contains_the_declined_name(ivanov: Path, tmp_path: Path, capsys: py
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     flat = re.sub(r"\s+", " ", text)
     assert "выражает благодарность Иванову Ивану Ивановичу, ученику 9 «Б» класса" in flat
-    assert "Уважаемый Иван Иванович!" in flat
+    assert "Дорогой Иван!" in flat
     assert text.count("\f") == len(awarded(ivanov, "Благодарственное письмо"))  # one page per letter
 
 
@@ -273,3 +305,14 @@ def test_report_templates_are_reproducible(tmp_path: Path) -> None:
                            "приглашение.docx", "лучшие_практики_сайт.html"])
     for name in made:
         assert (tmp_path / name).read_bytes() == (ROOT / "doc_templates" / name).read_bytes(), name
+
+
+def test_letters_and_certificates_have_a_place_for_the_seal(ivanov: Path, tmp_path: Path) -> None:
+    for kind in ("письма", "грамоты"):
+        paths = make(ivanov, kind, tmp_path / kind)
+        assert paths
+        for path in paths:
+            doc = Document(str(path))
+            body = [p.text for p in doc.paragraphs]
+            assert "М.\u00a0П." in body, path.name  # under the signature, before the date
+            assert body.index("М.\u00a0П.") == len(body) - 2 and re.fullmatch(r"\d+ \w+ \d{4} г\.", body[-1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import re
 import shutil
 import subprocess
 import zipfile
@@ -102,8 +103,14 @@ def test_order_text_student(folders: dict[str, Path]) -> None:
         "№ | Наставник | Наставляемые | Форма / схема | Срок",
         "1. | " + names["НК-001"], "группа (2 чел.); анкетирование", "30.11.2026\u00a0– 29.05.2027",
         "2. | " + names["НК-002"], "пара; предложение куратора", "01.12.2026\u00a0– 28.02.2027",
-        "куратора программы наставничества Виноградову Ирину Сергеевну",
-        "(заместитель директора по воспитательной работе)",
+        # the legal basis, a deadline in every point, the curator's position in the case of the sentence
+        "распоряжением Министерства просвещения Российской Федерации от 25.12.2019 №\u00a0Р-145",
+        "Положением о наставничестве в МАОУ СШ №\u00a017",
+        "согласно приложению к настоящему приказу",
+        "до 11 декабря 2026 г. провести самоанализ", "до 29 мая 2027 г. проводить встречи",
+        "Возложить на заместителя директора по воспитательной работе Виноградову\u00a0И.\u00a0С., куратора "
+        "программы наставничества", "до 8 июня 2027 г. представить директору отчёт",
+        "Приложение\nк приказу МАОУ СШ №\u00a017\nот 27 ноября 2026 г. №\u00a0112-о",
         "Контроль за исполнением настоящего приказа оставляю за собой.",
         "Директор\t________________\tЕ.\u00a0В.\u00a0Гончарова", "С приказом ознакомлены:",
     ):
@@ -111,10 +118,17 @@ def test_order_text_student(folders: dict[str, Path]) -> None:
     for pid in ("НЯ-002", "НЯ-003", "НЯ-004"):
         assert names[pid] in text
     assert names["НЯ-005"] not in text  # no consent of the mentee: not in the order
-    assert "молодого педагога" not in text
+    assert "молодого педагога" not in text and "педагогического совета" not in text
+    assert f"{names['НК-001']}, ученик" in text or f"{names['НК-001']}, ученица" in text
+    assert "\u00a0«" in text.split("Состав наставнических пар")[1]  # «10 «В» класса»: number and letter together
+    # the acquaintance sheet: the curator and the mentors (pupil mentees do not sign an order)
+    sheet = "\n".join(" | ".join(c.text for c in row.cells) for row in Document(str(result.path)).tables[0].rows)
+    assert "Виноградова Ирина Сергеевна | Куратор программы" in sheet and names["НК-001"] in sheet
+    assert names["НЯ-002"] not in sheet
+    assert text.index("Директор\t") < text.index("Приложение\nк приказу")  # the table is an appendix
     assert "{{" not in text and "{%" not in text
     # the rows of the table are the pairs and groups; the loop rows are gone
-    table = Document(str(result.path)).tables[0]
+    table = Document(str(result.path)).tables[1]
     assert len(table.rows) == 3
 
 
@@ -124,7 +138,8 @@ def test_order_blanks_backup_and_escaping(folders: dict[str, Path], tmp_path: Pa
     first = make_order(Program.open(root), Report())
     text = _text(first.path)
     assert f"{BLANK_DATE}\t№ {BLANK_NUMBER}" in text
-    assert 'в МАОУ "СШ №\u00a017" & Ко <b>, по итогам' in text
+    assert 'в МАОУ "СШ №\u00a017" & Ко <b>, программой' in text
+    assert "до 14 декабря 2026 г. провести" in text  # no date of the order: two weeks from the pairs' start
     with zipfile.ZipFile(first.path) as z:
         assert "&amp; Ко &lt;b&gt;" in z.read("word/document.xml").decode("utf-8")
     second = make_order(Program.open(root), Report(), number="5")
@@ -139,9 +154,12 @@ def test_order_teacher_needs_personal_meeting(folders: dict[str, Path]) -> None:
     text = _text(result.path)
     assert (result.pairs, result.left_out) == (1, 1)
     assert data.participants["НЯ-001"].name in text and data.participants["НЯ-002"].name not in text
-    assert "программу адаптации молодого педагога" in text
+    assert "персонализированную программу наставничества молодого педагога" in text
+    assert "на основании решения педагогического совета (протокол от" in text
     assert "несовершеннолетних" not in text
-    assert "Математика" in text  # the subject of the teacher
+    assert f"{data.participants['НК-001'].name}, учитель " in text  # a teacher by position, as in the letters
+    sheet = text.split("С приказом ознакомлены:")[1]
+    assert data.participants["НЯ-001"].name + " | Молодой педагог" in sheet  # young teachers sign too
 
 
 def test_order_without_pairs(demos: Demos, tmp_path: Path) -> None:
@@ -179,3 +197,28 @@ def test_order_converts_to_pdf(folders: dict[str, Path], tmp_path: Path) -> None
     for pid in ("НК-001", "НК-002"):
         surname = names[pid].split()[0]
         assert surname in text.replace("-\n", "")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("form", ["student", "teacher"])
+def test_order_of_the_demo_as_printed(form: str, demos: Demos, tmp_path: Path) -> None:
+    """The order of the whole demo, as the director signs it: nothing under 8 pt, the signature with the text
+    of the order, the pairs on pages of their own headed «Приложение к приказу», «10 «В»» never split."""
+    from test_paperwork import assert_printable
+
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip("нужны LibreOffice (soffice) и pdftotext")
+    root = demos.copy(form, tmp_path / "p")
+    result = make_order(Program.open(root), Report(), number="45-о", date=dt.date(2026, 12, 1), pdf=True)
+    assert result.pdf is not None
+    assert_printable(result.pdf, "Е. В. Гончарова")
+    pages = subprocess.run(["pdftotext", "-layout", str(result.pdf), "-"], capture_output=True, check=True,
+                           text=True).stdout.split("\f")
+    signed = next(n for n, page in enumerate(pages) if "Е. В. Гончарова" in page)
+    annex = next(n for n, page in enumerate(pages) if "к приказу МАОУ СШ № 17" in page)
+    assert annex > signed and pages[annex].lstrip().startswith("Приложение")
+    assert "ПРИКАЗЫВАЮ" not in "".join(pages[annex:])
+    if form == "student":
+        text = "".join(pages[annex:])
+        assert re.search(r"\d+ «[АБВГ]» класса", text)
+        assert not re.search(r"\d+\s*\n\s*«[АБВГ]»", text)  # the number and the letter of a class on one line

@@ -325,9 +325,17 @@ def _case_filter(case: str) -> Callable[..., str]:
     return declension
 
 
+PUPIL_BY_FIRST_NAME = "обращение_по_имени"  # a document's flag: a pupil is addressed by the first name
+
+
 @pass_context
 def _salutation_filter(context: Context, value: object, gender: object = None) -> str:
-    return salutation(_text(value), _gender_for(context, gender))
+    name = _text(value)
+    if context.get(PUPIL_BY_FIRST_NAME):  # «Дорогой Иван!» whatever the patronymic column holds
+        person = PersonName.parse(name)
+        if person.has_russian_patronymic and person.first:
+            name = f"{person.surname} {person.first}"
+    return salutation(name, _gender_for(context, gender))
 
 
 @pass_context

@@ -19,6 +19,7 @@ from toolkit.demo.books import YEAR_START, settings_values, write_all, write_que
 from toolkit.demo.people import (
     MOTIVATIONS,
     REFLECTIONS,
+    REQUEST_GRADES,
     REQUESTS,
     SKILLS,
     TEACHER_REQUESTS,
@@ -103,7 +104,8 @@ def build_student(root: Path) -> Program:
         p = people.person(with_patronymic=i % 3 == 0)
         text, kind, areas = REQUESTS[i % len(REQUESTS)]
         mentees.append({
-            "id": format_id("НЯ-", i), **_person_row(p), "class": f"{rng.choice([5, 6, 7, 8])}{rng.choice('АБВГ')}",
+            "id": format_id("НЯ-", i), **_person_row(p),
+            "class": f"{max(rng.choice([5, 6, 7, 8]), REQUEST_GRADES.get(text, 5))}{rng.choice('АБВГ')}",
             "contact": phone(rng), "applied_on": dt.date(2026, 9, 15) + dt.timedelta(days=i % 7),
             "request": text, "request_kind": kind, "areas": areas,
             "days": sorted(rng.sample(["пн", "вт", "ср", "чт", "пт"], 3), key="пнвтсрчтпт".index),

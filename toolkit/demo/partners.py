@@ -99,6 +99,11 @@ DEMOS = [
 ]
 
 
+
+def _grade(i: int, areas: list[str]) -> int:
+    """A pupil who prepares for the ОГЭ is in the 9th grade (the exam ends it); the others are in grades 8–10."""
+    return 9 if any("ОГЭ" in a for a in areas) else 8 + i % 3
+
 def _row(p: Person) -> dict[str, Any]:
     return {"last_name": p.last_name, "first_name": p.first_name, "middle_name": p.middle_name, "gender": p.gender}
 
@@ -133,7 +138,8 @@ def partner_form_data(profile: spec.Profile, demo: PartnerDemo) -> dict[str, dic
         mentors.append({
             "id": format_id("НК-", i), **_row(p), **who, "contact": phone(rng), "applied_on": dt.date(2026, 9, 12),
             "motivation": "Хочу показать свою профессию изнутри и помочь выбрать путь." if employer
-            else "Сам(а) недавно выбирал(а) профессию — хочу помочь школьникам.",
+            else "Недавно сам выбирал профессию — хочу помочь школьникам." if p.gender == "м"
+            else "Недавно сама выбирала профессию — хочу помочь школьникам.",
             "skills": f"{job}; умею объяснять на примерах.", "areas": sorted(set(a for _, _, areas in demo.requests[i - 1:i + 2]
                                                                                 for a in areas)),
             "frequency": "Два раза в месяц", "capacity": 2 if i == 1 else 1, "days": [days[1], days[3], days[5]],
@@ -145,7 +151,7 @@ def partner_form_data(profile: spec.Profile, demo: PartnerDemo) -> dict[str, dic
         p = people.person(with_patronymic=students)
         place: dict[str, Any] = ({"study_place": "КГБ ПОУ ХТК", "course": 3 + i % 2,
                                 "speciality": "Электроснабжение" if i % 2 else "Строительство и эксплуатация зданий"}
-                                 if students else {"class": f"{8 + i % 3}{'АБВ'[i % 3]}"})
+                                 if students else {"class": f"{_grade(i, areas)}{'АБВ'[i % 3]}"})
         minor = not students
         mentees.append({
             "id": format_id("НЯ-", i), **_row(p), **place, "contact": phone(rng), "applied_on": dt.date(2026, 9, 14),

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
-from toolkit.base.grammar import for_gender, lower_first, person_gender
+from toolkit.base.grammar import PUPIL_BY_FIRST_NAME, for_gender, lower_first, person_gender
 from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
@@ -337,6 +337,7 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
                           "signer_org": "Организация подписывающего"}, "благодарственные письма")
     s = data.settings()
     school = clean_text(s.get("school_short")) or clean_text(s.get("school_full"))
+    by_first_name = not clean_text(s.get("pupil_address")).startswith("По имени и отчеству")  # the default
     docs = []
     for a in _awarded(data, "letter"):
         whom = position(data, a.mentor_id, dative=True)
@@ -350,6 +351,8 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
             "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
+            # "да" or "" (the renderer shows booleans as «да»/«нет», and «нет» would be true)
+            PUPIL_BY_FIRST_NAME: "да" if p and clean_text(p.values.get("class")) and by_first_name else "",
         }))
     return docs + _partner_letters(data, [a.mentor_id for a in _awarded(data, "letter")], date)
 
@@ -778,22 +781,40 @@ def render_site(data: ProgramData, date: dt.date) -> str:
     return env.from_string(source).render(site_context(data, date))
 
 
+_LEGAL_FORM = re.compile(r"\b(ООО|ОАО|ЗАО|ПАО|АО|АНО|НКО|МАОУ|МБОУ|МКОУ|ГБОУ|КГБ ПОУ|ФГБОУ ВО|ИП) (?=«)")
+
+
+def _unbroken(text: str) -> str:
+    """«ООО «ДальТехСервис»» never broken at the end of a line: a non-breaking space after the legal form."""
+    return _LEGAL_FORM.sub("\\1\u00a0", text)
+
+
+def invitation_date(date: dt.date, reply_by: object) -> dt.date:
+    """An invitation is sent before its reply deadline: the document date, or two weeks before the deadline
+    when the document date is not before it."""
+    if isinstance(reply_by, dt.date) and date >= reply_by:
+        return reply_by - dt.timedelta(days=14)
+    return date
+
+
 def invitations(data: ProgramData, date: dt.date) -> list[_Doc]:
     partners = [r.values for r in data.rows(BOOK, "partners") if r.values.get("person")]
     if not partners:
         raise NastavnikError("На листе «Партнёры» книги «06_Итоги» нет ни одного партнёра: приглашать некого.")
     event = _event(data)
+    sent = invitation_date(date, event.get("reply_by"))
     docs = []
     for v in partners:
         context = {
-            **common_context(data, date),
-            "ФИО": clean_text(v.get("person")), "Пол": clean_text(v.get("gender")), "Кому": _s(v.get("addressee")),
-            "Организация": _s(v.get("organization")),
+            **common_context(data, sent),
+            "ФИО": clean_text(v.get("person")), "Пол": clean_text(v.get("gender")),
+            "Кому": _unbroken(_s(v.get("addressee"))), "Организация": _unbroken(_s(v.get("organization"))),
+            "исходящий": "________",  # the outgoing number: the school's registry gives it when the letter is sent
             "мероприятие": _s(event.get("title")) or "итоговое мероприятие программы наставничества",
             "дата": event.get("date") if isinstance(event.get("date"), dt.date) else "",
             "время": _s(event.get("time")), "место": _s(event.get("place")), "программа": _s(event.get("program")),
             "ответить_до": event.get("reply_by") if isinstance(event.get("reply_by"), dt.date) else "",
-            "контакт": _s(event.get("contact")), "дата_письма": date,
+            "контакт": _s(event.get("contact")), "дата_письма": sent,
         }
         docs.append(_Doc(f"{_s(v.get('organization'))} {clean_text(v.get('person'))}".strip(), context))
     return docs

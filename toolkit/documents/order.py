@@ -9,6 +9,7 @@ line is left to fill by hand.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
@@ -22,6 +23,9 @@ from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date
 from toolkit.books.outputs import ensure_output
 from toolkit.checks.program import load_program
+from toolkit.documents.launch import AZ_1128, R_145
+from toolkit.documents.positions import decline_position
+from toolkit.logic.evaluation import position
 from toolkit.model.pairs import SCHEME_NAMES, Pair, fixed_pairs
 from toolkit.model.program import Program, ProgramData
 
@@ -58,13 +62,41 @@ def _long_date(value: dt.date) -> str:
 
 
 def _who(data: ProgramData, pid: str) -> str:
+    """«Иванов Иван, ученик 9 «Б» класса», «Петрова Анна Сергеевна, учитель математики»: as in the letters."""
     p = data.participants.get(pid)
     if p is None:
         return pid
-    v = p.values
-    extra = (f"{clean_text(v.get('class'))} класс" if clean_text(v.get("class")) else
-             clean_text(v.get("subject")) or clean_text(v.get("organization")) or clean_text(v.get("study_place")))
-    return p.name + (f" ({extra})" if extra else "")
+    extra = re.sub(r"(\d) «", "\\1\u00a0«", position(data, pid, dative=False))  # «10 «В»» on one line
+    return p.name + (f", {extra}" if extra else "")
+
+
+def _surname_initials(name: str, case: str) -> str:
+    """«Виноградова Ирина Сергеевна», accusative → «Виноградову И. С.» (the surname first, as orders write)."""
+    from toolkit.base.grammar import initials
+
+    words = initials(name, case).split(" ")
+    letters = [w for w in words if w.endswith(".")]
+    surname = [w for w in words if not w.endswith(".")]
+    return " ".join([*surname, *letters])
+
+
+def _deadlines(data: ProgramData, pairs: list[Pair], date: dt.date | None) -> dict[str, str]:
+    """A deadline for each point of the order: the joint analysis two weeks after the order (or after the
+    pairs start), the work of pairs to the end of their term, the report ten days after it."""
+    from toolkit.base.values import parse_date
+
+    starts = [p.start for p in pairs if p.start]
+    ends = [p.end for p in pairs if p.end]
+    program_end = parse_date(data.settings().get("program_end"))
+    end = max(ends) if ends else program_end if isinstance(program_end, dt.date) else None
+    base = date or (min(starts) if starts else None)
+    return {
+        "срок_анализа": f"до {_long_date(base + dt.timedelta(days=14))}" if base
+        else "в течение двух недель со дня подписания приказа",
+        "срок_окончания": f"до {_long_date(end)}" if end else "до окончания программы наставничества",
+        "срок_отчёта": f"до {_long_date(end + dt.timedelta(days=10))}" if end
+        else "в течение десяти дней после окончания программы",
+    }
 
 
 def _term(pair: Pair) -> str:
@@ -94,10 +126,24 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
     curator = clean_text(s.get("curator"))
     director = clean_text(s.get("director"))
     schemes = sorted({_SHORT_SCHEME.get(x, x.lower()) for p in pairs for x in p.schemes})
-    familiar = [{"фио": data.participants[p.mentor].name if p.mentor in data.participants else p.mentor,
-                 "роль": profile.roles["mentor"]} for p in pairs]
+    # the acquaintance sheet: the curator, every mentor and every adult mentee (young teachers too); a pupil
+    # mentee (a minor in the 5th–8th grade) is not asked to sign an order
+    familiar: list[dict[str, str]] = []
     if curator:
         familiar.append({"фио": curator, "роль": "Куратор программы"})
+    seen: set[str] = set()
+    for role, ids in ((profile.roles["mentor"], [p.mentor for p in pairs]),
+                      (profile.roles["mentee"], [m for p in pairs for m in p.mentees])):
+        for pid in ids:
+            person = data.participants.get(pid)
+            pupil = role == profile.roles["mentee"] and clean_text(person.values.get("class")) if person else False
+            if pid in seen or person is None or pupil:
+                continue
+            seen.add(pid)
+            familiar.append({"фио": person.name, "роль": role})
+    curator_position = clean_text(s.get("curator_position"))
+    curator_on = " ".join(x for x in (lower_first(decline_position(curator_position, "винительный")),
+                                      _surname_initials(curator, "винительный") if curator else "") if x)
     return {
         "школа": clean_text(s.get("school_full")) or "________________________________",
         "школа_кратко": clean_text(s.get("school_short")) or "образовательной организации",
@@ -117,6 +163,9 @@ def order_context(data: ProgramData, pairs: list[Pair], number: str | None = Non
         "ознакомлены": familiar,
         "куратор": curator,
         "куратор_винительный": decline(curator, "винительный") if curator else "________________",
+        "куратор_на": curator_on or "________________",  # «заместителя директора по ВР Виноградову И. С.»
+        "основание": R_145 if profile.kind != "teacher" else f"{R_145}, {AZ_1128}",
+        **_deadlines(data, pairs, date),
         "должность_куратора": lower_first(clean_text(s.get("curator_position"))),
         "директор": director,
         "директор_подпись": initials(director) if director else "________________",
