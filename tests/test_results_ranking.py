@@ -61,6 +61,17 @@ def test_all_components_equal_share_the_place() -> None:
     assert [r.order for r in ranked] == [1, 2, 3, 4]
 
 
+def test_a_large_tie_names_a_few_and_counts_the_rest_within_its_cell() -> None:
+    """500 mentors with the same scores (a full-size school): each note names five and counts the rest, so it
+    fits the «Равенство баллов» cell (4,000 characters) instead of becoming 113 «text-too-long» errors."""
+    ranked = rank([mentor(f"НК-{n:03d}", 5, 5) for n in range(1, 501)], Method.from_config(STUDENT))
+    note = by_id(ranked)["НК-001"].ties
+    assert note.startswith("Итоговый балл 100,0 — как у НК-002 (Наставник 2), НК-003 (Наставник 3), НК-004 "
+                           "(Наставник 4), НК-005 (Наставник 5), НК-006 (Наставник 6) и ещё у 494 наставников.")
+    assert "Делит 1–500 место с НК-002 (Наставник 2)" in note and "и ещё с 494 наставниками: равны" in note
+    assert max(len(r.ties) for r in ranked) < spec.Column.model_fields["max_length"].default
+
+
 def test_a_tie_decided_by_a_later_component() -> None:
     # equal mentees and curator; regularity decides: 0.4·0.75·2 + 0.1·1 + 0.1·0.5 = 0.75 vs 0.6 + 0.1·0.5 + 0.1·1
     ranked = rank([mentor("НК-001", 4, 4, 1.0, 0.5), mentor("НК-002", 4, 4, 0.5, 1.0)], Method.from_config(STUDENT))

@@ -290,14 +290,29 @@ def _places(ranked: list[RankedMentor], key_of: Any, tie_keys: list[str]) -> Non
         i = j + 1
 
 
+TIE_NAMES = 5  # mentors named in a tie note; the rest counted (a large school's note must fit its cell)
+
+
+def _some(people: list[RankedMentor], genitive: bool) -> str:
+    """«А, Б, В» — or the first few and «ещё у 12 наставников» / «ещё с 12 наставниками» for a long list."""
+    names = ", ".join(_who(o) for o in people[:TIE_NAMES])
+    rest = len(people) - TIE_NAMES
+    if rest <= 0:
+        return names
+    one = rest % 10 == 1 and rest % 100 != 11
+    more = (f"ещё у {rest} наставника" if one else f"ещё у {rest} наставников") if genitive else \
+        (f"ещё с {rest} наставником" if one else f"ещё с {rest} наставниками")
+    return f"{names} и {more}"
+
+
 def _tie_text(r: RankedMentor, group: list[RankedMentor], n: int, key_of: Any, tie_keys: list[str]) -> str:
     others = [o for o in group if o is not r]
     total = _num(r.total or 0.0, TOTAL_DECIMALS)
-    parts = [f"Итоговый балл {total} — как у {', '.join(_who(o) for o in others)}."]
+    parts = [f"Итоговый балл {total} — как у {_some(others, genitive=True)}."]
     shared = [o for o in others if key_of(o) == key_of(r)]
     if shared:
         what = ", ".join(COMPONENTS[k].name for k in tie_keys) or "компоненты"
-        parts.append(f"Делит {r.place} место с {', '.join(_who(o) for o in shared)}: равны и {what}.")
+        parts.append(f"Делит {r.place} место с {_some(shared, genitive=False)}: равны и {what}.")
     neighbours = [(group[n - 1], "ниже") if n > 0 else None, (group[n + 1], "выше") if n + 1 < len(group) else None]
     for item in neighbours:
         if item is None:
