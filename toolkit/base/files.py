@@ -172,6 +172,12 @@ def discard_backup(saved: Path | None) -> None:
 def os_error_in(exc: BaseException, follow_context: bool = True) -> OSError | None:
     """The system's refusal behind an error of any library (xlsxwriter's FileCreateError wraps an OSError in its
     arguments, others chain it as the cause), or None."""
+    return next((item for item in _chain(exc, follow_context) if isinstance(item, OSError)), None)
+
+
+def _chain(exc: BaseException, follow_context: bool = True) -> Iterator[BaseException]:
+    """``exc`` and every exception behind it: its cause, its arguments (xlsxwriter wraps the OSError there) and,
+    with ``follow_context``, the one it was raised while handling; each once."""
     seen: set[int] = set()
     todo: list[object] = [exc]
     while todo:
@@ -179,10 +185,8 @@ def os_error_in(exc: BaseException, follow_context: bool = True) -> OSError | No
         if not isinstance(item, BaseException) or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, OSError):
-            return item
+        yield item
         todo += [item.__cause__, *item.args] + ([item.__context__] if follow_context else [])
-    return None
 
 
 @contextlib.contextmanager
@@ -243,14 +247,7 @@ def _close_left_open(exc: BaseException) -> None:
     now, quietly, rather than when the garbage collector tries (and fails) again."""
     import zipfile
 
-    seen: set[int] = set()
-    todo: list[object] = [exc]
-    while todo:
-        item = todo.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        todo += [item.__cause__, item.__context__, *item.args]
+    for item in _chain(exc):
         tb = item.__traceback__
         while tb is not None:
             for value in list(tb.tb_frame.f_locals.values()):
