@@ -22,6 +22,7 @@ from typing import Any
 
 from toolkit.base.files import write_atomic
 from toolkit.base.values import format_number
+from toolkit.books.printing import apply_print_layout
 from toolkit.spec import Column, Profile, Sheet, WorkbookSpec, instructions_text
 
 META_SHEET = "_meta"
@@ -75,6 +76,7 @@ def display_value(column: Column, value: Any) -> Any:
 
 
 LINE_HEIGHT = 15  # points per line of 11 pt text
+INSTRUCTION_TEXT_WIDTH = 84  # the «Инструкция» sheet's text column: with the first, one A4 page wide at 8 pt+
 MAX_LINES = 12
 
 
@@ -233,16 +235,11 @@ class _Writer:
             # A plain string: never a formula, whatever it starts with.
             self._check(ws.write_string(row, col, str(value), f["locked"] if locked else f["input"]), "string")
 
-    def _print_setup(self, ws: Any, sheet_title: str, landscape: bool = True) -> None:
-        if landscape:
-            ws.set_landscape()
-        else:
-            ws.set_portrait()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-        ws.set_header(f"&L&8{self.spec.title}&R&8{sheet_title}")
-        ws.set_footer("&C&8Страница &P из &N")
+    def _print_setup(self, ws: Any, sheet_title: str, widths: Sequence[float], *, landscape: bool = True,
+                     key_columns: int = 0, last_row: int | None = None) -> None:
+        """The print rule of every sheet (toolkit.books.printing): nothing below 8 pt on paper."""
+        apply_print_layout(ws, widths, landscape=landscape, key_columns=key_columns, last_row=last_row,
+                           header=(self.spec.title, sheet_title))
 
     def _protect(self, ws: Any) -> None:
         ws.protect("", {
@@ -256,13 +253,14 @@ class _Writer:
     def instruction_sheet(self) -> None:
         ws = self.wb.add_worksheet(INSTRUCTION_SHEET)
         ws.set_column(0, 0, 30)
-        ws.set_column(1, 1, 90)
+        ws.set_column(1, 1, INSTRUCTION_TEXT_WIDTH)
         ws.write_string(0, 0, self.spec.title, self.fmt["title"])
         ws.write_string(1, 0, f"Форма наставничества: «{self.profile.name}»", self.fmt["subtitle"])
         row = 3
         for paragraph in _paragraphs(instructions_text(self.spec, self.profile)):
             ws.merge_range(row, 0, row, 1, paragraph, self.fmt["wrap"])
-            ws.set_row(row, 15 * (len(paragraph) // 120 + 1))  # merged cells do not grow by themselves
+            # merged cells do not grow by themselves
+            ws.set_row(row, 15 * wrapped_lines(paragraph, 30 + INSTRUCTION_TEXT_WIDTH))
             row += 1
         row += 1
         ws.write_string(row, 0, "Листы и столбцы книги", self.fmt["subtitle"])
@@ -283,14 +281,14 @@ class _Writer:
                 left, right = column.header + mark, column.hint or _type_hint(column)
                 ws.write_string(row, 0, left, self.fmt["wrap"])
                 ws.write_string(row, 1, right, self.fmt["hint"])
-                lines = max(len(left) // 30 + 1, len(right) // 95 + 1)
+                lines = max(wrapped_lines(left, 30), wrapped_lines(right, INSTRUCTION_TEXT_WIDTH))
                 if lines > 1:
                     ws.set_row(row, 15 * lines)
                 row += 1
             if sheet.columns and sheet.columns[0].type == "likert":
                 pass
         ws.activate()
-        self._print_setup(ws, INSTRUCTION_SHEET, landscape=False)
+        self._print_setup(ws, INSTRUCTION_SHEET, (30, INSTRUCTION_TEXT_WIDTH), landscape=False)
 
     def form_sheet(self, sheet: Sheet, values: dict[str, Any]) -> None:
         ws = self.wb.add_worksheet(sheet.name)
@@ -314,7 +312,7 @@ class _Writer:
             if column.required:
                 ws.conditional_format(r, 1, r, 1, {"type": "blanks", "format": self.fmt["missing"]})
         ws.freeze_panes(1, 1)
-        self._print_setup(ws, sheet.name, landscape=False)
+        self._print_setup(ws, sheet.name, (45, 50, 60), landscape=False, key_columns=1)
         self._protect(ws)
 
     def reference_sheet(self, sheet: Sheet) -> None:
@@ -342,8 +340,7 @@ class _Writer:
             for i, label in enumerate(self.profile.testing.scale_labels, start=1):
                 ws.write_string(r + i, 2, label, self.fmt["wrap"])
         ws.freeze_panes(1, 0)
-        ws.repeat_rows(0)
-        self._print_setup(ws, sheet.name, landscape=sheet.landscape)
+        self._print_setup(ws, sheet.name, [c.width for c in sheet.columns], landscape=sheet.landscape)
         self._protect(ws)
 
     def table_sheet(self, sheet: Sheet, rows: list[dict[str, Any]]) -> None:
@@ -405,9 +402,13 @@ class _Writer:
                     })
         ws.freeze_panes(1, sheet.freeze_columns)
         ws.autofilter(0, 0, max(nrows, 1), max(ncols - 1, 0))
-        ws.print_area(0, 0, max(nrows, 1), max(ncols - 1, 0))
-        ws.repeat_rows(0)
-        self._print_setup(ws, sheet.name, landscape=sheet.landscape)
+        # On paper: the rows that hold data (rows prepared for input, with only a code, stay off), the frozen
+        # columns (code, name) repeated on every page of a sheet too wide for one.
+        filled = [r for r, row in enumerate(rows, start=1)
+                  if any(v not in (None, "", []) for k, v in row.items() if k != "id")]
+        widths = [header_width(c.header, c.width) for c in columns] + [18.0] * len(extras)
+        self._print_setup(ws, sheet.name, widths, landscape=sheet.landscape, key_columns=sheet.freeze_columns,
+                          last_row=max(filled, default=1))
         self._protect(ws)
 
     def _prefilled(self, sheet: Sheet, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base.values import clean_text, format_date, format_number
+from toolkit.books.printing import apply_print_layout
+from toolkit.books.writer import fitted_height, header_width, wrapped_lines
 from toolkit.logic.attention import STATES, PairState, attention_list, group_meetings, pair_states
 
 if TYPE_CHECKING:
@@ -336,10 +338,7 @@ def _summary(wb: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:
             ws.merge_range(r, 1, r, 2, ", ".join(meeting["pairs"]), fmt["wrap"])
             r += 1
     ws.activate()
-    ws.set_portrait()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C&8Страница &P из &N")
+    apply_print_layout(ws, (58, 16, 70), landscape=False, title_rows=0)
 
 
 def _chart_data(ws: Any, fmt: dict[str, Any], monitor: Monitor) -> None:
@@ -349,11 +348,12 @@ def _chart_data(ws: Any, fmt: dict[str, Any], monitor: Monitor) -> None:
         (BLOCK_COMPETENCIES, ["Компетенция", "На старте", "Сейчас"], list(monitor.competencies)),
         (BLOCK_STATES, ["Состояние", "Пар и групп"], list(monitor.by_state)),
     ]
+    widths: list[float] = [3.0] * (BLOCK_STATES + 2)  # the columns between blocks stay narrow
+    texts: list[tuple[object, float]] = []
     for col, headers, rows in blocks:
-        ws.set_column(col, col, 30 if col == BLOCK_COMPETENCIES else 16)
-        ws.set_column(col + 1, col + len(headers) - 1, 13)
         for c, header in enumerate(headers):
-            ws.write_string(0, col + c, header, fmt["head"])
+            widths[col + c] = header_width(header, 26 if col == BLOCK_COMPETENCIES and c == 0 else 12)
+            texts.append((header, widths[col + c]))
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
                 if value is None:
@@ -362,9 +362,16 @@ def _chart_data(ws: Any, fmt: dict[str, Any], monitor: Monitor) -> None:
                     ws.write_number(r, col + c, value, fmt["dec"] if isinstance(value, float) else fmt["num"])
                 else:
                     ws.write_string(r, col + c, str(value), fmt["wrap"])
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+        for c, header in enumerate(headers):
+            ws.write_string(0, col + c, header, fmt["head"])
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    ws.set_row(0, fitted_height(texts, bold=True))  # headers whole, not cut by a one-line row
+    last = max((len(rows) for _, _, rows in blocks), default=0)
+    for r in range(1, last + 1):  # a long competency wraps: the row is as high as its text
+        ws.set_row(r, fitted_height([(row[r - 1][c], widths[col + c]) for col, _, row in blocks if r <= len(row)
+                                     for c in range(len(row[r - 1])) if isinstance(row[r - 1][c], str)]))
+    apply_print_layout(ws, widths, last_row=max(last, 1), header=("Данные диаграмм", "Мониторинг программы наставничества"))
 
 
 def _charts(wb: Any, ws: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:
@@ -414,15 +421,16 @@ def _charts(wb: Any, ws: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -
 
 def _table(wb: Any, fmt: dict[str, Any], name: str, headers: list[tuple[str, int]], rows: list[list[Any]]) -> None:
     ws = wb.add_worksheet(name)
-    ws.set_row(0, 45)
-    for c, (header, width) in enumerate(headers):
-        ws.set_column(c, c, width)
+    widths = [header_width(header, width) for header, width in headers]  # no header broken inside a word
+    ws.set_row(0, max(45, fitted_height(zip([h for h, _ in headers], widths, strict=True), bold=True) or 0))
+    for c, (header, _width) in enumerate(headers):
+        ws.set_column(c, c, widths[c])
         ws.write_string(0, c, header, fmt["head"])
     for r, values in enumerate(rows, start=1):
         lines = 1  # office suites do not grow wrapped rows on load: set the height
         for c, value in enumerate(values):
             if isinstance(value, str) and value:
-                lines = max(lines, value.count("\n") + 1 + int(len(value) / max(headers[c][1] * 1.1, 1)))
+                lines = max(lines, wrapped_lines(value, widths[c]))
         if lines > 1:
             ws.set_row(r, 15 * min(lines, 10))
         for c, value in enumerate(values):
@@ -436,12 +444,9 @@ def _table(wb: Any, fmt: dict[str, Any], name: str, headers: list[tuple[str, int
                 ws.write_string(r, c, str(value), fmt["wrap"])
     ws.freeze_panes(1, 2)
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_header(f"&L&9{name}&R&8Мониторинг программы наставничества")
-    ws.set_footer("&C&8Страница &P из &N")
+    # the frozen code and name repeated on every page of a base too wide for one
+    apply_print_layout(ws, widths, key_columns=2, last_row=max(len(rows), 1),
+                       header=(name, "Мониторинг программы наставничества"))
 
 
 def monitor_path(data: ProgramData) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from toolkit.books.printing import apply_print_layout
 from toolkit.books.writer import fitted_height, header_width
 from toolkit.logic.readiness import ProgramStatus
 from toolkit.model.program import STATUS_FILE, ProgramData
@@ -52,13 +53,12 @@ def write_status_workbook(status: ProgramStatus, path: Path) -> list[str]:
                         ws.write_number(r, c, value, fmt)
                     else:
                         ws.write_string(r, c, "" if value is None else str(value), fmt)
-            ws.freeze_panes(1, 2 if len(headers) > 2 else 0)
+            keys = 2 if len(headers) > 2 else 0
+            ws.freeze_panes(1, keys)
             ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-            ws.set_landscape()
-            ws.set_paper(9)
-            ws.fit_to_pages(1, 0)
-            ws.repeat_rows(0)
-            ws.set_footer("&C&8Страница &P из &N")
+            # the frozen code and name repeated on every page of a sheet too wide for one
+            apply_print_layout(ws, widths, key_columns=keys, last_row=max(len(rows), 1),
+                               header=(name, "Статус программы наставничества"))
 
         summary = wb.add_worksheet("Итоги")
         summary.set_column(0, 0, 60)
@@ -81,8 +81,7 @@ def write_status_workbook(status: ProgramStatus, path: Path) -> list[str]:
                 summary.write_number(r, 1, value)
             else:
                 summary.write_string(r, 1, str(value), wrap)
-        summary.set_paper(9)
-        summary.fit_to_pages(1, 0)
+        apply_print_layout(summary, (60, 20), landscape=False, title_rows=0)
 
         sheet("Участники", [("Код", 9), ("ФИО", 30), ("Роль", 16), ("Этап", 30), ("Обучение", 10),
                             ("Чего не хватает до следующего этапа", 70)],
