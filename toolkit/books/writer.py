@@ -256,6 +256,8 @@ class _Writer:
         ws.set_column(1, 1, INSTRUCTION_TEXT_WIDTH)
         ws.write_string(0, 0, self.spec.title, self.fmt["title"])
         ws.write_string(1, 0, f"Форма наставничества: «{self.profile.name}»", self.fmt["subtitle"])
+        ws.set_row(0, 24)  # 16 pt and 12 pt titles: rows of their size, not over the next one
+        ws.set_row(1, 18)
         row = 3
         for paragraph in _paragraphs(instructions_text(self.spec, self.profile)):
             ws.merge_range(row, 0, row, 1, paragraph, self.fmt["wrap"])
@@ -269,6 +271,8 @@ class _Writer:
             ws.write_string(row, 0, f"Лист «{sheet.name}»", self.fmt["subtitle"])
             if sheet.description:
                 ws.write_string(row, 1, sheet.description, self.fmt["wrap"])
+                if wrapped_lines(sheet.description, INSTRUCTION_TEXT_WIDTH) > 1:
+                    ws.set_row(row, 18 + 15 * (wrapped_lines(sheet.description, INSTRUCTION_TEXT_WIDTH) - 1))
             row += 1
             if sheet.kind == "reference":
                 ws.write_string(row, 1, "Справочный лист: только для чтения и печати.", self.fmt["hint"])
@@ -375,9 +379,9 @@ class _Writer:
                 self._write_value(ws, r, c, column, value, locked=column.locked)
                 if isinstance(value, (str, list)) and value:
                     text = str(display_value(column, value))
-                    lines = max(lines, text.count("\n") + 1 + int(len(text) / max(column.width * 1.15, 1)))
+                    lines = max(lines, wrapped_lines(text, header_width(column.header, column.width)))
             if lines > 1:
-                ws.set_row(r, 15 * min(lines, 8))  # office suites do not grow wrapped rows on load
+                ws.set_row(r, 15 * min(lines, MAX_LINES))  # office suites do not grow wrapped rows on load
             for i, header in enumerate(extras):
                 value = row.get("__extra__", {}).get(header)
                 c = len(columns) + i

@@ -307,6 +307,8 @@ def _summary(wb: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:
     ws.set_column(0, 0, 58)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 70)
+    ws.set_row(0, 21)  # 14 pt and 12 pt titles: rows of their size, not over the next one
+    ws.set_row(1, 18)
     ws.write_string(0, 0, f"Мониторинг программы наставничества «{monitor.form_name}»", fmt["title"])
     ws.write_string(1, 0, f"{monitor.school}; данные на {day}".lstrip("; "), fmt["sub"])
     ws.write_string(2, 0, "Книга пересоздаётся командой «nastavnik monitor»: не вносите в неё данные.", fmt["note"])
@@ -319,6 +321,7 @@ def _summary(wb: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:
             ws.write_string(r, 1, str(value), fmt["num"])
         r += 1
     r += 1
+    ws.set_row(r, 18)
     ws.write_string(r, 0, "Пары и группы, которым нужно внимание куратора", fmt["sub"])
     r += 1
     if not monitor.attention:
@@ -331,6 +334,7 @@ def _summary(wb: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:
         r += 1
     if monitor.group_meetings:
         r += 1
+        ws.set_row(r, 18)
         ws.write_string(r, 0, "Предлагаемые групповые встречи с куратором", fmt["sub"])
         r += 1
         for meeting in monitor.group_meetings:
@@ -375,6 +379,7 @@ def _chart_data(ws: Any, fmt: dict[str, Any], monitor: Monitor) -> None:
 
 
 def _charts(wb: Any, ws: Any, fmt: dict[str, Any], monitor: Monitor, day: str) -> None:
+    ws.set_row(0, 21)
     ws.write_string(0, 0, f"Мониторинг на {day}: «{monitor.form_name}»", fmt["title"])
     refs = chart_refs(monitor)
     if not refs:

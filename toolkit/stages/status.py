@@ -63,6 +63,7 @@ def write_status_workbook(status: ProgramStatus, path: Path) -> list[str]:
         summary = wb.add_worksheet("Итоги")
         summary.set_column(0, 0, 60)
         summary.set_column(1, 1, 20)
+        summary.set_row(0, 21)  # a 14 pt title: a row of its size, not over the next one
         summary.write_string(0, 0, f"Статус программы наставничества «{status.form_name}»", title)
         summary.write_string(1, 0, "Файл пересоздаётся командой «nastavnik status»: не вносите в него данные.", note)
         c = status.counts
