@@ -99,3 +99,41 @@ def test_a_newer_broken_file_is_still_reported(student: Path, tmp_path: Path) ->
     result, report = run_collect(student, inbox)
     assert result.refused == ["работа (новая).xlsx"]
     assert any(p.code == "collect-file-errors" and p.file == "работа (новая).xlsx" for p in report.errors)
+
+
+def _members_dropdown(path: Path) -> tuple[list[str], bool]:
+    """The list offered in «Кто пишет» of the diary (B2 and below) and whether a value off the list is refused."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Дневник прогресса"]
+    [rule] = [v for v in ws.data_validations.dataValidation if "B2" in str(v.sqref) or "B2:" in str(v.sqref)]
+    assert rule.type == "list"
+    source = str(rule.formula1)
+    if source.startswith('"'):
+        values = source.strip('"').split(",")
+    else:  # a defined name of the hidden list sheet
+        sheet, cells = wb.defined_names[source.lstrip("=")].attr_text.split("!")
+        values = [c.value for row in wb[sheet.strip("'")][cells.replace("$", "")] for c in row]
+    return values, bool(rule.showErrorMessage)
+
+
+def test_who_writes_is_chosen_from_the_pairs_members_and_collected(student: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    files = sent(student, tmp_path / "Рассылка")
+    for path in files.values():  # every pair and group: exactly its members, as the sheet «Участники» lists them
+        members = [r[1] for r in openpyxl.load_workbook(path)["Участники"].iter_rows(min_row=2, values_only=True)
+                   if r[0]]
+        names, refuses = _members_dropdown(path)
+        assert names == members and len(names) >= 2, (path.name, names, members)
+        assert not refuses  # a code typed instead of a name is still taken (and checked by collect)
+    names, _ = _members_dropdown(files["П-002"])
+    assert len(names) == 2 and any(same_person("Кузнецов Даниил", n) for n in names)
+    chosen = next(n for n in names if same_person("Кузнецов Даниил", n))
+    type_into(files["П-002"], _diary(chosen), save_as=tmp_path / "Входящие" / "дневник.xlsx")
+    result, report = run_collect(student, tmp_path / "Входящие")
+    assert [p.code for p in report.errors] == []
+    assert [pid for pid, _, _ in result.accepted] == ["П-002"]
+    diary = [r for r in work_rows(student, "Дневник прогресса") if r["Пара / группа"] == "П-002"]
+    assert [r["Кто пишет"] for r in diary] == ["НЯ-016"]

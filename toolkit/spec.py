@@ -52,6 +52,9 @@ class Column(_Strict):
     default: str | int | float | None = None  # for settings fields
     optional: bool = False  # added in a later version: a book written before, without it, reads as if empty
     label: str = ""  # how messages name the column when its header alone says nothing (a test item «11»)
+    # A dropdown of values known only when the book is written (``BOOK_LISTS`` of the writer's data): «members» —
+    # the names of the pair's or group's members. It offers, it does not refuse: a code typed is still taken.
+    dropdown: Literal["members"] | None = None
 
     @property
     def named(self) -> str:

@@ -111,10 +111,12 @@ def header_width(header: str, width: float) -> float:
     return max(width, round(longest * 1.15 + 2, 1))
 
 class _Writer:
-    def __init__(self, path: Path, spec: WorkbookSpec, profile: Profile, program_id: str) -> None:
+    def __init__(self, path: Path, spec: WorkbookSpec, profile: Profile, program_id: str,
+                 book_lists: dict[str, list[str]] | None = None) -> None:
         import xlsxwriter
 
         self.spec = spec
+        self.book_lists = book_lists or {}
         self.profile = profile
         self.program_id = program_id
         self.wb = xlsxwriter.Workbook(
@@ -201,6 +203,10 @@ class _Writer:
             high_f = column.max if column.max is not None else 1e9
             options = {"validate": "decimal", "criteria": "between", "minimum": low_f, "maximum": high_f,
                        "error_message": f"Введите число от {format_number(low_f)} до {format_number(high_f)}."}
+        elif column.dropdown and self.book_lists.get(column.dropdown):
+            # a list to choose from that refuses nothing: whatever is typed is checked when the book is read
+            values = list(dict.fromkeys(v for v in self.book_lists[column.dropdown] if v))
+            options = {"validate": "list", "source": self._list_source(values), "show_error": False}
         elif column.hint:
             options = {"validate": "any"}
         if not options:
@@ -533,6 +539,7 @@ def sheet_name_problem(name: str) -> str:
 
 
 FOREIGN_SHEETS = "__sheets__"  # a key of ``data``: sheets of a person's own, carried over as values
+BOOK_LISTS = "__lists__"  # a key of ``data``: {name: values} for the columns with ``dropdown: name``
 
 
 @dataclass
@@ -559,7 +566,7 @@ def write_workbook(
     def produce(tmp: Path) -> None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            writer = _Writer(tmp, spec, profile, program_id)
+            writer = _Writer(tmp, spec, profile, program_id, data.get(BOOK_LISTS) or {})
             writer.instruction_sheet()
             for sheet in spec.sheets:
                 if sheet.kind == "form":

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit import spec
 from toolkit.base.values import clean_text, fold, format_date
 from toolkit.books.reader import Row
+from toolkit.books.writer import BOOK_LISTS
 from toolkit.model.pairs import Pair, normalize_pair_id
 from toolkit.spec import Profile, WorkbookSpec
 
@@ -319,6 +320,7 @@ def pair_rows(data: ProgramData, info: Pair, existing: Mapping[str, Sequence[Map
 
     members = [{"member_id": pid, "name": info.name(pid), "role": member_role(data, info, pid)} for pid in info.members]
     out["members"] = merged("members", members)
+    out[BOOK_LISTS] = {"members": [info.name(pid) for pid in info.members]}  # «Кто пишет»: a dropdown of them
     competencies = []
     for pid in info.members:
         for group, names in profile.competencies.items():
