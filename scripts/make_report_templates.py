@@ -288,7 +288,10 @@ def program_report(path: Path) -> None:
 
 
 def best_practice(path: Path) -> None:
-    """«Описание наставнической практики» for a competition of the city, regional or national level."""
+    """«Описание наставнической практики» for a competition of the city, regional or national level: the
+    sections a competition entry asks for (актуальность, цель и задачи, участники, содержание, результаты с
+    цифрами, ресурсы, тиражируемость); the level named once, in the line of the competition; nothing refers to
+    an appendix the description does not have."""
     doc = _report_document("Описание наставнической практики")
     _school_header(doc)
     para(doc, "{% if конкурс %}Конкурс: {{ конкурс }}{% else %}На конкурс наставнических практик{% endif %}"
@@ -300,18 +303,30 @@ def best_practice(path: Path) -> None:
         ("Форма наставничества", "«{{ форма }}»"),
         ("Авторы практики", "{{ авторы }}"),
         ("Период реализации", "{{ учебный_год }} учебный год"),
-        ("Уровень конкурса", "{{ уровень }}"),
         ("Куратор программы", "{{ куратор }}"),
     ], widths=(6.0, 10.5))
-    _heading(doc, "1. Проблема и запрос наставляемого")
+    _heading(doc, "1. Актуальность")
     _text(doc, "{{ проблема }}")
-    _heading(doc, "2. Описание практики")
+    _heading(doc, "2. Цель и задачи")
+    _text(doc, "{{ цель }}")
+    _heading(doc, "3. Участники")
+    _text(doc, "{{ участники }}")
+    _heading(doc, "4. Содержание практики")
     _text(doc, "{{ описание }}")
-    _heading(doc, "3. Результаты")
+    _heading(doc, "5. Результаты")
     _text(doc, "{{ результаты }}")
-    _heading(doc, "4. Возможности тиражирования")
-    _text(doc, "{{ тиражирование }}")
-    _signatures(doc, [("Директор", "{{ директор_подпись }}"), ("Куратор программы", "{{ куратор_подпись }}")])
+    _control(doc, "{%p if цифры %}")
+    _text(doc, "{{ цифры }}")
+    _control(doc, "{%p endif %}")
+    _heading(doc, "6. Ресурсы")
+    _text(doc, "{{ ресурсы }}")
+    _heading(doc, "7. Тиражируемость")
+    last = _text(doc, "{{ тиражирование }}")
+    space = len(doc.paragraphs)
+    table = _signatures(doc, [("Директор", "{{ директор_подпись }}"), ("Куратор программы", "{{ куратор_подпись }}")])
+    # the signatures never alone on a page: the last section's text, the space and the first row kept with them
+    for kept in (last, doc.paragraphs[space], *table.rows[0].cells[0].paragraphs, *table.rows[0].cells[2].paragraphs):
+        kept.paragraph_format.keep_with_next = True
     para(doc, "{{ дата|дата }}", before=12)
     save_reproducibly(doc, path)
 
@@ -360,7 +375,8 @@ SITE_PAGE = """<!DOCTYPE html>
   h1 { margin: 0; font-size: 28px; }
   h2 { color: #1f4e79; border-bottom: 2px solid #1f4e79; padding-bottom: 4px; }
   article { background: #fff; border: 1px solid #d9d9d9; border-radius: 6px; padding: 16px 20px; margin: 16px 0; }
-  article h3 { margin-top: 0; }
+  article h2 { margin-top: 0; border: none; color: #1b1b1b; }
+  article h3 { margin-bottom: 4px; font-size: 18px; color: #1f4e79; }
   .meta { color: #595959; font-size: 15px; }
   .level { display: inline-block; background: #e2efda; border-radius: 4px; padding: 1px 8px; }
   table { border-collapse: collapse; width: 100%; background: #fff; }
@@ -378,12 +394,14 @@ SITE_PAGE = """<!DOCTYPE html>
 <main>
 {% for p in практики %}
   <article>
-    <h3>{{ p.название_в_кавычках }}</h3>
+    <h2>{{ p.название_в_кавычках }}</h2>
     <p class="meta">{% if p.авторы %}Авторы: {{ p.авторы }}. {% endif %}{% if p.уровень %}<span class="level">{{ p.уровень }} уровень{% if p.конкурс %}: {{ p.конкурс }}{% endif %}</span>{% endif %}</p>
-    {% if p.проблема %}<h4>Проблема и запрос</h4><p>{{ p.проблема }}</p>{% endif %}
-    <h4>Что делали</h4><p>{{ p.описание }}</p>
-    {% if p.результаты %}<h4>Результаты</h4><p>{{ p.результаты }}</p>{% endif %}
-    {% if p.тиражирование %}<h4>Как повторить</h4><p>{{ p.тиражирование }}</p>{% endif %}
+    {% if p.проблема %}<h3>Актуальность</h3><p>{{ p.проблема }}</p>{% endif %}
+    {% if p.цель %}<h3>Цель и задачи</h3><p>{{ p.цель }}</p>{% endif %}
+    <h3>Что делали</h3><p>{{ p.описание }}</p>
+    {% if p.результаты or p.цифры %}<h3>Результаты</h3>{% if p.результаты %}<p>{{ p.результаты }}</p>{% endif %}{% if p.цифры %}<p>{{ p.цифры }}</p>{% endif %}{% endif %}
+    {% if p.ресурсы %}<h3>Ресурсы</h3><p>{{ p.ресурсы }}</p>{% endif %}
+    {% if p.тиражирование %}<h3>Как повторить</h3><p>{{ p.тиражирование }}</p>{% endif %}
   </article>
 {% endfor %}
 {% if наставники %}

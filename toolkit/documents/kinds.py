@@ -732,12 +732,21 @@ def in_quotes(title: str) -> str:
 
 
 def _practice_context(data: ProgramData, v: dict[str, Any], date: dt.date, public: bool = False) -> dict[str, Any]:
+    from toolkit.documents import practice
+
+    pair = practice.practice_pair(data, v.get("mentor_id"))
     return {
         "название": _s(v.get("title")), "название_в_кавычках": in_quotes(_s(v.get("title"))),
         "авторы": _authors(data, v, public),
         "уровень": _s(v.get("level")), "конкурс": _s(v.get("competition")),
         "проблема": _s(v.get("problem")), "описание": _s(v.get("description")),
         "результаты": _s(v.get("results")), "тиражирование": _s(v.get("replication")),
+        # a competition entry: the goals (typed, else the pair's own), who took part (not on a public page:
+        # the names), the figures of the pair's work up to the date, the resources it needs
+        "цель": _s(v.get("goal")) or (practice.goals_text(data, pair) if pair else ""),
+        "участники": practice.participants_text(data, pair) if pair and not public else "",
+        "цифры": practice.figures_text(data, pair, date) if pair else "",
+        "ресурсы": _s(v.get("resources")),
     }
 
 
@@ -748,9 +757,10 @@ def practice_docs(data: ProgramData, date: dt.date) -> list[_Doc]:
     docs = []
     for v in practices:
         context = {**common_context(data, date), **_practice_context(data, v, date)}
-        for key in ("проблема", "описание", "результаты", "тиражирование"):
+        for key in ("проблема", "описание", "результаты", "тиражирование", "цель", "ресурсы"):
             context[key] = context[key] or "—"
         context["авторы"] = context["авторы"] or "—"
+        context["участники"] = context["участники"] or context["авторы"]
         docs.append(_Doc(_s(v.get("title")), context))
     return docs
 
@@ -766,8 +776,10 @@ def site_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
     method = method_of(data.program.profile)
     mentors = []
     if data.program.profile.kind == "teacher":  # adults; the names of student mentors stay off the public page
-        mentors = [{"наставник": a.name, "поощрение": _award_text(a, method.points_award)}
-                   for a in chosen_awards(data) if a.awards]
+        # the awards, not the points a teacher earned (pay and points stay inside the school)
+        public = [(a, [x for x in a.awards if x != method.points_award]) for a in chosen_awards(data)]
+        mentors = [{"наставник": a.name, "поощрение": ", ".join(x.lower() for x in kept).capitalize()}
+                   for a, kept in public if kept]
     return {**common_context(data, date), "практики": [_practice_context(data, v, date, public=True) for v in chosen],
             "наставники": mentors}
 
