@@ -126,3 +126,24 @@ def test_monitoring_prints_decimal_commas(printed: dict[tuple[str, str], Path]) 
                           check=True, text=True).stdout
     assert re.search(r"\b\d,\d\d?\b", text)
     assert not re.findall(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])", text)
+
+
+@pytest.mark.libreoffice
+def test_export_and_rollup_print_at_8_pt_or_more(demos: Demos, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from cli_helpers import run_cli
+
+    if render.find_soffice() is None or shutil.which("pdftotext") is None:
+        pytest.skip("нужны LibreOffice и pdftotext")
+    inbox = tmp_path / "inbox"
+    for form in ("student", "teacher"):
+        folder = demos.copy(form, tmp_path / form)
+        code, _, err = run_cli(["export", str(folder), "--anonymize", "--out", str(inbox / f"{form}.xlsx"),
+                                "--date", "15.02.2027"], capsys)
+        assert code == 0, err
+    code, _, err = run_cli(["rollup", str(inbox), "--out", str(tmp_path / "сводка.xlsx")], capsys)
+    assert code == 0, err
+    for pdf in render.convert_to_pdf([inbox / "student.xlsx", tmp_path / "сводка.xlsx"], tmp_path / "pdf"):
+        for n, words in enumerate(_pages(pdf), start=1):
+            for _x0, y0, _x1, y1, word in words:
+                assert y1 - y0 >= MIN_PT * BOX, (pdf.name, n, word, round((y1 - y0) / BOX, 1))

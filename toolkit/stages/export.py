@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.base.values import clean_text, fold
+from toolkit.books.printing import apply_print_layout
+from toolkit.books.writer import fitted_height
 from toolkit.model.program import ProgramData
 
 EXPORT_FILE = "Выгрузка для муниципалитета (обезличенная).xlsx"
@@ -208,13 +210,15 @@ def write_export_workbook(export: Export, path: Path) -> list[str]:
             for c, (h, width) in enumerate(headers):
                 ws.set_column(c, c, width)
                 ws.write_string(0, c, h, head)
+            ws.set_row(0, fitted_height([(h, w) for h, w in headers], bold=True))
             for r, values in enumerate(rows, start=1):
                 for c, value in enumerate(values):
                     put(ws, r, c, value)
+                # office suites do not grow wrapped rows on load: the row is as high as its text
+                ws.set_row(r, fitted_height([(v, w) for v, (_, w) in zip(values, headers, strict=False)
+                                             if isinstance(v, str)]))
             ws.freeze_panes(1, 0)
-            ws.set_paper(9)
-            ws.fit_to_pages(1, 0)
-            ws.repeat_rows(0)
+            apply_print_layout(ws, [w for _, w in headers], landscape=len(headers) > 2, key_columns=1)
 
         sheet("Сводка", [("Показатель", 60), ("Значение", 24)], [list(line) for line in export.summary])
         sheet("Участники", [("Участник", 18), ("Роль", 16), ("Класс / стаж", 14), ("Пол", 7), ("Этап", 40),

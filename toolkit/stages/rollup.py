@@ -26,6 +26,7 @@ from typing import Any
 from toolkit.base import files
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, fold, format_number
+from toolkit.books.printing import apply_print_layout
 from toolkit.stages.export import EXPORT_FORMAT, EXPORT_KIND
 
 ROLLUP_KIND = "nastavnik-rollup"
@@ -514,14 +515,8 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
                 lines = max((_lines(v, headers[c][1]) for c, v in enumerate(values)), default=1)
                 ws.set_row(r, 13.5 * lines + 2)
             ws.freeze_panes(2, 0)
-            ws.set_paper(9)
-            if not portrait:
-                ws.set_landscape()
-            ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-            ws.fit_to_pages(1, 0)
-            if repeat:
-                ws.repeat_rows(1)
-            ws.set_footer("&C&9Страница &P из &N")
+            apply_print_layout(ws, [w for _, w in headers], landscape=not portrait, title_rows=1 if repeat else 0,
+                               first_row=1, key_columns=1)
             return ws
 
         year = tables.headline[0][1]
