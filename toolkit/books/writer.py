@@ -274,7 +274,10 @@ class _Writer:
         ws.write_string(row, 0, "Листы и столбцы книги", self.fmt["subtitle"])
         row += 1
         for sheet in self.spec.sheets:
-            ws.write_string(row, 0, f"Лист «{sheet.name}»", self.fmt["subtitle"])
+            label = f"Лист «{sheet.name}»"
+            ws.write_string(row, 0, label, self.fmt["subtitle"])
+            if sheet.description and len(label) * 1.2 > 30:  # a long name runs into column B: the text below it
+                row += 1
             if sheet.description:
                 ws.write_string(row, 1, sheet.description, self.fmt["wrap"])
                 if wrapped_lines(sheet.description, INSTRUCTION_TEXT_WIDTH) > 1:
