@@ -165,7 +165,9 @@ class _Writer:
             raise RuntimeError(f"xlsxwriter refused {what}: code {code}")
 
     def _list_source(self, values: Sequence[str]) -> str | list[str]:
-        if len(",".join(values)) <= INLINE_LIST_LIMIT and not any("," in v for v in values):
+        # Excel's limit counts UTF-16 code units (an emoji is two): longer lists go to the hidden sheet
+        inline = len(",".join(values).encode("utf-16-le")) // 2
+        if inline <= INLINE_LIST_LIMIT and not any("," in v for v in values):
             return list(values)
         key = tuple(values)
         if key not in self.list_names:
