@@ -165,6 +165,13 @@ def _date_option(text: str | None, what: str) -> Any:
     return value
 
 
+def _print_labour_papers(report: Any) -> None:
+    """Mentors of fixed teacher pairs without the papers of ТК РФ ст. 351.8 (the order names them too)."""
+    for p in report:
+        if p.code == "pair-labour-papers":
+            click.echo(f"Внимание: {p.message}")
+
+
 def _fail(message: str, code: int = EXIT_UNUSABLE) -> None:
     click.echo(f"Ошибка: {message}", err=True)
     sys.exit(code)
@@ -310,6 +317,7 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
         click.echo(_json_text(status.as_json(), indent=2, sort_keys=True))
     else:
         _print_status(status, _console())
+        _print_labour_papers(report)
         if report.errors:
             click.echo(_errors_line(report, folder))
     if not no_workbook:
@@ -478,6 +486,7 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
     result = make_order(program, report, number=number, date=_date_option(date, "--date"),
                         template=template, pdf=pdf)
     click.echo(f"Приказ: {result.path} — пар и групп {result.pairs}, наставляемых {result.mentees}.")
+    _print_labour_papers(report)
     if result.left_out:
         click.echo(f"Не вошли в приказ строк листа «Пары»: {result.left_out} (нет согласия обеих сторон или даты "
                    f"личной встречи). Подробности:\n  {command('check', folder)}")
