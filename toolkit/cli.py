@@ -232,18 +232,29 @@ def cli() -> None:
 
 @cli.command("init", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
-@click.option("--form", "form", metavar="ФОРМА", required=True,
+@click.option("--form", "form", metavar="ФОРМА", default=None,
               help="Форма наставничества: ученик-ученик, педагог-педагог, студент-ученик, работодатель-ученик, "
                    "работодатель-студент (также student-student, teacher-teacher, student-pupil, employer-pupil, "
-                   "employer-student).")
-def init_cmd(folder: Path, form: str) -> None:
+                   "employer-student). С --from не нужна: форма берётся из прошлого года.")
+@click.option("--from", "previous", metavar="ПРОШЛАЯ_ПАПКА", type=click.Path(path_type=Path), default=None,
+              help="Новый учебный год из программы прошлого года: база наставников, действующие согласия, "
+                   "продолжающиеся пары с историей их работы, настройки и рабочая группа (даты — на год вперёд); "
+                   "завершённые пары — в архиве. Прошлая папка не меняется.")
+def init_cmd(folder: Path, form: str | None, previous: Path | None) -> None:
     """Создать папку программы: книгу настроек и пустые книги всех этапов.
 
-    Уже существующие файлы не перезаписываются: команду можно запускать повторно.
+    Уже существующие файлы не перезаписываются: команду можно запускать повторно. С --from — программа
+    нового учебного года из прошлогодней (в новой или пустой папке).
     """
     from toolkit.model.program import Program
     from toolkit.spec import find_profile
 
+    if previous is not None:
+        _init_from(folder, previous, find_profile(form) if form else None)
+        return
+    if not form:
+        raise NastavnikError("Укажите форму наставничества: --form ученик-ученик (или педагог-педагог, "
+                             "студент-ученик, работодатель-ученик, работодатель-студент) — или --from ПРОШЛАЯ_ПАПКА.")
     profile = find_profile(form)
     program, created, kept = Program.create(folder, profile)
     click.echo(f"Программа «{profile.name}» в папке «{folder}».")
@@ -252,6 +263,16 @@ def init_cmd(folder: Path, form: str) -> None:
     for path in kept:
         click.echo(f"  уже есть, оставлен без изменений: {path.name}")
     _next("заполните «00_Настройки.xlsx», затем книги этапов, и проверьте их", "check", folder)
+
+
+def _init_from(folder: Path, previous: Path, profile: Any) -> None:
+    from toolkit.stages.next_year import outcome_lines, start_next_year
+
+    outcome = start_next_year(folder, previous, profile)
+    for text in outcome_lines(outcome, previous):
+        click.echo(text)
+    _next("проверьте даты и учебный год в «00_Настройки.xlsx», соберите согласия нового года и проверьте книги",
+          "check", folder)
 
 
 @cli.command("check", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
