@@ -216,3 +216,25 @@ def test_refusals_in_russian(tmp_path: Path, demos: Demos, capsys: pytest.Captur
     assert code == 2 and "не пустая" in err
     assert (new / "мой файл.txt").read_text(encoding="utf-8") == "x"
     assert digest(old) == before
+
+
+def test_desk_creates_the_new_year_from_a_program_of_its_list(tmp_path: Path, demos: Demos) -> None:
+    from desk_helpers import Desk, text_of
+
+    home = tmp_path / "home"
+    old = demos.copy("teacher", home / "Школа" / "Наставничество 2026-2027")
+    before = digest(old)
+    desk = Desk(home, tmp_path / "desk.json")
+    pid = desk.add(old)
+    page = text_of(desk.client.get("/folders", params={"root": "0", "rel": "Школа"}).text)
+    assert "Из прошлого года:" in page and "Наставничество 2026-2027 (Домашняя папка › Школа)" in page
+    response = desk.post("/create", {"root": "0", "rel": "Школа", "name": "Наставничество 2027-2028",
+                                     "form": "student", "from": pid})  # the form is last year's, whatever is ticked
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    new = home / "Школа" / "Наставничество 2027-2028"
+    assert Program.open(new).profile.form == "teacher"
+    assert "нового учебного года 2027/2028" in text_of(response.text)  # type: ignore[attr-defined]
+    assert (new / "Архив 2026-2027" / "04_Пары.xlsx").exists() and digest(old) == before
+    # an id the desk does not know is refused: the browser never names a folder by its path
+    response = desk.post("/create", {"root": "0", "rel": "Школа", "name": "Ещё", "from": "0123456789ab"})
+    assert response.status_code == 404 and not (home / "Школа" / "Ещё").exists()  # type: ignore[attr-defined]
