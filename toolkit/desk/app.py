@@ -720,9 +720,9 @@ def create_app(state: DeskState) -> ASGIApp:
         Route("/p/{pid}/job/{jid}/state", _safe(job_state)),
         Mount("/static", StaticFiles(directory=static), name="static"),
     ]
-    from toolkit.desk import merge_pages
+    from toolkit.desk import merge_pages, rollup_pages
 
-    routes[-1:-1] = merge_pages.routes(_safe)
+    routes[-1:-1] = merge_pages.routes(_safe) + rollup_pages.routes(_safe)
     app = Starlette(routes=routes, exception_handlers={
         HTTPException: http_error, NastavnikError: domain_error, Exception: internal_error}, debug=False)
     app.state.desk = state
