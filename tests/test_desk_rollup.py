@@ -75,7 +75,7 @@ def test_uploaded_exports_are_rolled_up_and_refusals_named(desk: Desk, home: Pat
     assert response.status_code == 200
     text = text_of(response.text)
     assert "Сводка за 2026/2027 учебный год." in text
-    assert "Не принято файлов: 1" in text
+    assert "Файлов не принято: 1" in text
     assert "Список класса.xlsx" in text and "Это не обезличенная выгрузка «Наставника»" in text
     book = _summary(response, desk)
     assert "Сводка" in book.sheetnames and "По школам" in book.sheetnames
@@ -95,7 +95,7 @@ def test_a_folder_of_the_desks_places(desk: Desk, home: Path, exports: dict[str,
     response = desk.post("/rollup/new", {"root": "0", "rel": "Почта/Входящие школ"})
     assert response.status_code == 200  # type: ignore[attr-defined]
     text = text_of(response.text)  # type: ignore[attr-defined]
-    assert "Сводка за 2026/2027 учебный год." in text and "Не принято" not in text
+    assert "Сводка за 2026/2027 учебный год." in text and "Файлов не принято: 0" in text
     assert tree_hash(inbox) == before  # the chosen folder is only read
     book = _summary(response, desk)
     assert "Охват" in book.sheetnames

@@ -154,6 +154,15 @@ async def rollup_new(request: Request) -> Response:
     return _start(request, sid, folder)
 
 
+def _shown_value(value: object) -> str:
+    """A figure as a Russian reader writes it (4,1 rather than 4.1)."""
+    from toolkit.base.values import format_number
+
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
 def _start(request: Request, sid: str, folder: Path) -> Response:
     state = request.app.state.desk
     inbox = _inbox(state, folder)
@@ -171,9 +180,9 @@ def _start(request: Request, sid: str, folder: Path) -> Response:
         write_rollup(tables, target)
         out = Outcome(problems=list(report), files=[target])
         out.lines.append(f"Сводка за {rollup.year} учебный год.")
-        out.lines += [f"{label}: {value}" for label, value in tables.headline[1:]]
+        out.lines += [f"{label}: {_shown_value(value)}" for label, value in tables.headline[1:]]
         if rollup.refused:
-            out.lines.append(f"Не принято файлов: {len(rollup.refused)} — причины в таблице ниже; остальные сведены.")
+            out.lines.append("Почему файлы не приняты — в таблице ниже; остальные сведены.")
         return out
 
     try:
