@@ -197,6 +197,7 @@ def start_next_year(new: Path, old: Path, form: Profile | None = None) -> NextYe
     files.make_folder(new)
     try:
         with program_lock(new, COMMAND):  # another command in the new folder: refused, its files untouched
+            _refuse_new(new, old)  # still empty now that it is locked: whatever fails below was written here
             try:
                 with program_lock(old, COMMAND):
                     return _build(new, old_program)
