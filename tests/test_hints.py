@@ -44,7 +44,7 @@ def _last_command(out: str) -> list[str]:
 
 
 def test_clean_check_says_what_next(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = _copy("teacher", tmp_path)
+    folder = _copy("student", tmp_path)  # the teacher demo has a warned mentor without the agreement (ст. 351.8)
     code, out, _ = run_cli(["check", str(folder)], capsys)
     assert code == 0 and "Проблем не найдено" in out
     assert _last_command(out) == ["nastavnik", "status", str(folder)]

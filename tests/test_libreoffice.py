@@ -131,7 +131,9 @@ def _read_program(root: Path) -> tuple[dict[str, BookData], Report]:
 
 
 def _flat(report: Report) -> list[list[str]]:
-    return [[p.file, p.sheet, p.cell, p.code] for p in report]
+    # the teacher demo's one mentor without the supplementary agreement is warned about (ТК РФ ст. 351.8,
+    # tests/test_labour_papers.py): not what is tested here
+    return [[p.file, p.sheet, p.cell, p.code] for p in report if p.code != "pair-labour-papers"]
 
 
 def _content(book: BookData) -> dict[str, Any]:
@@ -174,7 +176,8 @@ def run_check(root: Path) -> subprocess.CompletedProcess[str]:
 def test_check_passes_after_libreoffice(converted: Converted, fmt: str, name: str) -> None:
     result = run_check(converted.converted[(fmt, name)])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Проблем не найдено" in result.stdout
+    assert "Проблем не найдено" in result.stdout or (  # the teacher demo's warning (ТК РФ ст. 351.8), no error
+        "Всего: ошибок 0, предупреждений 1." in result.stdout and "ст. 351.8 ТК РФ" in result.stdout)
 
 
 @pytest.mark.parametrize(("fmt", "name"), PARAMS)

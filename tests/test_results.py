@@ -25,7 +25,9 @@ RESULTS = "06_Итоги.xlsx"
 def codes(folder: Path) -> list[tuple[str, str, str]]:
     report = Report()
     load_program(Program.open(folder), report)
-    return [(p.sheet, p.cell, p.code) for p in report]
+    # the teacher demo's one mentor without the supplementary agreement is warned about (ТК РФ ст. 351.8,
+    # tests/test_labour_papers.py): not what is tested here
+    return [(p.sheet, p.cell, p.code) for p in report if p.code != "pair-labour-papers"]
 
 
 @pytest.mark.parametrize("form", ["student", "teacher"])

@@ -36,6 +36,9 @@ def demo_root(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def load(root: Path) -> Any:
     report = Report()
     data = load_program(Program.open(root), report)
+    # the teacher demo's one mentor without the supplementary agreement is warned about (ТК РФ ст. 351.8,
+    # tests/test_labour_papers.py): not what is tested here
+    report.problems = [p for p in report.problems if p.code != "pair-labour-papers"]
     return data, report
 
 

@@ -165,6 +165,13 @@ def _date_option(text: str | None, what: str) -> Any:
     return value
 
 
+def _print_labour_papers(report: Any) -> None:
+    """Mentors of fixed teacher pairs without the papers of ТК РФ ст. 351.8 (the order names them too)."""
+    for p in report:
+        if p.code == "pair-labour-papers":
+            click.echo(f"Внимание: {p.message}")
+
+
 def _fail(message: str, code: int = EXIT_UNUSABLE) -> None:
     click.echo(f"Ошибка: {message}", err=True)
     sys.exit(code)
@@ -225,18 +232,29 @@ def cli() -> None:
 
 @cli.command("init", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
 @click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
-@click.option("--form", "form", metavar="ФОРМА", required=True,
+@click.option("--form", "form", metavar="ФОРМА", default=None,
               help="Форма наставничества: ученик-ученик, педагог-педагог, студент-ученик, работодатель-ученик, "
                    "работодатель-студент (также student-student, teacher-teacher, student-pupil, employer-pupil, "
-                   "employer-student).")
-def init_cmd(folder: Path, form: str) -> None:
+                   "employer-student). С --from не нужна: форма берётся из прошлого года.")
+@click.option("--from", "previous", metavar="ПРОШЛАЯ_ПАПКА", type=click.Path(path_type=Path), default=None,
+              help="Новый учебный год из программы прошлого года: база наставников, действующие согласия, "
+                   "продолжающиеся пары с историей их работы, настройки и рабочая группа (даты — на год вперёд); "
+                   "завершённые пары — в архиве. Прошлая папка не меняется.")
+def init_cmd(folder: Path, form: str | None, previous: Path | None) -> None:
     """Создать папку программы: книгу настроек и пустые книги всех этапов.
 
-    Уже существующие файлы не перезаписываются: команду можно запускать повторно.
+    Уже существующие файлы не перезаписываются: команду можно запускать повторно. С --from — программа
+    нового учебного года из прошлогодней (в новой или пустой папке).
     """
     from toolkit.model.program import Program
     from toolkit.spec import find_profile
 
+    if previous is not None:
+        _init_from(folder, previous, find_profile(form) if form else None)
+        return
+    if not form:
+        raise NastavnikError("Укажите форму наставничества: --form ученик-ученик (или педагог-педагог, "
+                             "студент-ученик, работодатель-ученик, работодатель-студент) — или --from ПРОШЛАЯ_ПАПКА.")
     profile = find_profile(form)
     program, created, kept = Program.create(folder, profile)
     click.echo(f"Программа «{profile.name}» в папке «{folder}».")
@@ -245,6 +263,16 @@ def init_cmd(folder: Path, form: str) -> None:
     for path in kept:
         click.echo(f"  уже есть, оставлен без изменений: {path.name}")
     _next("заполните «00_Настройки.xlsx», затем книги этапов, и проверьте их", "check", folder)
+
+
+def _init_from(folder: Path, previous: Path, profile: Any) -> None:
+    from toolkit.stages.next_year import outcome_lines, start_next_year
+
+    outcome = start_next_year(folder, previous, profile)
+    for text in outcome_lines(outcome, previous):
+        click.echo(text)
+    _next("проверьте даты и учебный год в «00_Настройки.xlsx», соберите согласия нового года и проверьте книги",
+          "check", folder)
 
 
 @cli.command("check", context_settings=CONTEXT, options_metavar="[ПАРАМЕТРЫ]")
@@ -310,6 +338,7 @@ def status_cmd(folder: Path, as_json: bool, no_workbook: bool, date: str | None)
         click.echo(_json_text(status.as_json(), indent=2, sort_keys=True))
     else:
         _print_status(status, _console())
+        _print_labour_papers(report)
         if report.errors:
             click.echo(_errors_line(report, folder))
     if not no_workbook:
@@ -478,6 +507,7 @@ def order_cmd(folder: Path, number: str | None, date: str | None, template: Path
     result = make_order(program, report, number=number, date=_date_option(date, "--date"),
                         template=template, pdf=pdf)
     click.echo(f"Приказ: {result.path} — пар и групп {result.pairs}, наставляемых {result.mentees}.")
+    _print_labour_papers(report)
     if result.left_out:
         click.echo(f"Не вошли в приказ строк листа «Пары»: {result.left_out} (нет согласия обеих сторон или даты "
                    f"личной встречи). Подробности:\n  {command('check', folder)}")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from toolkit.base.grammar import for_gender, gendered
 from toolkit.base.problems import Report
 from toolkit.base.values import format_date
 from toolkit.books.reader import BookData, Row, Table
 from toolkit.checks.people import same_person
 from toolkit.logic.candidates import Context, build_context, readiness_problem
+from toolkit.logic.readiness import labour_papers_missing, labour_papers_required
 from toolkit.logic.scoring import RULE_NOT_OLDER, hard_rule, parse_classes
 from toolkit.model.pairs import (
     BOOK,
@@ -74,6 +76,8 @@ def _check_pairs_sheet(ctx: Context, book: BookData, report: Report) -> set[tupl
     if table is None or not table.present:
         return fixed
     file, sheet = book.label, table.name
+    labour = labour_papers_required(ctx.data)
+    warned: set[str] = set()
     mentee_at: dict[str, tuple[str, int]] = {}
     mentor_pair: dict[str, tuple[str, int]] = {}
     pair_mentor: dict[str, tuple[str, int]] = {}
@@ -127,11 +131,29 @@ def _check_pairs_sheet(ctx: Context, book: BookData, report: Report) -> set[tupl
                            field=_header(table, "mentor_id"), id=mentor, name=ctx.name(mentor),
                            capacity=ctx.capacity(mentor))
         _report_pair_rules(ctx, book, table, row, report)
+        if labour and ctx.known(mentor, "mentor") and mentor not in warned:
+            warned.add(mentor)
+            _report_labour_papers(ctx, book, table, row, label, report)
         start, end = v.get("start"), v.get("end")
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
             report.add("pair-dates", file=file, sheet=sheet, cell=row.cell("end"), field=_header(table, "end"),
                        start=format_date(start), end=format_date(end))
     return fixed
+
+
+def _report_labour_papers(ctx: Context, book: BookData, table: Table, row: Row, label: str, report: Report) -> None:
+    """A mentor of a fixed pair without the written consent to mentoring or the supplementary agreement
+    (ТК РФ ст. 351.8): warned once, at the mentor's first row on «Пары»."""
+    mentor = str(row.values.get("mentor_id"))
+    values = ctx.data.participants[mentor].values if mentor in ctx.data.participants else {}
+    lacking = labour_papers_missing(values)
+    if not lacking:
+        return
+    gender = values.get("gender")
+    report.add("pair-labour-papers", file=book.label, sheet=table.name, cell=row.cell("mentor_id"),
+               field=_header(table, "mentor_id"), role=for_gender(ctx.role_name("mentor"), gender), id=mentor,
+               name=ctx.name(mentor), pair=label, missing=" и ".join(lacking), lacking=lacking,
+               fixed=gendered(gender, "закреплён", "закреплена"), pronoun=gendered(gender, "он", "она"))
 
 
 def _check_candidates(ctx: Context, book: BookData, key: str, fixed: set[tuple[str, str]], report: Report) -> None:

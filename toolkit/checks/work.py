@@ -52,6 +52,7 @@ class PairSheets:
     names: dict[str, str]  # sheet key → sheet name as found
     specs: dict[str, Any]  # sheet key → Sheet spec
     rows: dict[str, list[Row]]
+    since: dt.date | None = None  # the pair's start: a pair carried over from last year has older entries
 
     def of(self, key: str) -> list[Row]:
         return self.rows.get(key, [])
@@ -136,9 +137,10 @@ def _outside(pair: PairSheets, rules: Rules, key: str, row: Row, column: str, ad
     value = row.values.get(column)
     if not isinstance(value, dt.date) or rules.program_start is None or rules.program_end is None:
         return
-    if value < rules.program_start or value > rules.program_end:
+    start = min(rules.program_start, pair.since) if pair.since else rules.program_start
+    if value < start or value > rules.program_end:
         add("work-date-outside-program", key, row, column, value=format_date(value),
-            start=format_date(rules.program_start), end=format_date(rules.program_end))
+            start=format_date(start), end=format_date(rules.program_end))
 
 
 def validate_work(data: ProgramData, report: Report) -> None:
@@ -165,4 +167,5 @@ def validate_work(data: ProgramData, report: Report) -> None:
             by_pair.setdefault(pid, {}).setdefault(key, []).append(row)
     for pid in sorted(by_pair):
         members = pairs[pid].members if pairs is not None else None
-        check_pair(PairSheets(book.label, names, specs, by_pair[pid]), rules, report, members)
+        since = pairs[pid].start if pairs is not None else None
+        check_pair(PairSheets(book.label, names, specs, by_pair[pid], since), rules, report, members)

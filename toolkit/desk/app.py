@@ -356,7 +356,23 @@ async def folders(request: Request) -> Response:
     return page(request, "folders.html", title="Выбор папки", roots=[(i, label) for i, (label, _) in
                                                                      enumerate(state.roots)],
                 root_index=root_index, root_label=state.roots[root_index][0], rel=rel, parent=parent, crumbs=crumbs,
-                subfolders=_subfolders(root, folder, rel), is_program=is_program, forms=FORM_HELP)
+                subfolders=_subfolders(root, folder, rel), is_program=is_program, forms=FORM_HELP,
+                previous=_previous(state))
+
+
+def _previous(state: DeskState) -> list[dict[str, str]]:
+    """Programs the desk knows, to start the new academic year from one of them (by id, never by a path)."""
+    return [{"id": program_id(p), "name": p.name, "where": _where(state, p.parent)} for p in state.recent()
+            if any((p / f"00_Настройки{s}").exists() for s in BOOK_SUFFIXES)]
+
+
+def _create_from(state: DeskState, target: Path, previous: str) -> str:
+    """A new academic year from a program of the list (``init --from``): the message shown on its page."""
+    from toolkit.stages.next_year import outcome_lines, start_next_year
+
+    old = state.folder_of(previous)
+    outcome = start_next_year(target, old)
+    return " ".join(outcome_lines(outcome, old)[:2])
 
 
 async def create(request: Request) -> Response:
@@ -368,24 +384,32 @@ async def create(request: Request) -> Response:
     root_index, root, folder, rel = _browse(state, str(form.get("root", "0")), str(form.get("rel", "")))
     name = str(form.get("name", "")).strip()
     form_key = str(form.get("form", ""))
+    previous = str(form.get("from", ""))
+    message = ""
     try:
-        if form_key not in FORM_HELP:
-            raise NastavnikError("Выберите форму наставничества: «ученик – ученик» или «педагог – педагог».")
-        if not name:
-            raise NastavnikError("Впишите название программы: так будет называться её папка.")
-        target = safety.inside(root, f"{rel}/{safety.check_part(name)}" if rel else safety.check_part(name))
-        if target.exists() and any(target.iterdir()) and not (target / "00_Настройки.xlsx").exists():
-            raise NastavnikError(f"Папка «{name}» уже есть и в ней другие файлы: выберите другое название.")
-        Program.create(target, find_profile(form_key))
+        if previous:
+            if not name:
+                raise NastavnikError("Впишите название программы нового года: так будет называться её папка.")
+            target = safety.inside(root, f"{rel}/{safety.check_part(name)}" if rel else safety.check_part(name))
+            message = await run_in_threadpool(_create_from, state, target, previous)
+        else:
+            if form_key not in FORM_HELP:
+                raise NastavnikError("Выберите форму наставничества: «ученик – ученик» или «педагог – педагог».")
+            if not name:
+                raise NastavnikError("Впишите название программы: так будет называться её папка.")
+            target = safety.inside(root, f"{rel}/{safety.check_part(name)}" if rel else safety.check_part(name))
+            if target.exists() and any(target.iterdir()) and not (target / "00_Настройки.xlsx").exists():
+                raise NastavnikError(f"Папка «{name}» уже есть и в ней другие файлы: выберите другое название.")
+            Program.create(target, find_profile(form_key))
     except NastavnikError as exc:
         q = request.query_params
         return page(request, "folders.html", status_code=400, title="Выбор папки", error=exc.message,
                     roots=[(i, label) for i, (label, _) in enumerate(state.roots)], root_index=root_index,
                     root_label=state.roots[root_index][0], rel=rel, parent=None, crumbs=[],
                     subfolders=_subfolders(root, folder, rel), is_program=False, forms=FORM_HELP, name=name,
-                    chosen_form=form_key, q=q)
+                    chosen_form=form_key, q=q, previous=_previous(state), chosen_previous=previous)
     pid = state.remember(target)
-    return RedirectResponse(f"/p/{pid}", status_code=303)
+    return RedirectResponse(f"/p/{pid}" + (f"?msg={quote(message)}" if message else ""), status_code=303)
 
 
 async def add_program(request: Request) -> Response:
@@ -696,9 +720,9 @@ def create_app(state: DeskState) -> ASGIApp:
         Route("/p/{pid}/job/{jid}/state", _safe(job_state)),
         Mount("/static", StaticFiles(directory=static), name="static"),
     ]
-    from toolkit.desk import merge_pages
+    from toolkit.desk import merge_pages, rollup_pages
 
-    routes[-1:-1] = merge_pages.routes(_safe)
+    routes[-1:-1] = merge_pages.routes(_safe) + rollup_pages.routes(_safe)
     app = Starlette(routes=routes, exception_handlers={
         HTTPException: http_error, NastavnikError: domain_error, Exception: internal_error}, debug=False)
     app.state.desk = state

@@ -134,21 +134,30 @@ def agreements(data: ProgramData, base: Mapping[str, Any], date: dt.date | None)
             (_person_fields(data, m, base) for m in mentorings(data))]
 
 
-def missing_papers(data: ProgramData) -> list[tuple[str, list[str]]]:
-    """Mentors of fixed pairs without the written consent or the agreement: (name, what is missing)."""
+def missing_papers(data: ProgramData) -> list[tuple[str, str | None, list[str]]]:
+    """Mentors of fixed pairs without the written consent or the agreement: (name, gender, what is missing)."""
     from toolkit.logic.evaluation import name_of
+    from toolkit.logic.readiness import labour_papers_missing
 
     out = []
     for m in mentorings(data):
         v = data.participants[m.mentor].values if m.mentor in data.participants else {}
-        lacking = []
-        if not _date(v.get("mentoring_consent_date")):
-            lacking.append("письменного согласия на наставничество")
-        if not clean_text(v.get("agreement_number")) or not _date(v.get("agreement_date")):
-            lacking.append("дополнительного соглашения (номер и дата)")
+        lacking = labour_papers_missing(v)
         if lacking:
-            out.append((name_of(data, m.mentor), lacking))
+            name = name_of(data, m.mentor)
+            out.append((name, _gender(data, m.mentor, name), lacking))
     return out
+
+
+def missing_lines(data: ProgramData, pay: bool) -> list[str]:
+    """One line per mentor without the papers; for the payment order, that the mentor is left out of it."""
+    from toolkit.base.grammar import decline, gendered
+    from toolkit.base.messages import line
+
+    return [line("labour-papers-pay-left-out" if pay else "labour-papers-missing",
+                 name=decline(name, "родительный", gender), registry=REGISTRY, missing=" и ".join(lacking),
+                 included=gendered(gender, "включён", "включена"))
+            for name, gender, lacking in missing_papers(data)]
 
 
 def _short(value: dt.date | None) -> str:
@@ -169,14 +178,14 @@ def pay_order(data: ProgramData, base: Mapping[str, Any], date: dt.date | None) 
     """The order setting the extra pay: only mentors with both the consent and the agreement."""
     from toolkit.base.grammar import decline
     from toolkit.logic.evaluation import name_of
+    from toolkit.logic.readiness import labour_papers_missing
 
-    left_out = {name for name, _ in missing_papers(data)}
     rows: list[dict[str, str]] = []
     familiar = []
     for m in mentorings(data):
         name = name_of(data, m.mentor)
-        if name in left_out:
-            continue
+        if m.mentor not in data.participants or labour_papers_missing(data.participants[m.mentor].values):
+            continue  # left out: no written consent or no supplementary agreement (said in the outcome's lines)
         f = _person_fields(data, m, {})
         v = data.participants[m.mentor].values
         familiar.append({"фио": name, "роль": "Наставник"})

@@ -1092,13 +1092,9 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
     }
     docs = builders[kind.key]()
     if kind.key in ("agreements", "pay"):
-        from toolkit.base.grammar import decline
-        from toolkit.documents.agreements import REGISTRY, missing_papers
+        from toolkit.documents.agreements import missing_lines
 
-        for name, lacking in missing_papers(data):
-            outcome.lines.append(f"Внимание: у наставника {decline(name, 'родительный')} в реестре ({REGISTRY}) нет "
-                                 f"{' и '.join(lacking)} по ст. 351.8 ТК РФ"
-                                 + (" — в приказ о доплате не включён." if kind.key == "pay" else "."))
+        outcome.lines += missing_lines(data, pay=kind.key == "pay")
     _render_docx(program, kind, docs, out_dir, options.single, outcome, progress)
     outcome.lines.append(f"{kind.title}: документов {len(docs)}"
                          + (" в одном файле для печати" if options.single and len(docs) > 1 else "") + ".")

@@ -88,6 +88,29 @@ def _partner_missing(p: Participant, data: ProgramData) -> list[str]:
     return []
 
 
+# ТК РФ ст. 351.8 (since 01.03.2025): an employee mentors only with a written consent, and the content, term and
+# pay of mentoring are fixed in a supplementary agreement to the labour contract. A form whose mentors' registry
+# sheet has the column of that consent (teachers) needs both papers for every mentor of a fixed pair.
+LABOUR_CONSENT = "письменного согласия на наставничество"
+LABOUR_AGREEMENT = "дополнительного соглашения (номер и дата)"
+
+
+def labour_papers_required(data: ProgramData) -> bool:
+    registry = data.books.get("applications")
+    table = registry.tables.get("mentors") if registry else None
+    return table is not None and any(c.key == "mentoring_consent_date" for c in table.sheet.columns)
+
+
+def labour_papers_missing(values: dict[str, Any]) -> list[str]:
+    """The papers of ТК РФ ст. 351.8 a mentor's registry row lacks, in the genitive («нет …»)."""
+    lacking = []
+    if not isinstance(values.get("mentoring_consent_date"), dt.date):
+        lacking.append(LABOUR_CONSENT)
+    if not clean_text(values.get("agreement_number")) or not isinstance(values.get("agreement_date"), dt.date):
+        lacking.append(LABOUR_AGREEMENT)
+    return lacking
+
+
 def attendance(data: ProgramData) -> dict[str, int]:
     meetings = data.program.profile.training.meetings
     out: dict[str, int] = {}
@@ -209,11 +232,17 @@ def _mark_paired(data: ProgramData, statuses: list[ParticipantStatus], stages: d
             pair_of.setdefault(mentee, pair.pair_id)
     met = {s.pair_id for s in states if s.meetings}
     presented = presented_results(data, day)
+    labour = labour_papers_required(data)
     for s in statuses:
         if s.id in pair_of and s.ready:
             s.pair = pair_of[s.id]
             s.stage = 7 if s.id in presented else 6 if s.pair in met else 5
             s.stage_name = f"{stages.get(s.stage, '')} (пара {s.pair})"
+            if labour and s.role == "mentor":
+                lacking = labour_papers_missing(data.participants[s.id].values)
+                if lacking:
+                    s.missing.append(f"нет {' и '.join(lacking)} (ст. 351.8 ТК РФ): без них наставничество не "
+                                     "поручается и доплата не устанавливается")
 
 
 def _invited_without_application(data: ProgramData) -> list[dict[str, str]]:

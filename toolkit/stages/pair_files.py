@@ -296,7 +296,7 @@ def _read_incoming(program: Program, data: ProgramData, pairs: dict[str, Pair],
     _members_by_name(data, info, bookdata)
     names = {k: t.name for k, t in bookdata.tables.items()}
     specs = {k: t.sheet for k, t in bookdata.tables.items()}
-    check_pair(PairSheets(label, names, specs, {k: t.rows for k, t in bookdata.tables.items()}),
+    check_pair(PairSheets(label, names, specs, {k: t.rows for k, t in bookdata.tables.items()}, info.start),
                rules_of(data), own, info.members)
     report.extend(own)
     locked = [p for p in own if p.code == "collect-locked-edited"]

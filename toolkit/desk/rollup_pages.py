@@ -1,0 +1,273 @@
+"""The municipality's roll-up page (``nastavnik rollup``): the schools' anonymised exports in, the summary out.
+
+The exports come either as uploaded files (saved under safe new names in the session's own folder) or as a
+folder chosen in the desk's places (the home folder, removable drives): the browser names that folder by the
+place's number and a relative path, checked by :mod:`toolkit.desk.safety` on every run, never by a full path.
+Each roll-up has a folder of its own in «Наставник — сводка» in the home folder, where the summary is written
+(never into the chosen folder); the page offers it for download. The roll-up runs as a job of the desk, one at a
+time; the refused files are shown with the reason, in Russian.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from toolkit.base.problems import NastavnikError, Report
+from toolkit.desk import safety
+from toolkit.desk.jobs import Busy, Outcome, Progress
+from toolkit.desk.web import _save, _shown, form_of, page
+
+WORKSPACE = "Наставник — сводка"
+INBOX = "Выгрузки школ"
+SOURCE = "источник.json"
+JOB_KEY = "rollup"  # one roll-up at a time, whichever session: it reads every file of a region
+SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
+TITLE = "Сводка муниципалитета"
+
+
+def workspace(state: Any) -> Path:
+    return state.roots[0][1] / WORKSPACE
+
+
+def _session(request: Request) -> tuple[str, Path]:
+    state = request.app.state.desk
+    sid = request.path_params["sid"]
+    folder = safety.inside(workspace(state), safety.check_part(sid))
+    if not folder.is_dir():
+        raise HTTPException(404, "Такой сводки нет: возможно, её папку удалили. Начните новую.")
+    return sid, folder
+
+
+def _place(state: Any, root_text: str, rel: str) -> tuple[int, Path, Path]:
+    """A folder of the desk's places: (place number, place, folder); anything else is refused."""
+    try:
+        index = int(root_text or 0)
+        _label, root = state.roots[index]
+    except (ValueError, IndexError):
+        raise HTTPException(404, "Такой папки для выбора нет.") from None
+    folder = safety.inside(root, rel) if rel else root
+    if not folder.is_dir():
+        raise HTTPException(404, "Такой папки нет: возможно, её переименовали или удалили.")
+    return index, root, folder
+
+
+def _subfolders(root: Path, folder: Path, rel: str) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    try:
+        children = sorted(folder.iterdir(), key=lambda p: p.name.casefold())
+    except OSError:
+        return out
+    for child in children:
+        if child.name.startswith(".") or not child.is_dir():
+            continue
+        sub = f"{rel}/{child.name}" if rel else child.name
+        try:
+            safety.check_part(child.name)
+            safety.inside(root, sub)
+        except NastavnikError:
+            continue
+        out.append({"name": child.name, "rel": sub})
+    return out
+
+
+def _inbox(state: Any, folder: Path) -> Path:
+    """The folder of exports of a session: its uploads, or the chosen folder (checked again now)."""
+    try:
+        source = json.loads((folder / SOURCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return folder / INBOX
+    _index, _root, chosen = _place(state, str(source.get("root", "0")), str(source.get("rel", "")))
+    return chosen
+
+
+def _new_session(state: Any) -> tuple[str, Path]:
+    root = workspace(state)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+    sid, n = stamp, 1
+    while (root / sid).exists():
+        n += 1
+        sid = f"{stamp} ({n})"
+    folder = root / sid
+    folder.mkdir(parents=True)
+    return sid, folder
+
+
+async def rollup_start(request: Request) -> Response:
+    state = request.app.state.desk
+    q = request.query_params
+    index, root, folder = _place(state, q.get("root", "0"), q.get("rel", ""))
+    rel = q.get("rel", "")
+    crumbs, acc = [], []
+    for part in rel.split("/") if rel else []:
+        acc.append(part)
+        crumbs.append({"name": part, "rel": "/".join(acc)})
+    return page(request, "rollup.html", title=TITLE, roots=[(i, label) for i, (label, _) in enumerate(state.roots)],
+                root_index=index, root_label=state.roots[index][0], rel=rel, crumbs=crumbs,
+                parent="/".join(rel.split("/")[:-1]) if rel else None, subfolders=_subfolders(root, folder, rel),
+                exports=sum(1 for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES))
+
+
+async def rollup_new(request: Request) -> Response:
+    """Uploaded exports or a chosen folder → a session, and the roll-up starts at once."""
+    state = request.app.state.desk
+    form = await form_of(request, files=True)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    try:
+        if uploads:
+            from toolkit.desk import web
+
+            for item in uploads:
+                if Path(item.filename or "").suffix.lower() not in SUFFIXES:
+                    raise NastavnikError(f"«{_shown(item.filename)}» — не выгрузка школы: подходят книги "
+                                         f"{', '.join(SUFFIXES)} («nastavnik export --anonymize»).")
+                if (item.size or 0) > web.MAX_UPLOAD_BYTES:
+                    raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): файл не "
+                                         "принят.")
+            sid, folder = _new_session(state)
+            for item in uploads:
+                await _save(folder / INBOX, item)
+        elif "root" in form:
+            rel = str(form.get("rel", ""))
+            _index, _root, chosen = _place(state, str(form.get("root", "0")), rel)
+            if workspace(state).resolve().is_relative_to(chosen.resolve()):
+                raise NastavnikError("В этой папке лежат и сводки пульта: выберите папку, куда сложены выгрузки "
+                                     "школ, а не домашнюю папку целиком.")
+            sid, folder = _new_session(state)
+            (folder / SOURCE).write_text(json.dumps({"root": _index, "rel": rel}, ensure_ascii=False),
+                                         encoding="utf-8")
+        else:
+            raise NastavnikError("Выгрузки не выбраны: перетащите файлы школ в поле или выберите папку с ними.")
+    except NastavnikError as exc:
+        await form.close()
+        return page(request, "message.html", status_code=400, title="Сводка не начата", message=exc.message,
+                    pid=None)
+    await form.close()
+    return _start(request, sid, folder)
+
+
+def _shown_value(value: object) -> str:
+    """A figure as a Russian reader writes it (4,1 rather than 4.1)."""
+    from toolkit.base.values import format_number
+
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
+def _start(request: Request, sid: str, folder: Path) -> Response:
+    state = request.app.state.desk
+    inbox = _inbox(state, folder)
+
+    def run(progress: Progress) -> Outcome:
+        from toolkit.stages.rollup import DEFAULT_NAME, build_rollup, build_tables, ensure_ours, write_rollup
+
+        target = folder / DEFAULT_NAME
+        ensure_ours(target)
+        progress("Чтение выгрузок школ", 0, None)
+        report = Report()
+        rollup = build_rollup(inbox, report, out=target)
+        progress("Запись сводки", 0, None)
+        tables = build_tables(rollup)
+        write_rollup(tables, target)
+        out = Outcome(problems=list(report), files=[target])
+        out.lines.append(f"Сводка за {rollup.year} учебный год.")
+        out.lines += [f"{label}: {_shown_value(value)}" for label, value in tables.headline[1:]]
+        if rollup.refused:
+            out.lines.append("Почему файлы не приняты — в таблице ниже; остальные сведены.")
+        return out
+
+    try:
+        job = state.jobs.start(JOB_KEY, folder, "сводка муниципалитета", "rollup", {}, run, wait=state.sync_jobs)
+    except Busy as exc:
+        return page(request, "message.html", status_code=409, title="Подождите", message=exc.message, pid=None)
+    return RedirectResponse(f"/rollup/{sid}/job/{job.id}", status_code=303)
+
+
+async def rollup_again(request: Request) -> Response:
+    await form_of(request)
+    sid, folder = _session(request)
+    return _start(request, sid, folder)
+
+
+async def rollup_job(request: Request) -> Response:
+    state = request.app.state.desk
+    sid, folder = _session(request)
+    job = state.jobs.get(request.path_params["jid"])
+    if job is None or job.program != JOB_KEY:
+        raise HTTPException(404, "Такой работы нет: возможно, пульт запускали заново.")
+    files = []
+    if job.outcome:
+        for path in job.outcome.files:
+            try:
+                rel = safety.relative_name(folder, path)
+            except ValueError:
+                continue
+            if path.exists():
+                files.append({"name": path.name, "rel": rel, "folder": "/".join(rel.split("/")[:-1])})
+    return page(request, "job.html", title=TITLE, pid=None, job=job, files=files, retry={}, base=f"/rollup/{sid}",
+                back="К сводке", again="/rollup", again_label="Новая сводка")
+
+
+async def rollup_job_state(request: Request) -> Response:
+    state = request.app.state.desk
+    _session(request)
+    job = state.jobs.get(request.path_params["jid"])
+    if job is None or job.program != JOB_KEY:
+        raise HTTPException(404, "Такой работы нет.")
+    return JSONResponse({"state": job.state, "stage": job.stage, "done": job.done, "total": job.total})
+
+
+async def rollup_file(request: Request) -> Response:
+    _sid, folder = _session(request)
+    path = safety.inside(folder, request.query_params.get("name", ""))
+    if not path.is_file():
+        raise HTTPException(404, "Такого файла нет в папке сводки.")
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
+
+async def rollup_open(request: Request) -> Response:
+    state = request.app.state.desk
+    form = await form_of(request)
+    sid, folder = _session(request)
+    name = str(form.get("name", ""))
+    target = folder if name in ("", ".") else safety.inside(folder, name)
+    if not target.exists():
+        raise HTTPException(404, "Такого файла нет в папке сводки.")
+    state.opener(target)
+    return RedirectResponse(f"/rollup/{sid}", status_code=303)
+
+
+async def rollup_session(request: Request) -> Response:
+    """A roll-up made before: its summary to download, or the roll-up again."""
+    from toolkit.stages.rollup import DEFAULT_NAME
+
+    sid, folder = _session(request)
+    summary = folder / DEFAULT_NAME
+    return page(request, "rollup.html", title=TITLE, session=sid,
+                sentence=f"Сводка: «{summary.name}»." if summary.exists() else "Сводка ещё не сделана.",
+                download=f"/rollup/{sid}/file?name={quote(DEFAULT_NAME)}" if summary.exists() else "")
+
+
+def routes(safe: Any) -> list[Any]:
+    from starlette.routing import Route
+
+    return [
+        Route("/rollup", safe(rollup_start)),
+        Route("/rollup/new", safe(rollup_new), methods=["POST"]),
+        Route("/rollup/{sid}", safe(rollup_session)),
+        Route("/rollup/{sid}/again", safe(rollup_again), methods=["POST"]),
+        Route("/rollup/{sid}/retry", safe(rollup_again), methods=["POST"]),
+        Route("/rollup/{sid}/open", safe(rollup_open), methods=["POST"]),
+        Route("/rollup/{sid}/file", safe(rollup_file)),
+        Route("/rollup/{sid}/job/{jid}", safe(rollup_job)),
+        Route("/rollup/{sid}/job/{jid}/state", safe(rollup_job_state)),
+    ]
