@@ -91,7 +91,8 @@ def _heading(doc: Any, text: str, *, before: float = 12) -> None:
 def _text(doc: Any, text: str, *, after: float = 6, indent: bool = True, italic: bool = False,
           kept: bool = False, before: float = 0) -> Any:
     p = para(doc, text, align=JUSTIFY, indent=indent, after=after, italic=italic, line=1.15, before=before)
-    p.paragraph_format.keep_with_next = kept
+    if kept:
+        p.paragraph_format.keep_with_next = True
     return p
 
 
@@ -126,7 +127,8 @@ def _entries(doc: Any, loop: str, label: str, text: str, missing: str | None, *,
     items = loop.split(" in ", 1)[1]
     _control(doc, "{%p for " + loop + " %}")
     p = para(doc, align=JUSTIFY, after=3, line=1.05)
-    p.paragraph_format.keep_with_next = kept
+    if kept:
+        p.paragraph_format.keep_with_next = True
     add_run(p, label + ": ", bold=True, size=ENTRY_SIZE)
     add_run(p, text, size=ENTRY_SIZE)
     _control(doc, "{%p endfor %}")
@@ -264,7 +266,8 @@ def progress_report(path: Path) -> None:
     for last in (False, True):
         _control(doc, "{%p if loop.last %}" if last else "{%p if not loop.last %}")
         p = para(doc, align=JUSTIFY, after=3, line=1.05)
-        p.paragraph_format.keep_with_next = last
+        if last:
+            p.paragraph_format.keep_with_next = True
         add_run(p, "{{ f.кто }}: ", bold=True, size=ENTRY_SIZE)
         add_run(p, "{{ f.текст }}", size=ENTRY_SIZE)
         _control(doc, "{%p endif %}")

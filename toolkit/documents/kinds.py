@@ -722,7 +722,10 @@ def _participants_context(data: ProgramData, status: ProgramStatus, pairs: Seque
         "не_готовы": " ".join(x for x in (
             "Наставник или наставляемый учтён на этапе, до которого он дошёл; обучение проходят только наставники.",
             f"Наставляемых без пары: {alone}." if "pairs" in data.books else "",
-            f"Не готовы к формированию пар: {len(not_ready)} чел." if not_ready else "") if x),
+            ("Не готовы к формированию пар: " + ", ".join(
+                f"{label} — {n}" for label, n in (("наставников", sum(p.role == "mentor" for p in not_ready)),
+                                                   ("наставляемых", sum(p.role == "mentee" for p in not_ready))) if n)
+             + ".") if not_ready else "") if x),
     }
 
 
