@@ -90,17 +90,18 @@ class _Layout:
 
     def __init__(self, names: Sequence[str], panels: int = 1) -> None:
         import matplotlib
+        import numpy as np
 
         matplotlib.use("Agg")
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
         wrapped = ["\n".join(textwrap.wrap(str(name), WRAP)) or "—" for name in names]
-        lines = sum(name.count("\n") + 1 for name in wrapped)
+        lines = max(name.count("\n") + 1 for name in wrapped)  # of the longest name
         rows = len(wrapped)
         width_in = CHART_WIDTH_MM / 25.4
         top_in = TITLE_IN if panels > 1 else TOP_IN
-        height_in = top_in + BOTTOM_IN + max(LINE_IN * lines, ROW_IN * rows)
+        height_in = top_in + BOTTOM_IN + rows * max(ROW_IN, LINE_IN * lines + 0.05)  # a name never meets the next
         with matplotlib.rc_context(RC):
             figure = Figure(figsize=(width_in, height_in), dpi=DPI)
             self.canvas = FigureCanvasAgg(figure)
@@ -136,53 +137,108 @@ class _Layout:
             left = min(0.6, (widest + MARGIN_PX) / (width_in * DPI))
             figure.subplots_adjust(left=left, right=0.97, top=1 - top_in / height_in, bottom=BOTTOM_IN / height_in,
                                    wspace=0.12)
-            # the static parts: everything but the bars and the two spines drawn over them, and the titles
-            self.moving = [artist for axes, bars in zip(self.panels, self.bars, strict=True)
-                           for artist in [*(p for b in bars for p in b.patches), axes.spines["left"],
-                                          axes.spines["bottom"]]]
-            for artist in self.moving:
+            # the values beside the bars, as ``bar_label`` puts them, made once and moved for each chart
+            self.labels = [[[axes.annotate("", (0.0, float(p.get_y() + p.get_height() / 2)), (0.0, 0.0),
+                                           textcoords="offset points", ha="left", va="center", fontsize=8)
+                             for p in container.patches] for container in bars]
+                           for axes, bars in zip(self.panels, self.bars, strict=True)]
+            # the static parts: everything but the bars and the two spines drawn over them, values and titles
+            self.moving = [[*(p for b in bars for p in b.patches), axes.spines["left"], axes.spines["bottom"]]
+                           for axes, bars in zip(self.panels, self.bars, strict=True)]
+            for artist in (a for panel in self.moving for a in panel):
                 artist.set_visible(False)
             self.canvas.draw()
             self.background = self.canvas.copy_from_bbox(figure.bbox)
-            for artist in self.moving:
+            for axes in self.panels:  # what no chart changes, the spines included (drawn over the bars in tiles)
+                for side in ("left", "bottom"):
+                    axes.spines[side].set_visible(True)
+                    axes.draw_artist(axes.spines[side])
+            self.static = np.asarray(self.canvas.buffer_rgba()).copy()
+            for artist in (a for panel in self.moving for a in panel):
                 artist.set_visible(True)
         self.figure = figure
         self.width, self.height = (int(x) for x in self.canvas.get_width_height())
         # band k of the image (from the top): half-way between rows k − 1 and k to half-way between k and k + 1
         ys = first.transData.transform([(0.0, k - 0.5) for k in range(rows + 1)])[:, 1]
         self.cuts = [0, *(min(max(int(round(self.height - y)), 0), self.height) for y in ys), self.height]
+        # the columns of the panels (their bars, values and left spine); between them the image is static
+        self.columns = []
+        for axes in self.panels:
+            box = axes.get_window_extent()
+            self.columns.append((max(int(box.x0) - 3, 0), min(int(box.x1) + 4, self.width)))
+        self.tiles: dict[tuple[int, int, float | None, float | None], Any] = {}  # (panel, row, start, end) → pixels
 
-    def prepare(self, members: Sequence[Sequence[Rating]], titles: Sequence[str] = ()) -> list[Any]:
-        """Set the bars of every panel to ``members``' ratings; the value labels and titles made (to draw)."""
-        texts = []
-        for n, (axes, bars, rows) in enumerate(zip(self.panels, self.bars, members, strict=True)):
-            for container, column in zip(bars, (1, 2), strict=True):
-                values = [float(r[column]) if r[column] is not None else 0.0 for r in rows]  # type: ignore[arg-type]
-                for patch, value in zip(container.patches, values, strict=True):
-                    patch.set_width(value)
-                labels = [_label(v) if r[column] is not None else "—" for v, r in zip(values, rows, strict=True)]
-                texts += axes.bar_label(container, labels=labels, padding=3, fontsize=8)
-            if n < len(titles) and titles[n]:
-                texts.append(axes.set_title("\n".join(textwrap.wrap(titles[n], TITLE_WRAP)), fontsize=9,
-                                            fontweight="bold", pad=4))
-        return texts
+    def _set(self, panel: int, row: int, rating: Rating) -> list[Any]:
+        """Set the two bars of ``row`` in ``panel`` and their values; the two bars, then the two values."""
+        artists = []
+        for n, (container, value) in enumerate(zip(self.bars[panel], rating[1:], strict=True)):
+            patch, label = container.patches[row], self.labels[panel][n][row]
+            width = float(value) if value is not None else 0.0
+            patch.set_width(width)
+            label.xy = (width, label.xy[1])
+            label.xyann = (3.0 if width > 0 else 0.0, 0.0)  # as bar_label: no padding beside a bar of zero
+            label.set_text(_label(width) if value is not None else "—")
+            artists.append((patch, label))
+        return [a for pair in zip(*artists, strict=True) for a in pair]
 
-    def draw(self, members: Sequence[Sequence[Rating]], titles: Sequence[str] = ()) -> Any:
-        """The pixels (h × w × 4) of the chart of ``members``, the same as a figure drawn for them alone."""
+    def prepare(self, members: Sequence[Sequence[Rating]], titles: Sequence[str] = ()) -> None:
+        """Set every bar, value and title for ``members`` (a full ``canvas.draw()`` then draws the chart)."""
+        for panel, rows in enumerate(members):
+            for row, rating in enumerate(rows):
+                self._set(panel, row, rating)
+            if panel < len(titles):
+                self._title(panel, titles[panel])
+
+    def _title(self, panel: int, title: str) -> Any:
+        return self.panels[panel].set_title("\n".join(textwrap.wrap(title, TITLE_WRAP)), fontsize=9,
+                                            fontweight="bold", pad=4)
+
+    def band(self, row: int, members: Sequence[Sequence[Rating]]) -> Any:
+        """The pixels of band ``row`` + 1 (a competency) for ``members``: the static image with each panel's
+        tile, the tiles drawn only when not seen before (bars, the spines over them, values: a full draw's order)."""
         import matplotlib
         import numpy as np
 
+        keys = [(panel, row, rows[row][1], rows[row][2]) for panel, rows in enumerate(members)]
+        missing = [(panel, key) for panel, key in enumerate(keys) if key not in self.tiles]
+        a, b = self.cuts[row + 1], self.cuts[row + 2]
+        if missing:
+            with matplotlib.rc_context(RC):
+                self.canvas.restore_region(self.background)
+                for panel, _ in missing:
+                    bar_start, bar_end, label_start, label_end = self._set(panel, row, members[panel][row])
+                    axes = self.panels[panel]
+                    for artist in (bar_start, bar_end, axes.spines["left"], axes.spines["bottom"], label_start,
+                                   label_end):
+                        axes.draw_artist(artist)
+                pixels = np.asarray(self.canvas.buffer_rgba())
+                for panel, key in missing:
+                    c0, c1 = self.columns[panel]
+                    self.tiles[key] = pixels[a:b, c0:c1].copy()
+        out = self.static[a:b].copy()
+        for panel, key in enumerate(keys):
+            c0, c1 = self.columns[panel]
+            out[:, c0:c1] = self.tiles[key]
+        return out
+
+    def top(self, titles: Sequence[str]) -> Any:
+        """The pixels of the top band: the static image with the panels' titles."""
+        import matplotlib
+        import numpy as np
+
+        if not titles:
+            return self.static[: self.cuts[1]]
         with matplotlib.rc_context(RC):
             self.canvas.restore_region(self.background)
-            texts = self.prepare(members, titles)
-            for artist in [*self.moving, *texts]:  # the order of a full draw: bars, spines, values, titles
-                artist.axes.draw_artist(artist)
-            pixels = np.asarray(self.canvas.buffer_rgba()).copy()
+            for axes in self.panels:  # the spines reach into the top band: drawn as in a full draw, then titles
+                axes.draw_artist(axes.spines["left"])
+                axes.draw_artist(axes.spines["bottom"])
+            texts = [self._title(panel, title) for panel, title in enumerate(titles)]
             for text in texts:
-                if text in (axes.title for axes in self.panels):
-                    text.set_text("")
-                else:
-                    text.remove()
+                text.axes.draw_artist(text)
+            pixels = np.asarray(self.canvas.buffer_rgba())[: self.cuts[1]].copy()
+            for text in texts:
+                text.set_text("")
         return pixels
 
 
@@ -223,9 +279,13 @@ def group_chart(members: Sequence[Member]) -> bytes | None:
     keys: list[tuple[Any, ...]] = [(shape, "top", titles)]
     keys += [(shape, n, tuple((r[n][1], r[n][2]) for r in rows)) for n in range(len(names))]
     keys.append((shape, "bottom"))
-    if any(key not in _segments for key in keys):
-        pixels = layout.draw(rows, titles)  # type: ignore[arg-type]
-        for key, a, b in zip(keys, layout.cuts[:-1], layout.cuts[1:], strict=True):
-            if key not in _segments and b > a:
-                _segments[key] = _segment(pixels[a:b])
+    for band, (key, a, b) in enumerate(zip(keys, layout.cuts[:-1], layout.cuts[1:], strict=True)):
+        if key in _segments or b <= a:
+            continue
+        if band == 0:
+            _segments[key] = _segment(layout.top(titles))
+        elif band == len(keys) - 1:
+            _segments[key] = _segment(layout.static[a:b])
+        else:
+            _segments[key] = _segment(layout.band(band - 1, rows))  # type: ignore[arg-type]
     return _png(layout.width, layout.height, [_segments[k] for k in keys if k in _segments])
