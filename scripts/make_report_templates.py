@@ -7,18 +7,21 @@ workbooks; every field is a docxtpl field with a Cyrillic name, so admin staff c
 or LibreOffice Writer without touching the fields:
 
 * прогресс_пары.docx — the progress report of a pair or group: goals and sprints, meetings and evaluations,
-  the competencies of each mentee at the start and at the end as a bar chart, results, feedback;
-* отчет_о_программе.docx — the program report for the director and the pedagogical council: participants
-  by stage (a bar chart), pairs, monitoring of the work of pairs, the ranking and the awards, best practices;
+  the competencies of each mentee at the start and at the end (a chart image, toolkit/documents/charts.py),
+  the results of each mentee, the intermediate results (each once), feedback;
+* отчет_о_программе.docx — the program report for the director and the pedagogical council: mentors and
+  mentees by stage, monitoring of the work of pairs, the ranking, best practices, the proposals to the
+  council (it recommends the school's own awards and petitions for the letters another organisation gives);
 * лучшая_практика.docx — the description of a best practice for a competition (city, regional, national);
 * приглашение.docx — the invitation of a partner to the final celebration;
 * лучшие_практики_сайт.html — the page of best practices for the school web site (self-contained: the
   styles are inside, no scripts, fonts, pictures or links to other sites).
 
-Charts are tables whose cells are shaded by the data (docxtpl's ``{% cellbg %}``): no image library is
-needed (matplotlib and Pillow are not dependencies), the chart stays editable in Word, prints in black and
-white (grey — at the start, dark — at the end, with the number beside the bar) and survives the PDF
-conversion exactly.
+A document a director signs shows each figure once: a chart or a table, never both; it names things as a
+school does (no command, book or sheet of the toolkit). Headings, names and captions are kept with what
+follows them, table rows never split, and the last section is kept with the signatures, so that no page
+holds only signatures. ``_bar_table`` draws a bar chart as a table whose cells are shaded by the data
+(docxtpl's ``{% cellbg %}``), editable in Word and exact in the PDF.
 
 Layout: Times New Roman, A4, margins 30/15/20/20 mm, the school's name and address over a rule, the title in
 capitals, text justified with a 1.25 cm first-line indent, signature lines «должность — подпись — инициалы
@@ -34,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt, RGBColor
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx_parts import (  # noqa: E402  (a sibling module: the shared document parts)
@@ -59,9 +63,9 @@ from docx_parts import (  # noqa: E402  (a sibling module: the shared document p
 )
 
 HEAD_BG = "DDEBF7"
-START_BG, END_BG = "A6A6A6", "1F4E79"  # the two bars: grey at the start, dark blue at the end
 GRID, BAR_GRID = "808080", "BFBFBF"
 TEXT_SIZE = 12
+ENTRY_SIZE = 11  # the «что: текст» lines of a progress report (results, conclusions, feedback)
 COMMENTS = ("Поля {{ … }} заполняет команда nastavnik docs. Текст вокруг полей можно править; имена полей не "
             "меняйте.")
 
@@ -84,8 +88,26 @@ def _heading(doc: Any, text: str, *, before: float = 12) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _text(doc: Any, text: str, *, after: float = 6, indent: bool = True, italic: bool = False) -> Any:
-    return para(doc, text, align=JUSTIFY, indent=indent, after=after, italic=italic, line=1.15)
+def _text(doc: Any, text: str, *, after: float = 6, indent: bool = True, italic: bool = False,
+          kept: bool = False, before: float = 0) -> Any:
+    p = para(doc, text, align=JUSTIFY, indent=indent, after=after, italic=italic, line=1.15, before=before)
+    if kept:
+        p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _sign_lines(doc: Any, rows: list[tuple[str, str]], date: str) -> None:
+    """«Должность ____________ И. О. Фамилия» lines and the date, as paragraphs kept together and with the
+    paragraph before them (which must be kept with its next): never a page holding only signatures."""
+    keep = para(doc, after=6)
+    keep.paragraph_format.keep_with_next = True
+    for position, name in rows:
+        p = para(doc, after=10, size=TEXT_SIZE)
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(8.0))
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(16.5), WD_TAB_ALIGNMENT.RIGHT)
+        p.add_run(f"{position}\t_______________\t{name}")
+    para(doc, date, size=TEXT_SIZE)
 
 
 def _control(doc: Any, tag: str) -> None:
@@ -93,18 +115,27 @@ def _control(doc: Any, tag: str) -> None:
     para(doc, tag, size=2)
 
 
-def _entries(doc: Any, loop: str, label: str, text: str, missing: str) -> None:
+def keep(p: Any) -> Any:
+    """Keep the paragraph on the page of the next one."""
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _entries(doc: Any, loop: str, label: str, text: str, missing: str | None, *, kept: bool = False) -> None:
     """«label: text» paragraphs, one for each item of ``loop`` («r in результаты»), or the sentence
-    ``missing`` when the list is empty."""
+    ``missing`` when the list is empty; ``kept``: every paragraph kept with the next one."""
     items = loop.split(" in ", 1)[1]
     _control(doc, "{%p for " + loop + " %}")
-    p = para(doc, align=JUSTIFY, after=4, line=1.15)
-    add_run(p, label + ": ", bold=True)
-    add_run(p, text)
+    p = para(doc, align=JUSTIFY, after=3, line=1.05)
+    if kept:
+        p.paragraph_format.keep_with_next = True
+    add_run(p, label + ": ", bold=True, size=ENTRY_SIZE)
+    add_run(p, text, size=ENTRY_SIZE)
     _control(doc, "{%p endfor %}")
-    _control(doc, "{%p if not " + items + " %}")
-    _text(doc, missing, italic=True)
-    _control(doc, "{%p endif %}")
+    if missing is not None:
+        _control(doc, "{%p if not " + items + " %}")
+        _text(doc, missing, italic=True, kept=kept)
+        _control(doc, "{%p endif %}")
 
 
 def _info_table(doc: Any, rows: list[tuple[str, str]], widths: tuple[float, float] = (5.0, 11.5)) -> Any:
@@ -145,85 +176,107 @@ def _bar_table(doc: Any, headers: list[str], label_fields: list[str], loop: str,
     return table
 
 
-def _legend(doc: Any) -> None:
-    p = para(doc, after=6, before=4)
-    p.alignment = CENTER
-    add_run(p, "■", color=RGBColor.from_string(START_BG), size=12)
-    add_run(p, " в начале программы     ", size=10)
-    add_run(p, "■", color=RGBColor.from_string(END_BG), size=12)
-    add_run(p, " в конце программы", size=10)
-
-
 # --------------------------------------------------------------------------- templates
 
 
 def progress_report(path: Path) -> None:
-    """«Отчёт о прогрессе наставнической пары (группы)»."""
+    """«Отчёт о прогрессе наставнической пары (группы)»: one or two pages a pair. Headings and names stay with
+    what follows them, table rows never split, the last section stays with the signatures; the competencies are
+    a chart (no table repeats it)."""
     doc = _report_document("Отчёт о прогрессе наставнической пары")
     _school_header(doc)
     para(doc, "ОТЧЁТ О ПРОГРЕССЕ", bold=True, align=CENTER, size=15, spacing=2)
     para(doc, "{{ состав_заголовок }} {{ код }}", bold=True, align=CENTER, size=13, after=2)
-    para(doc, "форма наставничества «{{ форма }}», {{ учебный_год }} учебный год", align=CENTER, after=12)
-    _info_table(doc, [
+    para(doc, "форма наставничества «{{ форма }}», {{ учебный_год }} учебный год", align=CENTER, after=8)
+    table = _info_table(doc, [
         ("Наставник", "{{ наставник }}{% if наставник_кто %}, {{ наставник_кто }}{% endif %}"),
         ("{{ роль_наставляемых }}", "{{ наставляемые_строкой }}"),
         ("Срок работы", "{{ срок }}"),
-        ("Запрос наставляемого", "{{ запрос }}"),
+        ("{{ запрос_заголовок }}", ""),
         ("Частота встреч", "{{ частота }}"),
     ])
+    # each mentee's request in a paragraph of its own, under her initials in a group
+    cell = table.rows[3].cells[1]
+    cell_text(cell, "{%p for q in запросы %}", size=2)
+    request = cell.add_paragraph()
+    add_run(request, "{% if q.кто %}{{ q.кто }}: {% endif %}", size=11, italic=True)
+    add_run(request, "{{ q.текст }}", size=11)
+    cell.add_paragraph().add_run("{%p endfor %}").font.size = Pt(2)
+    for row in table.rows:
+        cant_split(row)
+
     _heading(doc, "1. Цели и спринты")
     _control(doc, "{%p if цели %}")
     _loop_table(doc, ["№", "Цель", "Горизонт", "Срок", "Статус"],
                 ["{{ g.номер }}", "{{ g.цель }}", "{{ g.горизонт }}", "{{ g.срок }}", "{{ g.статус }}"],
-                "for g in цели", [1.0, 7.0, 3.7, 2.4, 2.4], [CENTER, LEFT, LEFT, CENTER, CENTER])
+                "for g in цели", [0.7, 6.4, 4.9, 2.2, 2.3], [CENTER, LEFT, LEFT, CENTER, CENTER])
     _control(doc, "{%p if спринты %}")
-    para(doc, "Спринты", italic=True, before=6, after=4)
-    _loop_table(doc, ["Цель", "Задача спринта", "Сроки", "Статус", "Результат"],
-                ["{{ s.цель }}", "{{ s.задача }}", "{{ s.сроки }}", "{{ s.статус }}", "{{ s.результат }}"],
-                "for s in спринты", [1.1, 5.3, 3.5, 2.9, 3.7], [CENTER, LEFT, CENTER, CENTER, LEFT])
+    keep(para(doc, "Спринты", italic=True, before=6, after=4))
+    _loop_table(doc, ["№ цели", "Задача спринта", "Сроки", "Статус и результат"],
+                ["{{ s.цель }}", "{{ s.задача }}", "{{ s.сроки }}",
+                 "{{ s.статус }}{% if s.результат %}: {{ s.результат }}{% endif %}"],
+                "for s in спринты", [1.5, 6.1, 4.6, 4.3], [CENTER, LEFT, CENTER, LEFT])
     _control(doc, "{%p endif %}")
     _control(doc, "{%p else %}")
     _text(doc, "Цели и спринты не внесены{{ нет_работы }}.", italic=True)
     _control(doc, "{%p endif %}")
 
     _heading(doc, "2. Встречи и оценки")
-    _text(doc, "{{ встречи_итог }}")
+    _text(doc, "{{ встречи_итог }}", kept=True)
     _control(doc, "{%p if встречи %}")
     _loop_table(doc, ["№", "Дата", "Тема", "Формат", "Оценка наставника", "Оценка наставляемого"],
                 ["{{ m.номер }}", "{{ m.дата }}", "{{ m.тема }}", "{{ m.формат }}", "{{ m.оценка_наставника }}",
                  "{{ m.оценка_наставляемого }}"],
-                "for m in встречи", [0.9, 2.2, 5.6, 1.8, 2.9, 3.1], [CENTER, CENTER, LEFT, CENTER, CENTER, CENTER])
+                "for m in встречи", [0.8, 2.0, 6.3, 1.9, 2.5, 3.0], [CENTER, CENTER, LEFT, CENTER, CENTER, CENTER])
     _control(doc, "{%p endif %}")
 
-    _heading(doc, "3. Компетенции: в начале и в конце программы")
-    _control(doc, "{%p if компетенции %}")
-    _text(doc, "Оценка по шкале от 1 до 5: серая полоса — в начале программы, тёмная — сейчас (в конце).",
-          indent=False)
-    _control(doc, "{%p for k in компетенции %}")
-    para(doc, "{{ k.имя }}", bold=True, before=6, after=4)
-    _control(doc, "{%p if k.диаграмма %}")
-    para(doc, "{{ k.диаграмма }}", align=CENTER, after=4)  # the chart image (toolkit/charts.py)
+    _heading(doc, "3. Результаты")
+    _control(doc, "{%p for g in результаты %}")
+    _control(doc, "{%p if g.имя %}")
+    keep(para(doc, "{{ g.имя }}", bold=True, before=4, after=2))
     _control(doc, "{%p endif %}")
-    _bar_table(doc, ["Компетенция", "", "1", "2", "3", "4", "5", "Балл"], ["{{ r.название }}", "{{ r.когда }}"],
-               "for r in k.строки", "r.полоса", 5, "{{ r.балл }}", [5.6, 2.2, 1.45, 1.45, 1.45, 1.45, 1.45, 1.4])
-    _text(doc, "{{ k.вывод }}", indent=False, italic=True)
+    _entries(doc, "r in g.строки", "{{ r.что }}", "{{ r.текст }}", None)
     _control(doc, "{%p endfor %}")
-    _legend(doc)
-    _control(doc, "{%p else %}")
-    _text(doc, "Оценок компетенций пока нет (лист «Компетенции» книги «06_Итоги»).", italic=True)
+    _control(doc, "{%p if промежуточные %}")
+    keep(para(doc, "Промежуточные итоги", bold=True, before=4, after=2))
+    _entries(doc, "r in промежуточные", "{{ r.что }}", "{{ r.текст }}", None)
+    _control(doc, "{%p endif %}")
+    _control(doc, "{%p if not результаты and not промежуточные %}")
+    _text(doc, "Результаты ещё не внесены.", italic=True)
     _control(doc, "{%p endif %}")
 
-    _heading(doc, "4. Результаты")
-    _entries(doc, "r in результаты", "{{ r.что }}", "{{ r.текст }}",
-             "Результаты ещё не внесены (лист «Результаты» книги «06_Итоги»).")
+    _heading(doc, "4. Компетенции: в начале и в конце программы")
+    _control(doc, "{%p if компетенции %}")
+    # the charts (a group's mentees side by side, toolkit/documents/charts.py), then each mentee's conclusion
+    _control(doc, "{%p for k in компетенции %}")
+    keep(para(doc, "{{ k.диаграмма }}", align=CENTER, after=2))
+    _control(doc, "{%p endfor %}")
+    _control(doc, "{%p for k in выводы %}")
+    p = para(doc, align=JUSTIFY, after=3, line=1.05)
+    add_run(p, "{{ k.имя }}: ", bold=True, size=ENTRY_SIZE)
+    add_run(p, "{{ k.вывод }}", italic=True, size=ENTRY_SIZE)
+    _control(doc, "{%p endfor %}")
+    _control(doc, "{%p else %}")
+    _text(doc, "Оценки компетенций ещё не внесены.", italic=True)
+    _control(doc, "{%p endif %}")
 
+    # the last line of the feedback stays with the signatures: never a page holding only signatures
     _heading(doc, "5. Обратная связь")
-    _entries(doc, "f in отзывы", "{{ f.кто }}", "{{ f.текст }}",
-             "Обратная связь ещё не собрана (лист «Обратная связь» книги «06_Итоги»).")
-
-    _signatures(doc, [("Наставник", "{{ наставник_подпись }}"),
-                      ("Куратор программы", "{{ куратор_подпись }}")])
-    para(doc, "{{ дата|дата }}", before=12)
+    _control(doc, "{%p for f in отзывы %}")
+    for last in (False, True):
+        _control(doc, "{%p if loop.last %}" if last else "{%p if not loop.last %}")
+        p = para(doc, align=JUSTIFY, after=3, line=1.05)
+        if last:
+            p.paragraph_format.keep_with_next = True
+        add_run(p, "{{ f.кто }}: ", bold=True, size=ENTRY_SIZE)
+        add_run(p, "{{ f.текст }}", size=ENTRY_SIZE)
+        _control(doc, "{%p endif %}")
+    _control(doc, "{%p endfor %}")
+    _control(doc, "{%p if not отзывы %}")
+    _text(doc, "Обратная связь ещё не собрана.", italic=True, kept=True)
+    _control(doc, "{%p endif %}")
+    _sign_lines(doc, [("Наставник", "{{ наставник_подпись }}"), ("Куратор программы", "{{ куратор_подпись }}")],
+                "{{ дата|дата }}")
     save_reproducibly(doc, path)
 
 
@@ -243,12 +296,13 @@ def program_report(path: Path) -> None:
     ], widths=(6.0, 10.5))
 
     _heading(doc, "1. Участники по этапам программы")
-    _text(doc, "Сколько участников дошло до каждого этапа (по данным книг программы на {{ дата|дата }}):",
-          indent=False)
-    _bar_table(doc, ["Этап", *[""] * 10, "Чел."], ["{{ e.этап }}"], "for e in этапы", "e.полоса", 10,
-               "{{ e.число }}", [6.4, *[0.85] * 10, 1.6])
+    _text(doc, "Сколько наставников и наставляемых дошло до каждого этапа программы (на {{ дата|дата }}):",
+          indent=False, kept=True)
+    _loop_table(doc, ["Этап", "Наставников", "Наставляемых"],
+                ["{{ e.этап }}", "{{ e.наставников }}", "{{ e.наставляемых }}"], "for e in этапы",
+                [10.5, 3.0, 3.0], [LEFT, CENTER, CENTER])
     _control(doc, "{%p if не_готовы %}")
-    _text(doc, "{{ не_готовы }}")
+    _text(doc, "{{ не_готовы }}", before=6)
     _control(doc, "{%p endif %}")
 
     _heading(doc, "2. Работа пар и мониторинг")
@@ -257,16 +311,13 @@ def program_report(path: Path) -> None:
     _control(doc, "{%p endfor %}")
 
     _heading(doc, "3. Лучшие наставники")
-    _text(doc, "{{ метод }}")
+    _text(doc, "{{ метод }}", kept=True)
     _control(doc, "{%p if рейтинг %}")
     _loop_table(doc, ["Место", "Наставник", "Балл (0–100)", "Поощрение"],
                 ["{{ r.место }}", "{{ r.наставник }}", "{{ r.балл }}", "{{ r.поощрение }}"],
                 "for r in рейтинг", [1.6, 7.4, 2.4, 5.1], [CENTER, LEFT, CENTER, LEFT])
-    para(doc, "", after=4)
-    _bar_table(doc, ["Наставник", *[""] * 10, "Балл"], ["{{ r.наставник_кратко }}"], "for r in рейтинг",
-               "r.полоса", 10, "{{ r.балл }}", [5.4, *[0.95] * 10, 1.6])
     _control(doc, "{%p else %}")
-    _text(doc, "Рейтинг ещё не составлен: заполните обратную связь и запустите «nastavnik results».", italic=True)
+    _text(doc, "Рейтинг наставников ещё не составлен: обратная связь собрана не полностью.", italic=True)
     _control(doc, "{%p endif %}")
 
     _heading(doc, "4. Лучшие наставнические практики")
@@ -275,15 +326,15 @@ def program_report(path: Path) -> None:
                 ["{{ p.название }}", "{{ p.авторы }}", "{{ p.уровень }}", "{{ p.конкурс }}"],
                 "for p in практики", [5.6, 4.6, 2.4, 3.9])
     _control(doc, "{%p else %}")
-    _text(doc, "Лучшие практики не внесены (лист «Лучшие практики» книги «06_Итоги»).", italic=True)
+    _text(doc, "Лучшие практики программы ещё не определены.", italic=True)
     _control(doc, "{%p endif %}")
 
+    # the proposals stay with the signature: the signature is never alone on a page
     _heading(doc, "5. Предложения педагогическому совету")
-    _text(doc, "1. Признать работу наставников, занявших первые места рейтинга, и поощрить их: {{ поощрения }}.")
-    _text(doc, "2. Направить лучшие практики на конкурсы и разместить их на сайте школы.")
-    _text(doc, "3. Продолжить программу наставничества в {{ следующий_год }} учебном году.")
-    _signatures(doc, [("Куратор программы", "{{ куратор_подпись }}")])
-    para(doc, "{{ дата|дата }}", before=12)
+    _control(doc, "{%p for line in предложения %}")
+    _text(doc, "{{ line }}", kept=True)
+    _control(doc, "{%p endfor %}")
+    _sign_lines(doc, [("Куратор программы", "{{ куратор_подпись }}")], "{{ дата|дата }}")
     save_reproducibly(doc, path)
 
 

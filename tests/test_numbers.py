@@ -94,16 +94,25 @@ def test_program_report_counts_mentors_and_mentees_by_stage_consistently() -> No
 
     data = load_program(Program.open(demo_folders()["student"]), Report())
     context = program_report(data, EVALUATION, EVALUATION)[0].context
-    shown = [e["число"] for e in context["этапы"]]
-    mentors = [int(x.split(" / ")[0]) for x in shown]
-    mentees = [int(x.split(" / ")[1]) for i, x in enumerate(shown) if i != 2]
-    assert shown[2].endswith(" / —")  # training is for mentors only
+    mentors = [int(e["наставников"]) for e in context["этапы"]]
+    mentees = [int(e["наставляемых"]) for i, e in enumerate(context["этапы"]) if i != 2]
+    assert context["этапы"][2]["наставляемых"] == "—"  # training is for mentors only
     assert mentors == sorted(mentors, reverse=True) and mentees == sorted(mentees, reverse=True)
     status = compute_status(data, EVALUATION)
-    assert mentors[0] == status.counts["mentors"] and mentees[0] == status.counts["mentees"]
+    # the same people everywhere: the registry's count is the first stage's, paired + unpaired = all mentees
+    assert mentors[0] == status.counts["mentors"] == context["наставников"]
+    assert mentees[0] == status.counts["mentees"] == context["наставляемых"]
     alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
+    assert context["наставляемых_в_парах"] + alone == context["наставляемых"]
     assert f"Наставляемых без пары: {alone}." in context["не_готовы"]
-    assert "Считаются наставники / наставляемые из реестра заявок" in context["не_готовы"]
+    # the first stage of the pairs' own work counts the people in pairs: mentees in them, their mentors
+    paired = result_pairs(data)
+    fifth = context["этапы"][4]
+    assert fifth["этап"].startswith("5. ")
+    assert int(fifth["наставляемых"]) == context["наставляемых_в_парах"] == sum(len(p.mentees) for p in paired)
+    assert int(fifth["наставников"]) == len({p.mentor for p in paired})
+    # people are counted by role, never added up into «чел.»
+    assert "чел." not in context["не_готовы"]
 
 
 def test_an_unknown_award_says_how_to_type_it_not_to_pick_from_a_dropdown(tmp_path: Path) -> None:

@@ -6,9 +6,12 @@ Kinds (Russian names and Latin aliases):
   and the signer's organisation come from the settings (the seed's example: the district administration);
 * ``грамоты`` (certificates) — the school's certificates, signed by the director;
 * ``приказ`` (order) — the order fixing the pairs (:mod:`toolkit.documents.order`);
-* ``прогресс`` (progress) — a progress report per pair or group: goals and sprints, meetings and evaluations,
-  competencies at the start and now as a chart image (:mod:`toolkit.documents.charts`) and as a table, results, feedback;
-* ``отчёт`` (report) — the program report for the director and the pedagogical council;
+* ``прогресс`` (progress) — a progress report per pair or group, one or two pages: goals and sprints, meetings and
+  evaluations, each mentee's results, the intermediate results (each once), the competencies in the beginning and
+  in the end as a chart image (:mod:`toolkit.documents.charts`; a group's mentees side by side), feedback;
+* ``отчёт`` (report) — the program report for the director and the pedagogical council: mentors and mentees by
+  stage, monitoring, the ranking, best practices, the proposals (the council recommends the school's own awards
+  and petitions for the letters of another organisation);
 * ``практика`` (practice) — a best practice described for a competition (city, regional, national level);
 * ``сайт`` (site) — one self-contained HTML page of best practices for the school web site;
 * ``приглашения`` (invitations) — invitations of the partners to the final celebration.
@@ -17,11 +20,10 @@ Every document is rendered in memory first (an error leaves no file behind), the
 that is already there goes to «Резервные копии». ``single`` joins the documents of a kind into one printable
 file, each from a new page. ``pdf`` converts everything written in one LibreOffice run per 200 files.
 
-The charts of the program report are tables whose cells are shaded by the data (see
-``scripts/make_report_templates.py``): they stay editable in Word and print exactly. The progress report adds a
-real chart image of the competencies (matplotlib) above the same shaded table, which stays for readers who
-need text (screen readers, search, copying); it is rendered through docxtpl's standard render with the
-sandboxed environment, since the fast prepared path cannot add image parts.
+A document a director signs shows a figure once (a chart or a table, never both) and names things as a school
+does: no command, workbook or sheet of the toolkit. The progress report's chart image of the competencies
+(matplotlib) is the only picture of the ratings; its words say what changed. It is rendered on the prepared
+template with the chart pictures added to the package (:func:`_render_with_images`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, format_date, format_number
 from toolkit.books.outputs import ensure_output, ensure_output_folder
 from toolkit.checks.program import load_program
+from toolkit.documents.positions import decline_position
 from toolkit.logic.evaluation import (
     BOOK,
     GOAL_REACHED,
@@ -56,7 +59,6 @@ from toolkit.logic.evaluation import (
     name_of,
     position,
     regularity,
-    work_book_name,
     work_of,
 )
 from toolkit.model.pairs import Pair, result_pairs
@@ -231,6 +233,16 @@ def _term(start: dt.date | None, end: dt.date | None) -> str:
     if start:
         return f"с {format_date(start)}"
     return "—"
+
+
+def _percent(text: str) -> str:
+    """«40 %»: a number is never parted from its per cent sign at the end of a line."""
+    return re.sub(r"(\d) %", "\\1\u00a0%", text)
+
+
+def _horizon(value: Any) -> str:
+    """«Краткосрочная цель (1–2 месяца)» in the column «Горизонт» of goals: «Краткосрочная (1–2 месяца)»."""
+    return re.sub(r"^(\w+) цель\b", r"\1", _s(value))
 
 
 def _mean(values: Sequence[Any]) -> float | None:
@@ -431,66 +443,96 @@ def _rating(value: Any) -> float | None:
 
 
 def _competency_charts(data: ProgramData, pair: Pair,
-                       by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
-    """Per mentee with ratings: the table rows, the conclusion and ``диаграмма`` — the chart's PNG bytes
-    (turned into an image by :func:`_render_with_images`)."""
-    from toolkit.documents.charts import competency_chart
+                       by_mentee: dict[str, list[dict[str, Any]]] | None = None
+                       ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """The charts of the competencies (``диаграмма`` — PNG bytes, turned into an image by
+    :func:`_render_with_images`): a pair's mentee alone, a group's mentees side by side (up to
+    :data:`~toolkit.documents.charts.PANELS` in a chart) — and, per mentee, the conclusion in words. The chart
+    is the only picture of the ratings: no table repeats it."""
+    from toolkit.documents.charts import PANELS, Member, group_chart
 
     if by_mentee is None:
         by_mentee = _rows_by(data, "competencies", "mentee_id")
-    charts = []
+    group = len(pair.mentees) > 1
+    members: list[Member] = []
+    conclusions = []
     for mentee in pair.mentees:
-        lines: list[dict[str, Any]] = []
         ratings: list[tuple[str, float | None, float | None]] = []
         grew: list[str] = []
-        same: list[str] = []
+        fell: list[str] = []
+        compared = 0
         for v in by_mentee.get(mentee, []):
             start, end = v.get("start"), v.get("end")
             if start is None and end is None:
                 continue
             name = clean_text(v.get("competency"))
             ratings.append((name, _rating(start), _rating(end)))
-            for n, (when, value, color) in enumerate((("в начале", start, START_BG), ("в конце", end, END_BG))):
-                lines.append({"название": name if n == 0 else "", "когда": when,
-                              "полоса": _bar(float(value or 0), 5, 5, color), "балл": _s(value) or "—"})
             if isinstance(start, int) and isinstance(end, int):
-                if end > start:
-                    grew.append(f"{name} (+{end - start})")
-                elif end == start:
-                    same.append(name)
-        if not lines:
+                compared += 1
+                if end != start:
+                    (grew if end > start else fell).append(name)
+        if not ratings:
             continue
-        parts = []
-        if grew:
-            parts.append("Рост: " + ", ".join(grew) + ".")
-        if same:
-            parts.append("Без изменений: " + ", ".join(same) + ".")
-        charts.append({"имя": name_of(data, mentee), "строки": lines, "вывод": " ".join(parts),
-                       "диаграмма": competency_chart(ratings)})
-    return charts
+        members.append((_initials(name_of(data, mentee)) if group else "", ratings))
+        # the chart gives the figures; the words say what changed (the names, not the figures again)
+        if not compared:
+            text = "оценки в начале и в конце ещё не сопоставлены."
+        elif grew:
+            text = f"в конце выше, чем в начале, — {len(grew)} из {compared} ({', '.join(grew)})."
+        else:
+            text = "в конце не выше, чем в начале."
+        if fell:
+            text += f" Ниже, чем в начале: {', '.join(fell)}."
+        conclusions.append({"имя": name_of(data, mentee), "вывод": text[:1].upper() + text[1:]})
+    charts = [{"диаграмма": group_chart(members[n:n + PANELS])} for n in range(0, len(members), PANELS)]
+    return charts, conclusions
 
 
-def _results_lines(data: ProgramData, pair: Pair, work: PairWork | None,
-                   by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, str]]:
+def _results_lines(data: ProgramData, pair: Pair,
+                   by_mentee: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """The results of each mentee (a group names each mentee once, over her results; what every mentee of the
+    group has alike is listed once, under «Вся группа»)."""
     if by_mentee is None:
         by_mentee = _rows_by(data, "results", "mentee_id")
     group = len(pair.mentees) > 1
     out = []
     for mentee in pair.mentees:
+        lines = []
         for v in by_mentee.get(mentee, []):
             for key, label in _RESULT_FIELDS:
                 text = _s(v.get(key))
                 if key == "readiness":  # the choices are written in the masculine; said of this mentee
                     text = for_gender(text, _gender_of(data, mentee))
                 if text:
-                    who = f" ({_initials(name_of(data, mentee))})" if group else ""
-                    out.append({"что": label + who, "текст": text})
+                    lines.append({"что": label, "текст": text})
+        if lines:
+            out.append({"имя": name_of(data, mentee) if group else "", "строки": lines})
+    if len(out) > 1:  # what every mentee of the group has alike (the day the results were presented) once
+        common = [line for line in out[0]["строки"] if all(line in g["строки"] for g in out[1:])]
+        if common:
+            out = [{"имя": "Вся группа", "строки": common}] + [
+                {**g, "строки": [line for line in g["строки"] if line not in common]} for g in out]
+            out = [g for g in out if g["строки"]]
+    return out
+
+
+def _intermediate_lines(data: ProgramData, pair: Pair, work: PairWork | None) -> list[dict[str, str]]:
+    """The intermediate results of the work of the pair, each listed once: the same result written for several
+    mentees of a group (one joint open lesson) is one line naming them all."""
+    group = len(pair.mentees) > 1
+    merged: dict[tuple[str, str], list[str]] = {}
     for r in (work.intermediate if work else []):
+        kind = _s(r.get("kind")).lower()
         text = ", ".join(x for x in (
             f"«{_s(r.get('topic'))}»" if r.get("topic") else "", _s(r.get("date")),
-            f"оценка {_s(r.get('evaluation'))} из 5" if r.get("evaluation") is not None else "") if x)
-        out.append({"что": f"Промежуточный итог: {_s(r.get('kind')).lower()}", "текст": text or "—"})
-    return out
+            f"оценка {_s(r.get('evaluation'))} из 5" if r.get("evaluation") is not None else "") if x) or "—"
+        who = merged.setdefault((kind, text), [])
+        member = clean_text(r.get("member_id"))
+        short = _initials(name_of(data, member)) if member in data.participants else clean_text(r.get("name"))
+        if short and short not in who:
+            who.append(short)
+    return [{"что": kind[:1].upper() + kind[1:] + (f" ({', '.join(who)})" if group and who else ""), "текст": text}
+            for (kind, text), who in merged.items()]
 
 
 def _feedback_lines(data: ProgramData, pair: Pair,
@@ -498,6 +540,7 @@ def _feedback_lines(data: ProgramData, pair: Pair,
                     ) -> list[dict[str, str]]:
     by_mentee, mutual = indexes or (_rows_by(data, "feedback", "mentee_id"), _rows_by(data, "mutual", "mentee_id"))
     role = data.program.profile.roles["mentee"]
+    group = len(pair.mentees) > 1
     out = []
     for mentee in pair.mentees:
         short = _initials(name_of(data, mentee))
@@ -507,9 +550,10 @@ def _feedback_lines(data: ProgramData, pair: Pair,
                 out.append({"кто": f"{role} ({short})", "текст": (score + _s(v.get("mentee_comment"))).strip()})
             if v.get("curator_score") is not None or v.get("curator_comment"):
                 score = f"оценка наставника {v['curator_score']} из 5. " if v.get("curator_score") is not None else ""
-                out.append({"кто": "Куратор", "текст": (score + _s(v.get("curator_comment"))).strip()})
+                out.append({"кто": f"Куратор ({short})" if group else "Куратор",
+                            "текст": (score + _s(v.get("curator_comment"))).strip()})
             if v.get("community_score") is not None:
-                out.append({"кто": "Педагогическое сообщество",
+                out.append({"кто": f"Педагогическое сообщество ({short})" if group else "Педагогическое сообщество",
                             "текст": f"оценка наставника {v['community_score']} из 5."})
         for v in mutual.get(mentee, []):
             about_mentor = _mean([v.get(k) for k in MUTUAL_ABOUT_MENTOR])
@@ -524,7 +568,7 @@ def _feedback_lines(data: ProgramData, pair: Pair,
 def _meetings_summary(data: ProgramData, pair: Pair, work: dict[str, PairWork] | None,
                       today: dt.date | None, as_of: dt.date | None = None) -> str:
     if work is None:
-        return f"Журнал встреч не найден (книга {work_book_name(data)})."
+        return "Журнал встреч пары не представлен."
     meetings = work.get(pair.pair_id, PairWork()).meetings
     if not meetings:
         return "Встреч в журнале пока нет."
@@ -536,7 +580,7 @@ def _meetings_summary(data: ProgramData, pair: Pair, work: dict[str, PairWork] |
         text += f" (регулярность — {round(100 * reg)} % от обещанной частоты" + (f" «{frequency}»" if frequency else "") + ")"
     text += (f". Средняя оценка встреч: наставником — {_score(_mean([m.get('mentor_score') for m in meetings]))}, "
              f"наставляемым — {_score(_mean([m.get('mentee_score') for m in meetings]))} из 5.")
-    return text
+    return _percent(text)
 
 
 def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) -> list[_Doc]:
@@ -553,15 +597,17 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
     for pair in pairs:
         pair_work = work.get(pair.pair_id) if work is not None else None
         mentor = data.participants.get(pair.mentor)
+        group = len(pair.mentees) > 1
         mentees = []
         requests = []
         for m in pair.mentees:
             p = data.participants.get(m)
             extra = clean_text(p.values.get("class") or p.values.get("subject")) if p else ""
             mentees.append(name_of(data, m) + (f" ({extra})" if extra else ""))
-            if p and clean_text(p.values.get("request")):
-                requests.append(clean_text(p.values.get("request")))
-        goals = [{"номер": _s(g.get("goal_no")), "цель": _s(g.get("goal")), "горизонт": _s(g.get("horizon")),
+            request = clean_text(p.values.get("request")) if p else ""
+            if request:  # each mentee's own request, under her name in a group
+                requests.append({"кто": _initials(name_of(data, m)) if group else "", "текст": request})
+        goals = [{"номер": _s(g.get("goal_no")), "цель": _s(g.get("goal")), "горизонт": _horizon(g.get("horizon")),
                   "срок": _s(g.get("deadline")) or "—", "статус": _s(g.get("status")) or "—"}
                  for g in (pair_work.goals if pair_work else [])]
         sprints = [{"цель": _s(s.get("goal_no")), "задача": _s(s.get("task")),
@@ -571,7 +617,7 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
                      "формат": _s(m.get("format")), "оценка_наставника": _s(m.get("mentor_score")) or "—",
                      "оценка_наставляемого": _s(m.get("mentee_score")) or "—"}
                     for n, m in enumerate(pair_work.meetings if pair_work else [], start=1)]
-        group = len(pair.mentees) > 1
+        charts, conclusions = _competency_charts(data, pair, competencies)
         context = {
             **common_context(data, date),
             "состав_заголовок": "наставнической группы" if group else "наставнической пары",
@@ -581,14 +627,16 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
             "роль_наставляемых": profile.roles_plural["mentee"] if group else profile.roles["mentee"],
             "наставляемые_строкой": "; ".join(mentees),
             "срок": _term(pair.start, pair.end),
-            "запрос": "; ".join(dict.fromkeys(requests)) or "—",
+            "запрос_заголовок": "Запросы наставляемых" if group else "Запрос наставляемого",
+            "запросы": requests or [{"кто": "", "текст": "—"}],
             "частота": clean_text(mentor.values.get("frequency")) if mentor and mentor.values.get("frequency") else "—",
             "цели": goals, "спринты": sprints,
-            "нет_работы": "" if work is not None else f" (книга {work_book_name(data)} не найдена)",
+            "нет_работы": "" if work is not None else " (журнал работы пары не представлен)",
             "встречи_итог": _meetings_summary(data, pair, work, today, as_of),
             "встречи": meetings,
-            "компетенции": _competency_charts(data, pair, competencies),
-            "результаты": _results_lines(data, pair, pair_work, results),
+            "компетенции": charts, "выводы": conclusions,
+            "результаты": _results_lines(data, pair, results),
+            "промежуточные": _intermediate_lines(data, pair, pair_work),
             "отзывы": _feedback_lines(data, pair, feedback),
             "наставник_подпись": _initials(name_of(data, pair.mentor)),
         }
@@ -599,25 +647,24 @@ def progress_reports(data: ProgramData, date: dt.date, today: dt.date | None) ->
 # --------------------------------------------------------------------------- the program report
 
 
-def _stage_counts(data: ProgramData, status: ProgramStatus) -> list[tuple[str, int, str]]:
-    """Per stage: (label, people, «наставники / наставляемые») — the participants of the registry who have
-    reached the stage (their stage in `status` is this one or later), so the counts never grow from a stage
-    to the next. Stage 3 (training) is for mentors only: «—» for mentees."""
+def _stage_counts(data: ProgramData, status: ProgramStatus) -> list[tuple[str, int, int | None]]:
+    """Per stage: (label, mentors, mentees) — the participants of the registry who have reached the stage (their
+    stage in `status` is this one or later), so the counts never grow from a stage to the next. Mentors and
+    mentees are counted apart, never added up. Stage 3 (training) is for mentors only: mentees ``None``."""
     profile = data.program.profile
     names = {s.number: s.name for s in profile.stages}
-    out = []
+    out: list[tuple[str, int, int | None]] = []
     for n in sorted(names):
         mentors = sum(1 for p in status.participants if p.role == "mentor" and p.stage >= n)
         mentees = sum(1 for p in status.participants if p.role == "mentee" and p.stage >= n)
-        shown = "—" if n == 3 else str(mentees)
-        out.append((f"{n}. {names[n]}", mentors + (0 if n == 3 else mentees), f"{mentors} / {shown}"))
+        out.append((f"{n}. {names[n]}", mentors, None if n == 3 else mentees))
     return out
 
 
 def _monitoring(data: ProgramData, today: dt.date | None, attention: Sequence[dict[str, Any]] = ()) -> list[str]:
     work = work_of(data)
     if work is None:
-        return [f"Данные о работе пар (книга {work_book_name(data)}) не найдены: мониторинг не проводился."]
+        return ["Журналы работы пар не представлены: мониторинг встреч не проводился."]
     pairs = result_pairs(data)
     meetings = [m for p in pairs for m in (work.get(p.pair_id, PairWork()).meetings)]
     lines = [f"Проведено встреч: {len(meetings)} в {sum(1 for p in pairs if work.get(p.pair_id, PairWork()).meetings)}"
@@ -646,7 +693,7 @@ def _monitoring(data: ProgramData, today: dt.date | None, attention: Sequence[di
     for item in attention:
         reasons = "; ".join(str(r).rstrip(".") for r in item.get("reasons", []))
         lines.append(f"Внимание куратора (на {format_date(as_of)}): {item.get('pair')} — {reasons}.")
-    return lines
+    return [_percent(line) for line in lines]
 
 
 def _award_text(a: Award, profile_points: str | None) -> str:
@@ -660,50 +707,86 @@ def _award_text(a: Award, profile_points: str | None) -> str:
     return text[:1].upper() + text[1:] if text else "—"
 
 
+def _participants_context(data: ProgramData, status: ProgramStatus, pairs: Sequence[Pair]) -> dict[str, Any]:
+    """Who takes part, counted by role the same way everywhere: the registry's mentors and mentees, the stages
+    they have reached (mentors and mentees apart), the pairs and the mentees left without one."""
+    mentees = status.counts["mentees"]
+    in_pairs = sum(len(p.mentees) for p in pairs)
+    alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
+    not_ready = [p for p in status.participants if not p.ready]
+    return {
+        "наставников": status.counts["mentors"], "наставляемых": mentees,
+        "пар": len(pairs), "наставляемых_в_парах": in_pairs,
+        "этапы": [{"этап": label, "наставников": str(mentors), "наставляемых": "—" if who is None else str(who)}
+                  for label, mentors, who in _stage_counts(data, status)],
+        "не_готовы": " ".join(x for x in (
+            "Наставник или наставляемый учтён на этапе, до которого он дошёл; обучение проходят только наставники.",
+            f"Наставляемых без пары: {alone}." if "pairs" in data.books else "",
+            ("Не готовы к формированию пар: " + ", ".join(
+                f"{label} — {n}" for label, n in (("наставников", sum(p.role == "mentor" for p in not_ready)),
+                                                   ("наставляемых", sum(p.role == "mentee" for p in not_ready))) if n)
+             + ".") if not_ready else "") if x),
+    }
+
+
+def _ranking_context(data: ProgramData, awards: Sequence[Award]) -> dict[str, Any]:
+    """The ranking of mentors as a table (no chart repeating it) and how it was made, in the school's words."""
+    method = method_of(data.program.profile)
+    ranked = [a for a in awards if a.total is not None and a.place not in ("", "—")]
+    return {
+        "метод": _percent("Рейтинг наставников составлен по обратной связи куратора и наставляемых и по журналам "
+                          f"встреч; вес каждого показателя в итоговом балле: {method.weights_text()}."),
+        "рейтинг": [{"место": a.place, "наставник": a.name, "балл": _s(a.total),
+                     "поощрение": _award_text(a, method.points_award)} for a in ranked[:10]],
+    }
+
+
+def _proposals(data: ProgramData, awards: Sequence[Award]) -> list[str]:
+    """The decisions proposed to the pedagogical council. The school's own awards (certificates, points) are
+    the director's to give: the council recommends them; a letter of thanks is given by another organisation
+    (the district administration in the seed's example): the council petitions for it."""
+    profile = data.program.profile
+    points = method_of(profile).points_award
+    s = data.settings()
+    own: dict[str, list[str]] = {}
+    letters: dict[str, list[str]] = {}
+    for a in awards:
+        for x in a.awards:
+            who = _initials(a.name) + (f" ({a.points})" if x == points and a.points is not None else "")
+            (letters if award_kind(profile, x) == "letter" else own).setdefault(x, []).append(who)
+    out = []
+    if own:
+        out.append("Рекомендовать директору поощрить наставников по итогам рейтинга: "
+                   + "; ".join(f"{lower_first(x)} — {', '.join(names)}" for x, names in own.items()) + ".")
+    signer = clean_text(s.get("signer_position"))
+    for x, names in letters.items():
+        whose = f" {decline_position(lower_first(signer), 'родительный')}" if signer else ""
+        out.append(f"Ходатайствовать о награждении наставников ({lower_first(x)}{whose}): {', '.join(names)}.")
+    if not out:
+        out.append("Определить поощрение наставников после подведения итогов рейтинга.")
+    out.append("Направить лучшие практики на конкурсы наставнических практик и разместить их на сайте школы.")
+    out.append(f"Продолжить программу наставничества в {next_year(clean_text(s.get('academic_year')))} учебном году.")
+    return [f"{n}. {text}" for n, text in enumerate(out, start=1)]
+
+
 def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> list[_Doc]:
     from toolkit.logic.readiness import compute_status
 
-    profile = data.program.profile
     s = data.settings()
-    method = method_of(profile)
     status = compute_status(data, as_of_date(data, today))
-    stages = _stage_counts(data, status)
-    top = max([c for _, c, _ in stages] + [1])
-    not_ready = [p for p in status.participants if not p.ready]
-    mentees_alone = sum(1 for p in status.participants if p.role == "mentee" and not p.pair)
     awards = chosen_awards(data)
-    ranked = [a for a in awards if a.total is not None and a.place not in ("", "—")]
-    ranking = [{"место": a.place, "наставник": a.name, "наставник_кратко": _initials(a.name),
-                "балл": _s(a.total), "поощрение": _award_text(a, method.points_award),
-                "полоса": _bar(a.total or 0, 100, 10, BAR_BG)} for a in ranked[:10]]
-    counted: dict[str, int] = {}
-    for a in awards:
-        for x in a.awards:
-            counted[x] = counted.get(x, 0) + 1
     pairs = result_pairs(data) if "pairs" in data.books else []
     practices = [_practice_context(data, v, date) for v in _practices(data)]
     start, end = s.get("program_start"), s.get("program_end")
     context = {
         **common_context(data, date),
         "сроки": _term(start if isinstance(start, dt.date) else None, end if isinstance(end, dt.date) else None),
-        "наставников": status.counts["mentors"], "наставляемых": status.counts["mentees"],
-        "пар": len(pairs), "наставляемых_в_парах": sum(len(p.mentees) for p in pairs),
-        "этапы": [{"этап": label, "число": shown, "полоса": _bar(count, top, 10, BAR_BG)}
-                  for label, count, shown in stages],
-        "не_готовы": " ".join(x for x in (
-            "Считаются наставники / наставляемые из реестра заявок, дошедшие до этапа (обучение — только "
-            "наставники).",
-            f"Наставляемых без пары: {mentees_alone}." if "pairs" in data.books else "",
-            f"Не готовы к формированию пар: {len(not_ready)} чел." if not_ready else "") if x),
+        **_participants_context(data, status, pairs),
         "мониторинг": _monitoring(data, today, getattr(status, "attention", [])),
-        "метод": (f"Рейтинг наставников составлен по обратной связи кураторов и наставляемых; веса компонентов "
-                  f"(профиль формы): {method.weights_text()}. Каждый компонент и расчёт — на листе «Рейтинг "
-                  f"наставников» книги «06_Итоги»."),
-        "рейтинг": ranking,
+        **_ranking_context(data, awards),
         "практики": [{"название": p["название"], "авторы": p["авторы"], "уровень": p["уровень"] or "—",
                       "конкурс": p["конкурс"] or "—"} for p in practices],
-        "поощрения": ", ".join(f"{k.lower()} — {v}" for k, v in counted.items()) or "по решению администрации",
-        "следующий_год": next_year(clean_text(s.get("academic_year"))),
+        "предложения": _proposals(data, awards),
     }
     return [_Doc(KINDS["report"].prefix, context)]
 
@@ -864,8 +947,9 @@ def _paperwork(key: str, data: ProgramData, date: dt.date, options: DocsOptions)
             as_of = as_of_date(data, options.today)
             status = compute_status(data, as_of)
             base["мониторинг"] = _monitoring(data, options.today, getattr(status, "attention", []))
-            base["по_этапам"] = [{"этап": label, "число": f"{count} ({who})"}
-                                 for label, count, who in _stage_counts(data, status)]
+            base["по_этапам"] = [{"этап": label, "число": f"наставников {mentors}"
+                                  + (f", наставляемых {mentees}" if mentees is not None else "")}
+                                 for label, mentors, mentees in _stage_counts(data, status)]
             made = analysis(data, base, when, options.today or dt.date.today())
         else:
             made = _launch_builders()[key](data, base, when)
