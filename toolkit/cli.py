@@ -332,6 +332,8 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     """Загрузить заявки из выгрузки Яндекс Форм или Google Форм (CSV или XLSX) в реестр «02_Заявки».
 
     Вопросы сопоставляются с полями реестра по тексту (список — в «Вопросы для анкеты.txt»).
+    Выгрузка анкет мониторинга (вопросы из «Вопросы для анкет мониторинга.txt») узнаётся сама: ответы
+    попадают на листы анкет книги «07_Мониторинг», участник — по коду или ФИО.
     Участник, который уже есть в реестре, повторно не добавляется. Перед записью реестр копируется
     в папку «Резервные копии».
     """
@@ -353,6 +355,24 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             _fail(f"Неизвестная роль «{role}». Укажите: наставник или наставляемый.")
     program = Program.open(folder)
     report = Report()
+    from toolkit.stages.registry_import import read_export
+    from toolkit.stages.survey import import_survey, is_survey_export
+
+    rows = read_export(export)
+    if rows and is_survey_export(program, rows[0]):  # the monitoring questionnaires, not applications
+        answers = import_survey(program, export, report)
+        if len(report):
+            _print_report(report)
+        click.echo(f"Анкеты мониторинга загружены: {program.profile.roles_plural['mentor'].lower()} — "
+                   f"{answers.answered['mentor']}, {program.profile.roles_plural['mentee'].lower()} — "
+                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}.")
+        if answers.backup:
+            click.echo(f"Прежняя версия книги: {answers.backup}")
+        if report.errors:
+            _next("исправьте названные строки выгрузки и загрузите её снова", "import", folder, export)
+            sys.exit(EXIT_PROBLEMS)
+        _next("посмотрите сводку анкет и рост участников", "monitor", folder)
+        return
     result = import_applications(program, export, role_key, report)
     if len(report):
         _print_report(report)
@@ -651,13 +671,24 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     """
     import datetime as dt
 
-    from toolkit.base.problems import Report
+    from toolkit.base.problems import NastavnikError, Report
     from toolkit.checks.program import load_program
     from toolkit.model.program import Program
     from toolkit.stages.monitor import build_monitor, monitor_path, write_monitor_workbook
+    from toolkit.stages.survey import prepare_monitoring_book
 
     program = Program.open(folder)
     report = Report()
+    book_lines: list[str] = []
+    try:  # the questionnaires' book gets the rows of the pairs; a broken one does not stop the monitoring
+        prepared = prepare_monitoring_book(program, Report())
+        if prepared.added:
+            book_lines.append(f"В книгу «{prepared.path.name}» добавлено строк для участников пар: {prepared.added}.")
+        if prepared.backup:
+            book_lines.append(f"Прежняя версия книги: {prepared.backup}")
+        book_lines.extend(prepared.notes)
+    except NastavnikError as exc:
+        book_lines.append(f"Книга анкет и показателей не обновлена: {exc}")
     data = load_program(program, report)
     if "pairs" not in data.books:
         _fail("книга пар «04_Пары» не прочитана: сначала сформируйте пары («nastavnik match») и проверьте книги "
@@ -675,10 +706,14 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     path = monitor_path(data)
     notes = write_monitor_workbook(monitor, path)
     click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
-    for note in notes:
+    for note in [*book_lines, *notes]:
         click.echo(note)
     for label, value in monitor.totals:
         click.echo(f"  {label}: {value}")
+    q = monitor.quality
+    click.echo(f"  Анкеты (книга «07_Мониторинг»): наставников {q.mentors_answered} из {q.mentors_total}, "
+               f"наставляемых {q.mentees_answered} из {q.mentees_total}; с замерами на входе и выходе: "
+               f"{max((g.n for g in q.growth), default=0)}.")
     if report.errors:
         click.echo(_errors_line(report, folder))
     if pdf:
