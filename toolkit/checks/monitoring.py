@@ -9,7 +9,7 @@ from typing import Any
 from toolkit.base.problems import Report
 from toolkit.base.values import clean_text, format_date, format_number
 from toolkit.books.reader import Row
-from toolkit.logic.monitoring import BOOK, indicators
+from toolkit.logic.monitoring import BOOK, growth_kind, indicators
 from toolkit.model.pairs import result_pairs
 from toolkit.model.program import ProgramData
 
@@ -47,7 +47,7 @@ def validate_monitoring(data: ProgramData, report: Report) -> None:
         return
     headers = {c.key: c.header for c in table.sheet.columns}
     for row in table.rows:
-        _check_row(row, headers, profile.kind, book.label, table.name, report)
+        _check_row(row, headers, growth_kind(profile), book.label, table.name, report)
 
 
 def _check_row(row: Row, headers: dict[str, str], kind: str, label: str, sheet: str, report: Report) -> None:

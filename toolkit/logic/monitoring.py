@@ -14,11 +14,22 @@ from typing import Any
 
 from toolkit.base.values import clean_text
 from toolkit.model.program import ProgramData
+from toolkit.spec import Profile
 
 BOOK = "monitoring"
 SCALE = (1, 10)
 # the questionnaire items on the 1–10 scale, in the order of the book (an item one role has not is skipped)
 SURVEY_ITEMS = ("expected", "real", "satisfaction", "comfort", "clarity", "self", "support")
+# how a summary names each item, for both questionnaires at once (the books' headers name one role's side)
+SURVEY_LABELS = {
+    "expected": "Ожидаемая полезность программы",
+    "real": "Реальная полезность программы",
+    "satisfaction": "Удовлетворённость совместной работой",
+    "comfort": "Комфорт общения в паре",
+    "clarity": "Понятность задач и плана работы",
+    "self": "Удалось проявить себя наставником",
+    "support": "Поддержка (наставникам — куратора, наставляемым — наставника)",
+}
 SWOT_QUADRANTS = ("Сильные стороны", "Слабые стороны", "Возможности", "Угрозы")
 HIGH_CATEGORIES = ("Первая", "Высшая")
 
@@ -96,9 +107,14 @@ def mean(values: list[Any]) -> float | None:
     return round(sum(numbers) / len(numbers), 2) if numbers else None
 
 
+def growth_kind(profile: Profile) -> str:
+    """«teacher» when the mentees are young teachers (the book's teacher columns), else «pupil» (pupils and
+    students: the forms whose mentees learn)."""
+    return "teacher" if profile.applies(["teacher"]) else "pupil"
+
+
 def indicators(kind: str) -> list[Indicator]:
-    """The growth indicators of a form: pupils and students (the seed «student» and the forms with pupils or
-    students as mentees) or young teachers."""
+    """The growth indicators of a form (:func:`growth_kind`): young teachers, or pupils and students."""
     if kind == "teacher":
         return [
             Indicator("deficits", "Открытые профессиональные дефициты", "deficits_in", "deficits_open",
@@ -173,7 +189,7 @@ def summarize(data: ProgramData) -> MonitoringSummary:
         table = book.tables.get(key)
         for column in table.sheet.columns if table else ():
             if column.key in SURVEY_ITEMS and column.key not in labels:
-                labels[column.key] = column.header.replace(" (1–10)", "")
+                labels[column.key] = SURVEY_LABELS[column.key]
     for key in SURVEY_ITEMS:
         if key not in labels:
             continue
@@ -181,7 +197,7 @@ def summarize(data: ProgramData) -> MonitoringSummary:
         b = [r.get(key) for r in mentees_done if _number(r.get(key)) is not None]
         out.survey.append(SurveyLine(key, labels[key], mean(a), mean(b), len(a), len(b)))
     rows = [indicator_values(r.values) for r in data.rows(BOOK, "indicators")]
-    out.growth = [_growth(i, rows) for i in indicators(data.program.profile.kind)]
+    out.growth = [_growth(i, rows) for i in indicators(growth_kind(data.program.profile))]
     (a_yes, a_n), (b_yes, b_n) = _yes(mentors_done, "go_on"), _yes(mentees_done, "go_on")
     out.go_on = (a_yes + b_yes, a_n + b_n)
     out.become_mentor = _yes(mentees_done, "become_mentor")
