@@ -203,6 +203,15 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
 
     def run(progress: Progress) -> Outcome:
         progress("Мониторинг", 0, None)
+        from toolkit.stages.survey import prepare_monitoring_book
+
+        notes: list[str] = []
+        try:  # the questionnaires' book gets the rows of the pairs; a broken one does not stop the monitoring
+            prepared = prepare_monitoring_book(program, Report())
+            if prepared.added:
+                notes.append(f"В книгу «{prepared.path.name}» добавлено строк для участников пар: {prepared.added}.")
+        except NastavnikError as exc:
+            notes.append(f"Книга анкет и показателей не обновлена: {exc}")
         report = Report()
         data = load_program(program, report)
         if "pairs" not in data.books:
@@ -218,6 +227,7 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
         write_monitor_workbook(monitor, path)
         out = Outcome(files=[path])
         out.lines.append(f"Мониторинг на {day:%d.%m.%Y}.")
+        out.lines += notes
         out.lines += [f"{label}: {value}" for label, value in monitor.totals]
         out.lines += _errors_line(report)
         if pdf:

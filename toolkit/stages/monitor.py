@@ -537,10 +537,14 @@ def _quality_sheet(wb: Any, fmt: dict[str, Any], quality: MonitoringSummary, day
             ws.set_row(r, 15 * max(len(factor) // 48 + 1, len(measure) // 50 + 1))
             r += 1
     colors = ["#4472C4", "#ED7D31"]
+    answered = any(line.mentors is not None or line.mentees is not None for line in quality.survey)
+    measured = any(g.n for g in quality.growth)
     for title, first, count, cols, cell, axis in (
-            ("Анкеты: средние оценки (1–10)", layout.survey_row, layout.survey_count, (1, 2), "I2", (1, 10)),
-            ("Показатели на входе и на выходе", layout.growth_row, layout.growth_count, (1, 2), "I24", None)):
-        if not count:
+            ("Анкеты: средние оценки (1–10)", layout.survey_row, layout.survey_count if answered else 0, (1, 2),
+             "I2", (1, 10)),
+            ("Показатели на входе и на выходе", layout.growth_row, layout.growth_count if measured else 0, (1, 2),
+             "I24", None)):
+        if not count:  # a chart of blanks says nothing: the tables say «no answers» instead
             continue
         chart = wb.add_chart({"type": "bar"})
         for j, col in enumerate(cols):
