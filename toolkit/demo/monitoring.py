@@ -136,7 +136,7 @@ def _answers(row: dict[str, Any], kind: str, role: str, meetings: int, stalled: 
     if role == "mentor":
         row["self"] = min(base + rng.randint(0, 2), 10)
     else:
-        row["become_mentor"] = not stalled and kind == "student" and rng.random() < 0.5
+        row["become_mentor"] = not stalled and rng.random() < 0.4
 
 
 def demo_monitoring(program: Program) -> list[str]:

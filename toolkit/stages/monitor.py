@@ -449,10 +449,10 @@ def _table(wb: Any, fmt: dict[str, Any], name: str, headers: list[tuple[str, int
 
 
 QUALITY_SHEET = "Анкеты и рост"
-SURVEY_HEADERS = [("Вопрос анкеты (1–10)", 44), ("Наставники", 12), ("Наставляемые", 13), ("Ответов наставников", 12),
-                  ("Ответов наставляемых", 12)]
-GROWTH_HEADERS = [("Показатель", 44), ("На входе", 12), ("На выходе", 13), ("Изменение", 12),
-                  ("Наставляемых с обоими замерами", 12), ("Улучшились", 11), ("Ухудшились", 11)]
+SURVEY_HEADERS = [("Вопрос анкеты (1–10)", 44), ("Наставники", 12), ("Наставляемые", 13), ("Ответов наставников", 14),
+                  ("Ответов наставляемых", 15)]
+GROWTH_HEADERS = [("Показатель", 44), ("На входе", 12), ("На выходе", 13), ("Изменение", 14),
+                  ("Наставляемых с обоими замерами", 15), ("Улучшились", 12), ("Ухудшились", 12)]
 
 
 @dataclass(frozen=True)
@@ -484,17 +484,20 @@ def _quality_sheet(wb: Any, fmt: dict[str, Any], quality: MonitoringSummary, day
     layout = quality_layout(quality)
     for c, (_, width) in enumerate(GROWTH_HEADERS):
         ws.set_column(c, c, max(width, SURVEY_HEADERS[c][1] if c < len(SURVEY_HEADERS) else 0))
+    last = len(GROWTH_HEADERS) - 1
     ws.write_string(0, 0, f"Мониторинг программы на {day}: качество программы и рост участников", fmt["sub"])
-    ws.write_string(1, 0, "Из книги «07_Мониторинг»: средние по ответам (пустая ячейка — нет ответа); рост — по "
-                          "наставляемым, у которых есть оба замера.", fmt["note"])
-    ws.write_string(2, 0, f"Ответили на анкету: наставников {quality.mentors_answered} из {quality.mentors_total}, "
-                          f"наставляемых {quality.mentees_answered} из {quality.mentees_total}. Хотят продолжить: "
-                          f"{_share(quality.go_on)}; хотят стать наставниками: {_share(quality.become_mentor)}."
-                          + (f" Остаются работать в школе: {_share(quality.stays)}." if quality.stays[1] else ""),
-                   fmt["wrap"])
+    ws.merge_range(1, 0, 1, last, "Из книги «07_Мониторинг»: средние по ответам; рост — по наставляемым с обоими "
+                                  "замерами.", fmt["note"])
+    ws.merge_range(2, 0, 2, last, f"Ответили на анкету: наставников {quality.mentors_answered} из "
+                                  f"{quality.mentors_total}, наставляемых {quality.mentees_answered} из "
+                                  f"{quality.mentees_total}. Хотят продолжить: {_share(quality.go_on)}; хотят стать "
+                                  f"наставниками: {_share(quality.become_mentor)}."
+                                  + (f" Остаются работать в школе: {_share(quality.stays)}." if quality.stays[1]
+                                     else ""), fmt["wrap"])
     ws.set_row(2, 30)
     ws.write_string(3, 0, "Этап 1. Качество программы: анкеты наставников и наставляемых", fmt["sub"])
     header_row = layout.survey_row - 1
+    ws.set_row(header_row, 45)  # wrapped headers: office suites do not grow the row on load
     for c, (header, _) in enumerate(SURVEY_HEADERS):
         ws.write_string(header_row, c, header, fmt["head"])
     for r, line in enumerate(quality.survey, start=layout.survey_row):
@@ -507,10 +510,16 @@ def _quality_sheet(wb: Any, fmt: dict[str, Any], quality: MonitoringSummary, day
         ws.write_number(r, 3, line.mentors_n, fmt["num"])
         ws.write_number(r, 4, line.mentees_n, fmt["num"])
     ws.write_string(layout.growth_row - 2, 0, "Этап 2. Рост участников: показатели на входе и на выходе", fmt["sub"])
+    ws.set_row(layout.growth_row - 1, 45)
     for c, (header, _) in enumerate(GROWTH_HEADERS):
         ws.write_string(layout.growth_row - 1, c, header, fmt["head"])
+    for r, line in enumerate(quality.survey, start=layout.survey_row):
+        if len(line.label) > 44:
+            ws.set_row(r, 30)
     for r, g in enumerate(quality.growth, start=layout.growth_row):
         label = g.label + (" (меньше — лучше)" if g.lower_better else "") + (", человек" if g.count else "")
+        if len(label) > 44:
+            ws.set_row(r, 30)
         ws.write_string(r, 0, label, fmt["wrap"])
         for c, value in enumerate((g.entry, g.exit, g.change), start=1):
             if value is None:
@@ -522,28 +531,27 @@ def _quality_sheet(wb: Any, fmt: dict[str, Any], quality: MonitoringSummary, day
     r = layout.growth_row + len(quality.growth) + 1
     ws.write_string(r, 0, "SWOT-анализ программы (куратор)", fmt["sub"])
     r += 1
-    for c, header in enumerate(("Пункт", "Раздел", "", "Что сделать")):
-        if header:
-            ws.write_string(r, c, header, fmt["head"])
+    ws.write_string(r, 0, "Пункт", fmt["head"])
+    ws.merge_range(r, 1, r, 2, "Раздел", fmt["head"])
+    ws.merge_range(r, 3, r, last, "Что сделать", fmt["head"])
     r += 1
     if not any(quality.swot.values()):
         ws.write_string(r, 0, "Куратор ещё не заполнил лист «SWOT-анализ» книги «07_Мониторинг».", fmt["note"])
     for quadrant, items in quality.swot.items():
         for factor, measure in items:
             ws.write_string(r, 0, factor, fmt["wrap"])
-            ws.write_string(r, 1, quadrant, fmt["wrap"])
-            if measure:
-                ws.merge_range(r, 3, r, 6, measure, fmt["wrap"])
-            ws.set_row(r, 15 * max(len(factor) // 48 + 1, len(measure) // 50 + 1))
+            ws.merge_range(r, 1, r, 2, quadrant, fmt["wrap"])
+            ws.merge_range(r, 3, r, last, measure, fmt["wrap"])
+            ws.set_row(r, 15 * max(len(factor) // 44 + 1, len(measure) // 46 + 1))
             r += 1
     colors = ["#4472C4", "#ED7D31"]
     answered = any(line.mentors is not None or line.mentees is not None for line in quality.survey)
     measured = any(g.n for g in quality.growth)
     for title, first, count, cols, cell, axis in (
             ("Анкеты: средние оценки (1–10)", layout.survey_row, layout.survey_count if answered else 0, (1, 2),
-             "I2", (1, 10)),
+             (r + 1, 0), (1, 10)),
             ("Показатели на входе и на выходе", layout.growth_row, layout.growth_count if measured else 0, (1, 2),
-             "I24", None)):
+             (r + 1, 4), None)):
         if not count:  # a chart of blanks says nothing: the tables say «no answers» instead
             continue
         chart = wb.add_chart({"type": "bar"})
@@ -560,7 +568,7 @@ def _quality_sheet(wb: Any, fmt: dict[str, Any], quality: MonitoringSummary, day
         if axis:
             chart.set_x_axis({"min": axis[0], "max": axis[1], "major_unit": 1})
         chart.set_y_axis({"reverse": True})
-        ws.insert_chart(cell, chart, {"x_scale": 1.2, "y_scale": 1.3})
+        ws.insert_chart(cell[0], cell[1], chart, {"x_scale": 1.0, "y_scale": 1.25})
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
