@@ -674,24 +674,14 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     """
     import datetime as dt
 
-    from toolkit.base.problems import NastavnikError, Report
+    from toolkit.base.problems import Report
     from toolkit.checks.program import load_program
     from toolkit.model.program import Program
     from toolkit.stages.monitor import build_monitor, monitor_path, write_monitor_workbook
-    from toolkit.stages.survey import prepare_monitoring_book
+    from toolkit.stages.survey import refresh_rows
 
     program = Program.open(folder)
     report = Report()
-    book_lines: list[str] = []
-    try:  # the questionnaires' book gets the rows of the pairs; a broken one does not stop the monitoring
-        prepared = prepare_monitoring_book(program, Report())
-        if prepared.added:
-            book_lines.append(f"В книгу «{prepared.path.name}» добавлено строк для участников пар: {prepared.added}.")
-        if prepared.backup:
-            book_lines.append(f"Прежняя версия книги: {prepared.backup}")
-        book_lines.extend(prepared.notes)
-    except NastavnikError as exc:
-        book_lines.append(f"Книга анкет и показателей не обновлена: {exc}")
     data = load_program(program, report)
     if "pairs" not in data.books:
         _fail("книга пар «04_Пары» не прочитана: сначала сформируйте пары («nastavnik match») и проверьте книги "
@@ -708,6 +698,10 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     monitor = build_monitor(data, day)
     path = monitor_path(data)
     notes = write_monitor_workbook(monitor, path)
+    book_lines, added = refresh_rows(program)  # after the monitoring is written: a refusal changes no book
+    if added:  # the new rows are counted in «Анкеты и рост» («0 из N»)
+        monitor = build_monitor(load_program(program, Report()), day)
+        notes = write_monitor_workbook(monitor, path)
     click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
     for note in [*book_lines, *notes]:
         click.echo(note)

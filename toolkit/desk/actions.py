@@ -203,15 +203,8 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
 
     def run(progress: Progress) -> Outcome:
         progress("Мониторинг", 0, None)
-        from toolkit.stages.survey import prepare_monitoring_book
+        from toolkit.stages.survey import refresh_rows
 
-        notes: list[str] = []
-        try:  # the questionnaires' book gets the rows of the pairs; a broken one does not stop the monitoring
-            prepared = prepare_monitoring_book(program, Report())
-            if prepared.added:
-                notes.append(f"В книгу «{prepared.path.name}» добавлено строк для участников пар: {prepared.added}.")
-        except NastavnikError as exc:
-            notes.append(f"Книга анкет и показателей не обновлена: {exc}")
         report = Report()
         data = load_program(program, report)
         if "pairs" not in data.books:
@@ -225,6 +218,9 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
         monitor = build_monitor(data, day)
         path = monitor_path(data)
         write_monitor_workbook(monitor, path)
+        notes, added = refresh_rows(program)  # after the monitoring is written: a refusal changes no book
+        if added:
+            write_monitor_workbook(build_monitor(load_program(program, Report()), day), path)
         out = Outcome(files=[path])
         out.lines.append(f"Мониторинг на {day:%d.%m.%Y}.")
         out.lines += notes

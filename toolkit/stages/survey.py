@@ -1,7 +1,7 @@
 """The book «07_Мониторинг» (monitoring of the target model): rows for every participant of the pairs, and the
 answers of Yandex / Google forms read back into its questionnaires.
 
-``prepare_monitoring_book`` (run by ``nastavnik monitor``) adds a row for each mentee on «Показатели: вход и
+``prepare_monitoring_book`` (run by ``nastavnik monitor`` through ``refresh_rows``) adds a row for each mentee on «Показатели: вход и
 выход» and «Анкета наставляемого», for each mentor on «Анкета наставника»; everything typed is kept, the
 previous book goes to the backups, and a book that already has every row is not rewritten.
 
@@ -288,3 +288,19 @@ def import_survey(program: Program, export: Path, report: Report) -> SurveyImpor
                               backup_root=program.root)
     result.backup = done.backup
     return result
+
+
+def refresh_rows(program: Program) -> tuple[list[str], int]:
+    """For ``monitor`` (after «Мониторинг.xlsx» is written, so a refused monitoring changes no book): the rows of
+    the pairs added to «07_Мониторинг»; what to tell the person and how many rows were added. A book that
+    cannot be rewritten does not stop the monitoring: the reason is told instead."""
+    try:
+        prepared = prepare_monitoring_book(program, Report())
+    except NastavnikError as exc:
+        return [f"Книга анкет и показателей не обновлена: {exc}"], 0
+    lines = []
+    if prepared.added:
+        lines.append(f"В книгу «{prepared.path.name}» добавлено строк для участников пар: {prepared.added}.")
+    if prepared.backup:
+        lines.append(f"Прежняя версия книги: {prepared.backup}")
+    return lines + prepared.notes, prepared.added
