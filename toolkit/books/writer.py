@@ -189,7 +189,7 @@ class _Writer:
             options = {"validate": "date", "criteria": "between", "minimum": dt.date(1990, 1, 1),
                        "maximum": dt.date(2100, 12, 31),
                        "error_message": "Введите дату в виде ДД.ММ.ГГГГ, например 01.09.2026."}
-        elif column.type == "int" and column.dropdown and column.min is not None and column.max is not None:
+        elif column.type == "int" and column.number_list and column.min is not None and column.max is not None:
             numbers = [str(n) for n in range(int(column.min), int(column.max) + 1)]
             # an inline list of numbers: a picked value is a number, as if typed
             options = {"validate": "list", "source": numbers,

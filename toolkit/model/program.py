@@ -284,7 +284,7 @@ def survey_questions_text(program: Program) -> str:
                 continue
             n += 1
             lines.append(f"{n}. {column.question}" + (" (обязательный вопрос)" if column.type == "ref" else ""))
-            if column.dropdown:
+            if column.number_list:
                 lines.append(f"   Шкала: от {int(column.min or 1)} до {int(column.max or 10)}")
             elif column.type == "choice" and column.choices:
                 lines.append("   Один вариант: " + "; ".join(column.choices))
