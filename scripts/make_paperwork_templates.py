@@ -661,6 +661,43 @@ def petition(path: Path) -> None:
     save_reproducibly(doc, path)
 
 
+def monitoring_block(doc: Any) -> None:
+    """The two stages of the monitoring (book «07_Мониторинг»): the questionnaires' means and the indicators on
+    entry and on exit, as tables; without answers — one sentence saying so."""
+    text(doc, "{{ анкеты_итог }}", kept=True)
+    para(doc, "{%p if анкеты %}")
+    _table(doc, ["Вопрос анкеты (1–10)", "Наставники", "Наставляемые"],
+           ["{{ a.вопрос }}", "{{ a.наставники }}", "{{ a.наставляемые }}"], "for a in анкеты",
+           [9.5, 3.5, 3.5], [LEFT, CENTER, CENTER])
+    para(doc, "{%p endif %}")
+    text(doc, "{{ рост_итог }}", kept=True)
+    para(doc, "{%p if рост %}")
+    _table(doc, ["Показатель", "На входе", "На выходе", "Изменение", "Улучшились"],
+           ["{{ g.показатель }}", "{{ g.вход }}", "{{ g.выход }}", "{{ g.изменение }}", "{{ g.улучшились }}"],
+           "for g in рост", [5.8, 2.3, 2.5, 2.7, 3.2], [LEFT, CENTER, CENTER, CENTER, CENTER])
+    para(doc, "{%p endif %}")
+
+
+def swot_block(doc: Any) -> None:
+    """The SWOT of the curator: the items of the sheet «SWOT-анализ» in their quadrants (an empty quadrant is
+    left blank for the pen)."""
+    section(doc, "6. SWOT-анализ программы")
+    table = doc.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    set_borders(table)
+    keys = (("сильные", "слабые"), ("возможности", "угрозы"))
+    for row, labels, names in zip(table.rows, (("Сильные стороны", "Слабые стороны"), ("Возможности", "Угрозы")),
+                                  keys, strict=True):
+        cant_split(row)
+        row.height = Cm(3.0)
+        for cell, label, name in zip(row.cells, labels, names, strict=True):
+            cell_text(cell, label, size=12, bold=True)
+            for line in (f"{{%p for x in swot.{name} %}}", "– {{ x }}", "{%p endfor %}"):
+                p = cell.add_paragraph()
+                p.add_run(line).font.size = Pt(12)
+    set_widths(table, [8.25, 8.25])
+
+
 def analysis(path: Path) -> None:
     """The curator's analytical report for the pedagogical council."""
     doc = base_document("Аналитическая справка по итогам программы наставничества", comments=COMMENTS)
@@ -684,24 +721,13 @@ def analysis(path: Path) -> None:
     para(doc, "{%p for m in мониторинг %}")
     text(doc, "{{ m }}", after=3)
     para(doc, "{%p endfor %}")
-    text(doc, "Анкеты наставников и наставляемых (удовлетворённость, полезность, комфорт, ясность задач) и "
-              "показатели на входе и на выходе программы сводятся в книге «Мониторинг.xlsx» и отчёте о программе.")
+    monitoring_block(doc)
     section(doc, "5. Поощрение наставников")
     text(doc, "{{ поощрения_итог }}", kept=True)
     para(doc, "{%p for r in поощрения %}")
     text(doc, "{{ r.наставник }} ({{ r.кто }}) — {{ r.поощрение_строчное }}; балл рейтинга {{ r.балл }}.", after=0)
     para(doc, "{%p endfor %}")
-    section(doc, "6. SWOT-анализ программы (заполняет куратор)")
-    table = doc.add_table(rows=2, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    set_borders(table)
-    for row, labels in zip(table.rows, (("Сильные стороны", "Слабые стороны"), ("Возможности", "Угрозы")),
-                           strict=True):
-        cant_split(row)
-        row.height = Cm(3.0)
-        for cell, label in zip(row.cells, labels, strict=True):
-            cell_text(cell, label, size=12, bold=True)
-    set_widths(table, [8.25, 8.25])
+    swot_block(doc)
     section(doc, "7. Выводы и предложения на следующий учебный год")
     for _ in range(3):
         keep(para(doc, "_" * 62, after=6))

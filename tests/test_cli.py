@@ -95,6 +95,7 @@ def test_init_creates_blank_program_and_rerun_keeps_files(tmp_path: Path, capsys
         "  создан: 05_Работа пар.xlsx",
         *[line for line in out.splitlines() if line.startswith(("  создан: 06", "  создан: 07"))],  # later stages
         "  создан: Вопросы для анкеты.txt",
+        "  создан: Вопросы для анкет мониторинга.txt",
         "Дальше: заполните «00_Настройки.xlsx», затем книги этапов, и проверьте их:",
         f"  nastavnik check {shlex.quote(str(folder))}",
     ]

@@ -482,7 +482,9 @@ def test_analysis_marks_the_road_map_and_repeats_the_reports_figures(student: Pa
     figures = [line.removeprefix("• ") for line in text_of(report).splitlines()
                if line.startswith(("• Проведено встреч:", "• Целей "))]
     assert len(figures) == 2 and all(line in text for line in figures), figures
-    assert "Сильные стороны | Слабые стороны" in text and "Возможности | Угрозы" in text
+    # the SWOT table holds the curator's items of «07_Мониторинг» under each quadrant
+    assert "Сильные стороны\n– Старшеклассники-наставники мотивированы" in text
+    assert "| Слабые стороны\n– " in text and "Возможности\n– " in text and "| Угрозы\n– " in text
 
 
 @pytest.mark.libreoffice

@@ -414,6 +414,11 @@ def test_workbook_structure_in_excel(form: str, key: str, tmp_path: Path) -> Non
                 assert dv.errorStyle in (None, "stop") and dv.showErrorMessage, where
             elif column.type == "date":
                 assert dv is not None and dv.type == "date", where
+            elif column.number_list:  # a short scale (1–10): a dropdown of its numbers, a picked one is a number
+                assert dv is not None and dv.type == "list" and dv.showDropDown in (None, False), where
+                numbers = list(range(int(column.min or 0), int(column.max or 0) + 1))
+                assert dv.formula1 == '"' + ",".join(map(str, numbers)) + '"', where
+                assert dv.errorStyle in (None, "stop") and dv.showErrorMessage, where
             elif column.type in ("int", "likert"):
                 assert dv is not None and dv.type == "whole", where
                 assert (int(dv.formula1), int(dv.formula2)) == (

@@ -361,6 +361,8 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     """Загрузить заявки из выгрузки Яндекс Форм или Google Форм (CSV или XLSX) в реестр «02_Заявки».
 
     Вопросы сопоставляются с полями реестра по тексту (список — в «Вопросы для анкеты.txt»).
+    Выгрузка анкет мониторинга (вопросы из «Вопросы для анкет мониторинга.txt») узнаётся сама: ответы
+    попадают на листы анкет книги «07_Мониторинг», участник — по коду или ФИО.
     Участник, который уже есть в реестре, повторно не добавляется. Перед записью реестр копируется
     в папку «Резервные копии».
     """
@@ -382,6 +384,24 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             _fail(f"Неизвестная роль «{role}». Укажите: наставник или наставляемый.")
     program = Program.open(folder)
     report = Report()
+    from toolkit.stages.registry_import import read_export
+    from toolkit.stages.survey import import_survey, is_survey_export
+
+    rows = read_export(export)
+    if rows and is_survey_export(program, rows[0]):  # the monitoring questionnaires, not applications
+        answers = import_survey(program, export, report)
+        if len(report):
+            _print_report(report)
+        click.echo(f"Анкеты мониторинга загружены: {program.profile.roles_plural['mentor'].lower()} — "
+                   f"{answers.answered['mentor']}, {program.profile.roles_plural['mentee'].lower()} — "
+                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}.")
+        if answers.backup:
+            click.echo(f"Прежняя версия книги: {answers.backup}")
+        if report.errors:
+            _next("исправьте названные строки выгрузки и загрузите её снова", "import", folder, export)
+            sys.exit(EXIT_PROBLEMS)
+        _next("посмотрите сводку анкет и рост участников", "monitor", folder)
+        return
     result = import_applications(program, export, role_key, report)
     if len(report):
         _print_report(report)
@@ -677,7 +697,10 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
 
     Сводка и пары, которым нужно внимание; диаграммы — встречи по месяцам, оценки встреч по месяцам,
     компетенции наставляемых на старте и сейчас, пары по состоянию; таблица пар; база наставников и
-    база наставляемых целевой модели. Книга пересоздаётся при каждом запуске.
+    база наставляемых целевой модели; лист «Анкеты и рост» — мониторинг в два этапа (Р-145) из книги
+    «07_Мониторинг»: средние по анкетам наставников и наставляемых, показатели на входе и на выходе,
+    SWOT. В «07_Мониторинг» добавляются строки для участников закреплённых пар (введённое сохраняется).
+    Книга «Мониторинг.xlsx» пересоздаётся при каждом запуске.
     """
     import datetime as dt
 
@@ -685,6 +708,7 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     from toolkit.checks.program import load_program
     from toolkit.model.program import Program
     from toolkit.stages.monitor import build_monitor, monitor_path, write_monitor_workbook
+    from toolkit.stages.survey import refresh_rows
 
     program = Program.open(folder)
     report = Report()
@@ -704,11 +728,19 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     monitor = build_monitor(data, day)
     path = monitor_path(data)
     notes = write_monitor_workbook(monitor, path)
+    book_lines, added = refresh_rows(program)  # after the monitoring is written: a refusal changes no book
+    if added:  # the new rows are counted in «Анкеты и рост» («0 из N»)
+        monitor = build_monitor(load_program(program, Report()), day)
+        notes = write_monitor_workbook(monitor, path)
     click.echo(f"Мониторинг на {day:%d.%m.%Y}: {path}")
-    for note in notes:
+    for note in [*book_lines, *notes]:
         click.echo(note)
     for label, value in monitor.totals:
         click.echo(f"  {label}: {value}")
+    q = monitor.quality
+    click.echo(f"  Анкеты (книга «07_Мониторинг»): наставников {q.mentors_answered} из {q.mentors_total}, "
+               f"наставляемых {q.mentees_answered} из {q.mentees_total}; с замерами на входе и выходе: "
+               f"{max((g.n for g in q.growth), default=0)}.")
     if report.errors:
         click.echo(_errors_line(report, folder))
     if pdf:

@@ -40,6 +40,7 @@ class Column(_Strict):
     width: float = 16
     min: float | None = None
     max: float | None = None
+    number_list: bool = False  # an «int» column with a short range: a dropdown of its numbers (a 1–10 scale)
     max_length: int = 4000
     forms: list[FormKey] | None = None  # forms (or tags of forms) it belongs to; None — every form
     role: Literal["mentor", "mentee", "any"] | None = None  # for type "ref": whose ID
@@ -67,6 +68,9 @@ class Column(_Strict):
             raise ValueError(f"у столбца типа {self.type} нужен список choices")
         if self.type == "ref" and self.role is None:
             raise ValueError("у столбца типа ref нужна роль role")
+        if self.number_list and (self.type != "int" or self.min is None or self.max is None
+                                 or not 0 < self.max - self.min <= 20):
+            raise ValueError("список чисел (number_list) — только у столбца int с min и max (до 20 значений)")
         return self
 
 

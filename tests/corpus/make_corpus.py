@@ -1588,7 +1588,10 @@ def stage7_cases(c: Corpus) -> None:
     book_case("мониторинг-05-docx-под-именем-xlsx", monitor, 2, W, ["документ Word"],
               make=book(W, docx_bytes("Работа пар")))
     book_case("мониторинг-05-ошибка-REF", monitor, 0, W, ["В книгах есть ошибки"],
-              make=book(W, errors(MEETINGS, {"I2": ref})), may_change=[f"{PROGRAM}/{MONITOR}"])
+              make=book(W, errors(MEETINGS, {"I2": ref})),
+              # «07_Мониторинг» gets the rows of the pairs (the questionnaires, entry and exit)
+              may_change=[f"{PROGRAM}/{MONITOR}", f"{PROGRAM}/07_Мониторинг.xlsx"],
+              may_create=[f"{PROGRAM}/Вопросы для анкет мониторинга.txt", f"{PROGRAM}/Резервные копии/"])
     book_case("мониторинг-открыт-в-Excel", monitor, 2, MONITOR, ["Закройте"],
               make=book(f"~${MONITOR}", LOCK_BYTES))
 

@@ -195,6 +195,11 @@ class _Writer:
             options = {"validate": "date", "criteria": "between", "minimum": dt.date(1990, 1, 1),
                        "maximum": dt.date(2100, 12, 31),
                        "error_message": "Введите дату в виде ДД.ММ.ГГГГ, например 01.09.2026."}
+        elif column.type == "int" and column.number_list and column.min is not None and column.max is not None:
+            numbers = [str(n) for n in range(int(column.min), int(column.max) + 1)]
+            # an inline list of numbers: a picked value is a number, as if typed
+            options = {"validate": "list", "source": numbers,
+                       "error_message": f"Выберите число от {numbers[0]} до {numbers[-1]} из выпадающего списка."}
         elif column.type in ("int", "likert"):
             low = int(column.min) if column.min is not None else -1_000_000
             high = int(column.max) if column.max is not None else 1_000_000

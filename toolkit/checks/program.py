@@ -6,6 +6,7 @@ from toolkit.base.grammar import gendered, person_gender
 from toolkit.base.problems import Report
 from toolkit.base.values import class_number, fold, format_date
 from toolkit.books.reader import BookData, Table
+from toolkit.checks.monitoring import validate_monitoring
 from toolkit.checks.pairs import validate_pairs
 from toolkit.checks.people import same_person
 from toolkit.checks.results import validate_results
@@ -44,6 +45,8 @@ def validate_program(data: ProgramData, report: Report) -> None:
         validate_work(data, report)
     if "results" in data.books:
         validate_results(data, report)
+    if "monitoring" in data.books:
+        validate_monitoring(data, report)
 
 
 def check_unique(book: BookData, table: Table, report: Report) -> None:

@@ -248,7 +248,8 @@ def run_demo(folder: Path) -> Iterator[str]:
     for form, build in builds:
         root = folder / spec.profiles()[form].folder
         program = build(root)
-        pairing_lines = run_pairing_demo(program) + run_work_demo(program) + run_results_demo(program)
+        pairing_lines = (run_pairing_demo(program) + run_work_demo(program) + run_monitoring_demo(program)
+                         + run_results_demo(program))
         report = Report()
         data = load_program(program, report)
         status = compute_status(data, work_day())
@@ -282,6 +283,13 @@ def work_day() -> dt.date:
     from toolkit.demo.work import DEMO_DAY
 
     return DEMO_DAY
+
+
+def run_monitoring_demo(program: Program) -> list[str]:
+    """The monitoring of the target model on the demo data: indicators on entry and exit, questionnaires, SWOT."""
+    from toolkit.demo.monitoring import demo_monitoring
+
+    return demo_monitoring(program)
 
 
 def run_results_demo(program: Program) -> list[str]:

@@ -203,6 +203,8 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
 
     def run(progress: Progress) -> Outcome:
         progress("Мониторинг", 0, None)
+        from toolkit.stages.survey import refresh_rows
+
         report = Report()
         data = load_program(program, report)
         if "pairs" not in data.books:
@@ -216,8 +218,12 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
         monitor = build_monitor(data, day)
         path = monitor_path(data)
         write_monitor_workbook(monitor, path)
+        notes, added = refresh_rows(program)  # after the monitoring is written: a refusal changes no book
+        if added:
+            write_monitor_workbook(build_monitor(load_program(program, Report()), day), path)
         out = Outcome(files=[path])
         out.lines.append(f"Мониторинг на {day:%d.%m.%Y}.")
+        out.lines += notes
         out.lines += [f"{label}: {value}" for label, value in monitor.totals]
         out.lines += _errors_line(report)
         if pdf:

@@ -16,6 +16,7 @@ from typing import Any
 from toolkit.base.problems import NastavnikError
 from toolkit.base.values import clean_text, format_date
 from toolkit.documents.launch import order_fields, with_nbsp
+from toolkit.documents.monitoring import monitoring_context
 from toolkit.documents.positions import decline_position, lower_first
 from toolkit.documents.roadmap import steps
 from toolkit.model.program import ProgramData
@@ -136,5 +137,6 @@ def analysis(data: ProgramData, base: Mapping[str, Any], date: dt.date | None, t
                                        + (f"; просрочено: {len(overdue)}." if overdue else "; просроченных нет.")),
         "поощрения": rows,
         "поощрения_итог": f"Поощрены наставников: {len(rows)}." if rows else "Поощрения ещё не выбраны.",
+        **monitoring_context(data),
     }
     return [("", with_nbsp(context))]

@@ -16,6 +16,7 @@ from toolkit.books.writer import write_workbook
 from toolkit.spec import Profile, WorkbookSpec
 
 QUESTIONS_FILE = "Вопросы для анкеты.txt"
+SURVEY_QUESTIONS_FILE = "Вопросы для анкет мониторинга.txt"
 STATUS_FILE = "Статус программы.xlsx"
 
 
@@ -108,6 +109,13 @@ class Program:
         else:
             files.write_text_atomic(questions, program.form_questions_text())
             created.append(questions)
+        survey = root / SURVEY_QUESTIONS_FILE
+        if any(wb.key == "monitoring" for wb in program.specs):
+            if survey.exists():
+                kept.append(survey)
+            else:
+                files.write_text_atomic(survey, survey_questions_text(program))
+                created.append(survey)
         return program, created, kept
 
     def form_questions_text(self) -> str:
@@ -244,5 +252,47 @@ def questions_text(program: Program) -> str:
                 lines.append("   Варианты: Да; Нет")
             elif column.type in ("int", "class"):
                 lines.append("   Короткий ответ: " + ("число" if column.type == "int" else "класс, например 9Б"))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def survey_questions_text(program: Program) -> str:
+    """The monitoring questionnaires (mentor's and mentee's) to paste into a Yandex / Google form."""
+    profile = program.profile
+    book = next((s for s in program.specs if s.key == "monitoring"), None)
+    if book is None:
+        return ""
+    lines = [
+        f"Анкеты мониторинга программы наставничества (форма «{profile.name}»), этап 1 — качество программы.",
+        "Создайте в Яндекс Формах или Google Формах две формы (для наставников и для наставляемых) с вопросами,",
+        "названными так же, как ниже; оценки — вопрос «Шкала» от 1 до 10 (1 — самая низкая, 10 — самая высокая).",
+        "Ответы загрузите командой «nastavnik import ПАПКА ВЫГРУЗКА.csv»: они попадут на листы «Анкета наставника»",
+        "и «Анкета наставляемого» книги «07_Мониторинг». Участник узнаётся по коду (НК-001, НЯ-001) или по ФИО.",
+        "Формулировки — собственные пункты программы «Наставник» по структуре мониторинга из методических",
+        "рекомендаций к распоряжению Минпросвещения России № Р-145; школа может заменить их своими, оставив",
+        "названия вопросов такими же, как заголовки столбцов книги.",
+        "",
+    ]
+    for sheet in book.sheets:
+        if sheet.key not in ("mentor_survey", "mentee_survey"):
+            continue
+        role = "mentor" if sheet.key == "mentor_survey" else "mentee"
+        lines.append(f"=== {sheet.name}: {profile.roles_plural[role].lower()} ===")  # type: ignore[index]
+        n = 0
+        for column in sheet.columns:
+            if column.question is None:
+                continue
+            n += 1
+            lines.append(f"{n}. {column.question}" + (" (обязательный вопрос)" if column.type == "ref" else ""))
+            if column.number_list:
+                lines.append(f"   Шкала: от {int(column.min or 1)} до {int(column.max or 10)}")
+            elif column.type == "choice" and column.choices:
+                lines.append("   Один вариант: " + "; ".join(column.choices))
+            elif column.type == "bool":
+                lines.append("   Варианты: Да; Нет")
+            elif column.type == "int":
+                lines.append("   Короткий ответ: число")
+            elif column.type == "longtext":
+                lines.append("   Длинный ответ")
         lines.append("")
     return "\n".join(lines)

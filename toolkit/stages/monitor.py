@@ -19,6 +19,7 @@ from toolkit.base.values import clean_text, format_date, format_number
 from toolkit.books.printing import apply_print_layout
 from toolkit.books.writer import fitted_height, header_width, wrapped_lines
 from toolkit.logic.attention import STATES, PairState, attention_list, group_meetings, pair_states
+from toolkit.logic.monitoring import MonitoringSummary, summarize
 
 if TYPE_CHECKING:
     from toolkit.model.program import ProgramData
@@ -48,6 +49,7 @@ class Monitor:
     group_meetings: list[dict[str, Any]]
     mentors_base: list[list[Any]] = field(default_factory=list)
     mentees_base: list[list[Any]] = field(default_factory=list)
+    quality: MonitoringSummary = field(default_factory=MonitoringSummary)  # the book «07_Мониторинг»
 
 
 def _month(day: dt.date) -> str:
@@ -118,6 +120,7 @@ def build_monitor(data: ProgramData, today: dt.date) -> Monitor:
     monitor = Monitor(profile.name, clean_text(settings.get("school_short") or settings.get("school_full")), today,
                       states, months, scores, competencies, by_state, totals, attention, group_meetings(states))
     _bases(data, monitor)
+    monitor.quality = summarize(data)
     return monitor
 
 
@@ -296,9 +299,10 @@ def write_monitor_workbook(monitor: Monitor, path: Path) -> list[str]:
         _table(wb, fmt, "Пары", PAIR_HEADERS, rows)
         _table(wb, fmt, "База наставников", MENTOR_BASE_HEADERS, monitor.mentors_base)
         _table(wb, fmt, "База наставляемых", MENTEE_BASE_HEADERS, monitor.mentees_base)
+        _quality_sheet(wb, fmt, monitor.quality, day)
         wb.close()
 
-    sheets = ["Сводка", CHARTS_SHEET, DATA_SHEET, "Пары", "База наставников", "База наставляемых"]
+    sheets = ["Сводка", CHARTS_SHEET, DATA_SHEET, "Пары", "База наставников", "База наставляемых", QUALITY_SHEET]
     return write_output(path, produce, owner=MONITOR_OWNER, sheets=sheets, command=MONITOR_OWNER)
 
 
@@ -452,6 +456,134 @@ def _table(wb: Any, fmt: dict[str, Any], name: str, headers: list[tuple[str, int
     # the frozen code and name repeated on every page of a base too wide for one
     apply_print_layout(ws, widths, key_columns=2, last_row=max(len(rows), 1),
                        header=(name, "Мониторинг программы наставничества"))
+
+
+QUALITY_SHEET = "Анкеты и рост"
+SURVEY_HEADERS = [("Вопрос анкеты (1–10)", 44), ("Наставники", 12), ("Наставляемые", 13), ("Ответов наставников", 14),
+                  ("Ответов наставляемых", 15)]
+GROWTH_HEADERS = [("Показатель", 44), ("На входе", 12), ("На выходе", 13), ("Изменение", 14),
+                  ("Наставляемых с обоими замерами", 15), ("Улучшились", 12), ("Ухудшились", 12)]
+
+
+@dataclass(frozen=True)
+class QualityLayout:
+    """Where the two tables of «Анкеты и рост» lie (0-based rows of their first data row and counts): the charts
+    take their data from these cells."""
+
+    survey_row: int
+    survey_count: int
+    growth_row: int
+    growth_count: int
+
+
+def quality_layout(quality: MonitoringSummary) -> QualityLayout:
+    survey_row = 5  # title, note, answered, go on, heading — then the header row at 4
+    growth_row = survey_row + len(quality.survey) + 3  # a blank row, the heading, the header row
+    return QualityLayout(survey_row, len(quality.survey), growth_row, len(quality.growth))
+
+
+def _share(yes_total: tuple[int, int]) -> str:
+    yes, total = yes_total
+    return f"{yes} из {total}" if total else "нет ответов"
+
+
+def _quality_sheet(wb: Any, fmt: dict[str, Any], quality: MonitoringSummary, day: str) -> None:
+    """Both stages of the monitoring (book «07_Мониторинг»): the questionnaires' means, entry and exit, the SWOT;
+    stored values and two native charts reading them."""
+    ws = wb.add_worksheet(QUALITY_SHEET)
+    layout = quality_layout(quality)
+    for c, (_, width) in enumerate(GROWTH_HEADERS):
+        ws.set_column(c, c, max(width, SURVEY_HEADERS[c][1] if c < len(SURVEY_HEADERS) else 0))
+    last = len(GROWTH_HEADERS) - 1
+    ws.write_string(0, 0, f"Мониторинг программы на {day}: качество программы и рост участников", fmt["sub"])
+    ws.merge_range(1, 0, 1, last, "Из книги «07_Мониторинг»: средние по ответам; рост — по наставляемым с обоими "
+                                  "замерами.", fmt["note"])
+    ws.merge_range(2, 0, 2, last, f"Ответили на анкету: наставников {quality.mentors_answered} из "
+                                  f"{quality.mentors_total}, наставляемых {quality.mentees_answered} из "
+                                  f"{quality.mentees_total}. Хотят продолжить: {_share(quality.go_on)}; хотят стать "
+                                  f"наставниками: {_share(quality.become_mentor)}."
+                                  + (f" Остаются работать в школе: {_share(quality.stays)}." if quality.stays[1]
+                                     else ""), fmt["wrap"])
+    ws.set_row(2, 30)
+    ws.write_string(3, 0, "Этап 1. Качество программы: анкеты наставников и наставляемых", fmt["sub"])
+    header_row = layout.survey_row - 1
+    ws.set_row(header_row, 45)  # wrapped headers: office suites do not grow the row on load
+    for c, (header, _) in enumerate(SURVEY_HEADERS):
+        ws.write_string(header_row, c, header, fmt["head"])
+    for r, line in enumerate(quality.survey, start=layout.survey_row):
+        ws.write_string(r, 0, line.label, fmt["wrap"])
+        for c, value in enumerate((line.mentors, line.mentees), start=1):
+            if value is None:
+                ws.write_blank(r, c, None)
+            else:
+                ws.write_number(r, c, value, fmt["dec"])
+        ws.write_number(r, 3, line.mentors_n, fmt["num"])
+        ws.write_number(r, 4, line.mentees_n, fmt["num"])
+    ws.write_string(layout.growth_row - 2, 0, "Этап 2. Рост участников: показатели на входе и на выходе", fmt["sub"])
+    ws.set_row(layout.growth_row - 1, 45)
+    for c, (header, _) in enumerate(GROWTH_HEADERS):
+        ws.write_string(layout.growth_row - 1, c, header, fmt["head"])
+    for r, line in enumerate(quality.survey, start=layout.survey_row):
+        if len(line.label) > 44:
+            ws.set_row(r, 30)
+    for r, g in enumerate(quality.growth, start=layout.growth_row):
+        label = g.label + (" (меньше — лучше)" if g.lower_better else "") + (", человек" if g.count else "")
+        if len(label) > 44:
+            ws.set_row(r, 30)
+        ws.write_string(r, 0, label, fmt["wrap"])
+        for c, value in enumerate((g.entry, g.exit, g.change), start=1):
+            if value is None:
+                ws.write_blank(r, c, None)
+            else:
+                ws.write_number(r, c, value, fmt["num"] if g.count else fmt["dec"])
+        for c, value in enumerate((g.n, g.better, g.worse), start=4):
+            ws.write_number(r, c, value, fmt["num"])
+    r = layout.growth_row + len(quality.growth) + 1
+    ws.write_string(r, 0, "SWOT-анализ программы (куратор)", fmt["sub"])
+    r += 1
+    ws.write_string(r, 0, "Пункт", fmt["head"])
+    ws.merge_range(r, 1, r, 2, "Раздел", fmt["head"])
+    ws.merge_range(r, 3, r, last, "Что сделать", fmt["head"])
+    r += 1
+    if not any(quality.swot.values()):
+        ws.write_string(r, 0, "Куратор ещё не заполнил лист «SWOT-анализ» книги «07_Мониторинг».", fmt["note"])
+    for quadrant, items in quality.swot.items():
+        for factor, measure in items:
+            ws.write_string(r, 0, factor, fmt["wrap"])
+            ws.merge_range(r, 1, r, 2, quadrant, fmt["wrap"])
+            ws.merge_range(r, 3, r, last, measure, fmt["wrap"])
+            ws.set_row(r, 15 * max(len(factor) // 44 + 1, len(measure) // 46 + 1))
+            r += 1
+    colors = ["#4472C4", "#ED7D31"]
+    answered = any(line.mentors is not None or line.mentees is not None for line in quality.survey)
+    measured = any(g.n for g in quality.growth)
+    for title, first, count, cols, cell, axis in (
+            ("Анкеты: средние оценки (1–10)", layout.survey_row, layout.survey_count if answered else 0, (1, 2),
+             (r + 1, 0), (1, 10)),
+            ("Показатели на входе и на выходе", layout.growth_row, layout.growth_count if measured else 0, (1, 2),
+             (r + 1, 4), None)):
+        if not count:  # a chart of blanks says nothing: the tables say «no answers» instead
+            continue
+        chart = wb.add_chart({"type": "bar"})
+        for j, col in enumerate(cols):
+            chart.add_series({
+                "name": [QUALITY_SHEET, first - 1, col],
+                "categories": [QUALITY_SHEET, first, 0, first + count - 1, 0],
+                "values": [QUALITY_SHEET, first, col, first + count - 1, col],
+                "fill": {"color": colors[j]},
+                "data_labels": {"value": True, "num_format": "[$-419]0.0"},
+            })
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        chart.set_legend({"position": "bottom"})
+        if axis:
+            chart.set_x_axis({"min": axis[0], "max": axis[1], "major_unit": 1})
+        chart.set_y_axis({"reverse": True})
+        ws.insert_chart(cell[0], cell[1], chart, {"x_scale": 1.0, "y_scale": 1.25})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_header("&L&9Анкеты и рост участников&R&8Мониторинг программы наставничества")
+    ws.set_footer("&C&8Страница &P из &N")
 
 
 def monitor_path(data: ProgramData) -> Path:

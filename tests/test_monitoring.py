@@ -1,0 +1,329 @@
+"""The monitoring of the target model (book «07_Мониторинг»): written for every form with 1–10 dropdowns, rows
+added by ``monitor`` without losing what was typed, values read back, cells flagged by ``check``, a forms export
+read back by ``import``, the figures of «Мониторинг.xlsx» equal to those computed here from the book, the text
+of the analytic справка, and the book re-saved by a real LibreOffice read back the same."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from cli_helpers import run_cli_joined
+from demo_helpers import Demos
+from libreoffice_helpers import soffice
+from test_docs import text_of
+
+from toolkit import spec
+from toolkit.base.problems import Report
+from toolkit.checks.program import load_program
+from toolkit.logic.monitoring import summarize
+from toolkit.model.pairs import result_pairs
+from toolkit.model.program import SURVEY_QUESTIONS_FILE, Program
+from toolkit.stages.survey import monitoring_spec, prepare_monitoring_book
+
+BOOK = "07_Мониторинг.xlsx"
+INDICATORS = "Показатели на входе и выходе"
+MENTOR = "Анкета наставника"
+MENTEE = "Анкета наставляемого"
+SWOT = "SWOT-анализ"
+MONITOR = "Мониторинг.xlsx"
+
+
+def sheet_dicts(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """The rows of a sheet as the curator sees them (header → value), read by openpyxl, not by the toolkit."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    header = [str(h) if h is not None else "" for h in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v not in (None, "") for v in r)]
+
+
+def set_cells(path: Path, sheet: str, changes: dict[str, Any]) -> None:
+    """What a person does in an office suite: type values into cells (``{"F2": 11}``)."""
+    wb = openpyxl.load_workbook(path)
+    for cell, value in changes.items():
+        wb[sheet][cell] = value
+    wb.save(path)
+
+
+def cell_of(path: Path, sheet: str, header: str, row: int) -> str:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    first = next(wb[sheet].iter_rows(min_row=1, max_row=1, values_only=True))
+    return f"{openpyxl.utils.get_column_letter(list(first).index(header) + 1)}{row}"
+
+
+def mean(values: list[Any]) -> float | None:
+    numbers = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return round(sum(numbers) / len(numbers), 2) if numbers else None
+
+
+# --------------------------------------------------------------------------- every form
+
+
+@pytest.mark.parametrize("form", sorted(spec.profiles()))
+def test_every_form_gets_the_book_with_dropdowns_and_questions(form: str, tmp_path: Path) -> None:
+    profile = spec.profiles()[form]
+    program, created, _ = Program.create(tmp_path / "p", profile)
+    path = tmp_path / "p" / BOOK
+    assert path in created
+    wb = openpyxl.load_workbook(path)
+    assert [INDICATORS, MENTOR, MENTEE, SWOT] == [n for n in wb.sheetnames if n in (INDICATORS, MENTOR, MENTEE, SWOT)]
+    ws = wb[MENTEE]
+    headers = [c.value for c in ws[1]]
+    real = openpyxl.utils.get_column_letter(headers.index("Реальная полезность программы (1–10)") + 1)
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list" and real in str(dv.sqref)]
+    assert lists and lists[0].formula1 == '"1,2,3,4,5,6,7,8,9,10"'
+    indicators = [c.value for c in wb[INDICATORS][1]]
+    if profile.applies(["teacher"]):
+        assert "Профессиональные дефициты: закрыто на выходе" in indicators and "Остаётся работать в школе" in indicators
+        assert "Пропуски уроков за четверть: на входе" not in indicators
+    else:
+        assert "Средняя оценка по предметам запроса: на входе" in indicators
+        assert "Вовлечённость в жизнь школы (1–10): на выходе" in indicators
+        assert "Профессиональные дефициты: выявлено на входе" not in indicators
+    instruction = " ".join(str(c.value) for row in wb["Инструкция"].iter_rows() for c in row if c.value)
+    assert "собственные пункты программы «Наставник»" in instruction and "Р-145" in instruction
+    questions = (tmp_path / "p" / SURVEY_QUESTIONS_FILE).read_text(encoding="utf-8")
+    assert "Насколько полезной программа оказалась на деле? (1–10)" in questions
+    assert "Шкала: от 1 до 10" in questions and "=== Анкета наставляемого" in questions
+    report = Report()
+    load_program(program, report)
+    assert [p for p in report if p.book == "monitoring"] == []
+
+
+# --------------------------------------------------------------------------- rows and read-back
+
+
+def test_monitor_adds_rows_and_keeps_what_was_typed(demos: Demos, tmp_path: Path) -> None:
+    root = demos.copy("student", tmp_path / "p")
+    path = root / BOOK
+    rows = sheet_dicts(path, MENTEE)
+    cell = cell_of(path, MENTEE, "Что было особенно ценно", 2)
+    set_cells(path, MENTEE, {cell: "Новый ответ: =1+1 и «ёлочки»"})
+    program = Program.open(root)
+    again = prepare_monitoring_book(program, Report(), backup=False)
+    assert again.added == 0 and again.written  # the locked names refreshed, the typed answer kept
+    assert sheet_dicts(path, MENTEE)[0]["Что было особенно ценно"] == "Новый ответ: =1+1 и «ёлочки»"
+    third = prepare_monitoring_book(program, Report(), backup=False)
+    assert not third.written  # nothing changed: the book is not rewritten
+    data = load_program(program, Report())
+    assert sorted(r["Код наставляемого"] for r in rows) == sorted(m for p in result_pairs(data) for m in p.mentees)
+    assert sorted(r["Код наставника"] for r in sheet_dicts(path, MENTOR)) == sorted({p.mentor for p in result_pairs(data)})
+
+
+@pytest.mark.parametrize("form", ["student", "teacher"])
+def test_values_read_back_equal_the_cells(form: str, demos: Demos, tmp_path: Path) -> None:
+    root = demos.copy(form, tmp_path / "p")
+    data = load_program(Program.open(root), Report())
+    raw = sheet_dicts(root / BOOK, MENTOR)
+    read = [r.values for r in data.rows("monitoring", "mentor_survey")]
+    assert len(raw) == len(read) > 1
+    for cells, values in zip(raw, read, strict=True):
+        assert values["mentor_id"] == cells["Код наставника"]
+        assert values.get("real") == cells["Реальная полезность программы (1–10)"]
+        assert values.get("go_on") == {"да": True, "нет": False, None: None}[cells["Хотел бы продолжить в программе"]]
+    indicators = sheet_dicts(root / BOOK, INDICATORS)
+    read_ind = [r.values for r in data.rows("monitoring", "indicators")]
+    key = "deficits_closed" if form == "teacher" else "grade_out"
+    header = ("Профессиональные дефициты: закрыто на выходе" if form == "teacher"
+              else "Средняя оценка по предметам запроса: на выходе")
+    assert [r.get(key) for r in read_ind] == [c[header] for c in indicators]
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_flags_the_cells(demos: Demos, tmp_path: Path) -> None:
+    root = demos.copy("teacher", tmp_path / "p")
+    path = root / BOOK
+    real = cell_of(path, MENTOR, "Реальная полезность программы (1–10)", 2)
+    set_cells(path, MENTOR, {real: 11})
+    closed = cell_of(path, INDICATORS, "Профессиональные дефициты: закрыто на выходе", 2)
+    found = cell_of(path, INDICATORS, "Профессиональные дефициты: выявлено на входе", 2)
+    exit_date = cell_of(path, INDICATORS, "Дата замера на выходе", 2)
+    lessons_in = cell_of(path, INDICATORS, "Открытые уроки за прошлый год: на входе", 3)
+    import datetime as dt
+
+    set_cells(path, INDICATORS, {found: 2, closed: 5, exit_date: dt.datetime(2026, 8, 1), lessons_in: None})
+    set_cells(path, SWOT, {"B12": "Пункт без раздела"})
+    report = Report()
+    load_program(Program.open(root), report)
+    got = {(p.code, p.sheet, p.cell) for p in report if p.book == "monitoring"}
+    assert ("number-out-of-range", MENTOR, real) in got
+    assert ("monitoring-deficits-closed", INDICATORS, closed) in got
+    assert ("monitoring-dates", INDICATORS, exit_date) in got
+    assert ("monitoring-exit-without-entry", INDICATORS, lessons_in) in got
+    assert ("required-missing", SWOT, "A12") in got
+    message = next(p.message for p in report if p.code == "monitoring-deficits-closed")
+    assert "Закрыто дефицитов (5) больше, чем выявлено на входе (2)" in message
+
+
+def test_check_exit_code_and_message(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = demos.copy("student", tmp_path / "p")
+    path = root / BOOK
+    grade = cell_of(path, INDICATORS, "Средняя оценка по предметам запроса: на входе", 2)
+    set_cells(path, INDICATORS, {grade: "хорошо"})
+    code, out = run_cli_joined(["check", str(root)], capsys)
+    assert code == 1
+    assert BOOK in out and INDICATORS in out and grade in out
+
+
+# --------------------------------------------------------------------------- forms export → import
+
+
+def test_forms_export_read_back_by_import(demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = demos.copy("student", tmp_path / "p")
+    program = Program.open(root)
+    sheets = {s.key: s for s in monitoring_spec(program).sheets}
+    q = {c.key: c.question for c in sheets["mentee_survey"].columns if c.question}
+    data = load_program(program, Report())
+    mentees = [r.values for r in data.rows("monitoring", "mentee_survey")]
+    first, second = mentees[0]["mentee_id"], mentees[1]
+    header = ["Время создания", q["mentee_id"], q["expected"], q["real"], q["go_on"], q["frequency"], "Лишний вопрос"]
+    rows = [
+        header,
+        ["2027-05-21 10:00:00", first.lower().replace("-", " "), "9", "10", "Да", "Раз в месяц", "x"],
+        ["2027-05-21 11:00:00", second["mentee_name"], "4", "11", "Нет", "", ""],
+        ["2027-05-21 12:00:00", "Неизвестный Участник", "5", "5", "Да", "", ""],
+        ["2027-05-21 13:00:00", "", "5", "5", "Да", "", ""],
+    ]
+    export = tmp_path / "ответы.csv"
+    with export.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    code, out = run_cli_joined(["import", str(root), str(export)], capsys)
+    assert code == 1, out
+    assert "Анкеты мониторинга загружены" in out and "наставляемые — 2" in out and "не загружено строк: 2" in out
+    assert "«Лишний вопрос»" in out and "Неизвестный Участник" in out
+    read = {r.values["mentee_id"]: r.values for r in load_program(program, Report()).rows("monitoring", "mentee_survey")}
+    assert read[first]["expected"] == 9 and read[first]["real"] == 10 and read[first]["go_on"] is True
+    assert read[first]["frequency"] == "Раз в месяц" and str(read[first]["date"]) == "2027-05-21"
+    assert read[second["mentee_id"]]["expected"] == 4
+    assert read[second["mentee_id"]]["real"] == second.get("real")  # «11» refused, the old answer kept
+
+
+# --------------------------------------------------------------------------- Мониторинг.xlsx
+
+
+@pytest.mark.parametrize("form", ["student", "teacher"])
+def test_monitoring_workbook_figures_equal_the_book(form: str, demos: Demos, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = demos.copy(form, tmp_path / "p")
+    code, out = run_cli_joined(["monitor", str(root), "--date", "27.05.2027"], capsys)
+    assert code in (0, 1), out
+    mentors = [r for r in sheet_dicts(root / BOOK, MENTOR) if r.get("Дата анкетирования")]
+    mentees = [r for r in sheet_dicts(root / BOOK, MENTEE) if r.get("Дата анкетирования")]
+    wb = openpyxl.load_workbook(root / MONITOR, data_only=True)
+    rows = [list(r) for r in wb["Анкеты и рост"].iter_rows(values_only=True)]
+    by_label = {r[0]: r for r in rows if r and isinstance(r[0], str)}
+    real = by_label["Реальная полезность программы"]
+    assert real[1] == mean([r["Реальная полезность программы (1–10)"] for r in mentors])
+    assert real[2] == mean([r["Реальная полезность программы (1–10)"] for r in mentees])
+    assert real[3] == len(mentors) and real[4] == len(mentees)
+    assert f"наставников {len(mentors)} из" in out
+    indicators = sheet_dicts(root / BOOK, INDICATORS)
+    if form == "teacher":
+        both = [r for r in indicators if r.get("Открытые уроки за программу: на выходе") is not None]
+        line = by_label["Открытые уроки"]
+        assert line[1] == mean([r["Открытые уроки за прошлый год: на входе"] for r in both])
+        assert line[2] == mean([r["Открытые уроки за программу: на выходе"] for r in both])
+        open_in = [r["Профессиональные дефициты: выявлено на входе"] for r in both]
+        open_out = [r["Профессиональные дефициты: выявлено на входе"] - r["Профессиональные дефициты: закрыто на выходе"]
+                    for r in both]
+        deficits = by_label["Открытые профессиональные дефициты (меньше — лучше)"]
+        assert (deficits[1], deficits[2]) == (mean(open_in), mean(open_out))
+    else:
+        entry, exit_ = "Средняя оценка по предметам запроса: на входе", "Средняя оценка по предметам запроса: на выходе"
+        both = [r for r in indicators if r.get(entry) is not None and r.get(exit_) is not None]
+        line = by_label["Средняя оценка по предметам запроса"]
+        assert (line[1], line[2], line[4]) == (mean([r[entry] for r in both]), mean([r[exit_] for r in both]),
+                                               len(both))
+        assert line[3] == pytest.approx(line[2] - line[1], abs=0.011)
+        assert 0 < len(both) < len(indicators)  # one mentee left before the exit measurement
+    swot = sheet_dicts(root / BOOK, SWOT)
+    assert all(r["Пункт"] in by_label for r in swot)
+    # two native charts read the stored values of that sheet
+    with zipfile.ZipFile(root / MONITOR) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
+    ours = [c for c in charts if "'Анкеты и рост'!$B$" in c]
+    assert len(ours) == 2
+
+
+# --------------------------------------------------------------------------- the analytic справка
+
+
+@pytest.mark.parametrize("form", ["student", "teacher"])
+def test_analytic_report_shows_the_monitoring(form: str, demos: Demos, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = demos.copy(form, tmp_path / "p")
+    out_dir = tmp_path / "docs"
+    code, out = run_cli_joined(["docs", str(root), "--kind", "справка", "--out", str(out_dir),
+                                "--date", "27.05.2027"], capsys)
+    assert code == 0, out
+    text = text_of(out_dir / "Аналитическая справка.docx")
+    q = summarize(load_program(Program.open(root), Report()))
+    mentors = [r for r in sheet_dicts(root / BOOK, MENTOR) if r.get("Дата анкетирования")]
+    assert f"наставников — {len(mentors)} из {q.mentors_total}" in text
+    real = next(line for line in q.survey if line.key == "real")
+    shown = f"{real.mentors:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert re.search(r"Реальная полезность программы \| " + re.escape(shown) + r" \| ", text), text
+    first = q.growth[0] if form == "student" else next(g for g in q.growth if g.key == "lessons")
+    entry = f"{first.entry:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert f"{first.label}" in text and f"| {entry} |" in text
+    assert f"{first.better} из {first.n}" in text
+    for quadrant, items in q.swot.items():
+        for factor, _ in items:
+            assert factor in text, quadrant
+    assert "собственные" not in text  # the source note belongs to the book's instruction, not to the report
+
+
+def test_analytic_report_without_answers_says_so(demos: Demos, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    root = demos.copy("student", tmp_path / "p", state="paired")
+    run_cli_joined(["results", str(root)], capsys)
+    out_dir = tmp_path / "docs"
+    code, out = run_cli_joined(["docs", str(root), "--kind", "справка", "--out", str(out_dir)], capsys)
+    assert code in (0, 1), out
+    text = text_of(out_dir / "Аналитическая справка.docx")
+    assert "анкеты наставников и наставляемых ещё не заполнены" in text
+    assert "нет ни одного наставляемого с обоими замерами" in text
+    assert "Сильные стороны" in text  # the SWOT table left for the pen
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_resaved_book_reads_back_the_same(demos: Demos, tmp_path: Path) -> None:
+    exe = soffice()
+    roots = {form: demos.copy(form, tmp_path / form) for form in ("student", "teacher")}
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    for form, root in roots.items():
+        shutil.copy2(root / BOOK, stage / f"{form}.xlsx")
+    before = {form: summarize(load_program(Program.open(root), Report())) for form, root in roots.items()}
+    rows_before = {form: {k: [r.values for r in load_program(Program.open(root), Report()).rows("monitoring", k)]
+                          for k in ("indicators", "mentor_survey", "mentee_survey", "swot")}
+                   for form, root in roots.items()}
+    for fmt in ("xlsx", "ods"):
+        out = tmp_path / f"out-{fmt}"
+        out.mkdir()
+        result = subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                                 "--convert-to", fmt, "--outdir", str(out), *map(str, sorted(stage.iterdir()))],
+                                capture_output=True, text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr
+        for form, root in roots.items():
+            copy = tmp_path / f"{form}-{fmt}"
+            shutil.copytree(root, copy)
+            (copy / BOOK).unlink()
+            shutil.copy2(out / f"{form}.{fmt}", copy / f"07_Мониторинг.{fmt}")
+            report = Report()
+            data = load_program(Program.open(copy), report)
+            assert [p for p in report if p.book == "monitoring"] == [], fmt
+            assert {k: [r.values for r in data.rows("monitoring", k)] for k in rows_before[form]} == rows_before[form]
+            assert summarize(data) == before[form]
