@@ -76,7 +76,7 @@ def test_every_form_gets_the_book_with_dropdowns_and_questions(form: str, tmp_pa
     assert [INDICATORS, MENTOR, MENTEE, SWOT] == [n for n in wb.sheetnames if n in (INDICATORS, MENTOR, MENTEE, SWOT)]
     ws = wb[MENTEE]
     headers = [c.value for c in ws[1]]
-    real = openpyxl.utils.get_column_letter(headers.index("Реальная полезность программы (1–10)") + 1)
+    real = openpyxl.utils.get_column_letter(headers.index("Реальная полезность программы (от 1 до 10)") + 1)
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list" and real in str(dv.sqref)]
     assert lists and lists[0].formula1 == '"1,2,3,4,5,6,7,8,9,10"'
     indicators = [c.value for c in wb[INDICATORS][1]]
@@ -85,7 +85,7 @@ def test_every_form_gets_the_book_with_dropdowns_and_questions(form: str, tmp_pa
         assert "Пропуски уроков за четверть: на входе" not in indicators
     else:
         assert "Средняя оценка по предметам запроса: на входе" in indicators
-        assert "Вовлечённость в жизнь школы (1–10): на выходе" in indicators
+        assert "Вовлечённость в жизнь школы (от 1 до 10): на выходе" in indicators
         assert "Профессиональные дефициты: выявлено на входе" not in indicators
     instruction = " ".join(str(c.value) for row in wb["Инструкция"].iter_rows() for c in row if c.value)
     assert "собственные пункты программы «Наставник»" in instruction and "Р-145" in instruction
@@ -126,7 +126,7 @@ def test_values_read_back_equal_the_cells(form: str, demos: Demos, tmp_path: Pat
     assert len(raw) == len(read) > 1
     for cells, values in zip(raw, read, strict=True):
         assert values["mentor_id"] == cells["Код наставника"]
-        assert values.get("real") == cells["Реальная полезность программы (1–10)"]
+        assert values.get("real") == cells["Реальная полезность программы (от 1 до 10)"]
         assert values.get("go_on") == {"да": True, "нет": False, None: None}[cells["Хотел бы продолжить в программе"]]
     indicators = sheet_dicts(root / BOOK, INDICATORS)
     read_ind = [r.values for r in data.rows("monitoring", "indicators")]
@@ -142,7 +142,7 @@ def test_values_read_back_equal_the_cells(form: str, demos: Demos, tmp_path: Pat
 def test_check_flags_the_cells(demos: Demos, tmp_path: Path) -> None:
     root = demos.copy("teacher", tmp_path / "p")
     path = root / BOOK
-    real = cell_of(path, MENTOR, "Реальная полезность программы (1–10)", 2)
+    real = cell_of(path, MENTOR, "Реальная полезность программы (от 1 до 10)", 2)
     set_cells(path, MENTOR, {real: 11})
     closed = cell_of(path, INDICATORS, "Профессиональные дефициты: закрыто на выходе", 2)
     found = cell_of(path, INDICATORS, "Профессиональные дефициты: выявлено на входе", 2)
@@ -222,8 +222,8 @@ def test_monitoring_workbook_figures_equal_the_book(form: str, demos: Demos, tmp
     rows = [list(r) for r in wb["Анкеты и рост"].iter_rows(values_only=True)]
     by_label = {r[0]: r for r in rows if r and isinstance(r[0], str)}
     real = by_label["Реальная полезность программы"]
-    assert real[1] == mean([r["Реальная полезность программы (1–10)"] for r in mentors])
-    assert real[2] == mean([r["Реальная полезность программы (1–10)"] for r in mentees])
+    assert real[1] == mean([r["Реальная полезность программы (от 1 до 10)"] for r in mentors])
+    assert real[2] == mean([r["Реальная полезность программы (от 1 до 10)"] for r in mentees])
     assert real[3] == len(mentors) and real[4] == len(mentees)
     assert f"наставников {len(mentors)} из" in out
     indicators = sheet_dicts(root / BOOK, INDICATORS)

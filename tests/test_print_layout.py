@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -28,6 +29,8 @@ BOOKS = {  # (form, file) → the sheets checked for whole headers
     ("student", "04_Пары.xlsx"): [],
     ("student", "Мониторинг.xlsx"): ["Данные диаграмм", "Пары", "База наставников", "База наставляемых"],
     ("teacher", "Статус программы.xlsx"): ["Участники", "Внимание"],
+    ("student", "07_Мониторинг.xlsx"): ["Показатели на входе и выходе", "Анкета наставника", "Анкета наставляемого"],
+    ("teacher", "07_Мониторинг.xlsx"): ["Показатели на входе и выходе", "Анкета наставника", "Анкета наставляемого"],
 }
 
 
@@ -37,6 +40,14 @@ def _pages(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
     return [[(float(m[1]), float(m[2]), float(m[3]), float(m[4]), m[5]) for m in re.finditer(
         r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page)]
         for page in xml.split("<page ")[1:]]
+
+
+def _width(ws: Any, column: int) -> float:
+    """A column's width as written: openpyxl groups neighbouring columns of one width under the first letter."""
+    for dim in ws.column_dimensions.values():
+        if dim.min and dim.max and dim.min <= column <= dim.max:
+            return float(dim.width or 8.43)
+    return 8.43
 
 
 def _page_sheet(words: list[tuple[float, float, float, float, str]]) -> str:
@@ -93,7 +104,7 @@ def test_headers_print_whole(printed: dict[tuple[str, str], Path], key: tuple[st
         for cell in ws[1]:
             if not cell.value:
                 continue
-            width = ws.column_dimensions[cell.column_letter].width or 8.43
+            width = _width(ws, cell.column)
             # the row is as high as the header's wrapped lines: nothing of it is cut off
             assert height >= 15 * wrapped_lines(cell.value, width, bold=True) - 1, (key, sheet, cell.value, height)
             for word in str(cell.value).split():  # a header never breaks inside a word («наставляемог / о»)
