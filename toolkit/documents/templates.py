@@ -80,6 +80,39 @@ _SECT_PR = re.compile(r"<w:sectPr[ >/]")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 _LISTING_CHARS = ("\t", "\n", "\a", "\f")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing finds them
+
+
+def _fix_tables(xml: str) -> Any:
+    """docxtpl's ``fix_tables``, which changes only a table whose rows hold more or fewer cells than its grid has
+    columns ({%tc %} loops): the body is parsed as it parses it, and handed to it only when such a table (or
+    anything unusual: merged cells, a table without a grid) is there; otherwise the tree is the same."""
+    try:
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        ns = "{" + tree.nsmap["w"] + "}"
+        for table in tree.iter(ns + "tbl"):
+            grid = table.find(ns + "tblGrid")
+            if grid is None or table.find(".//" + ns + "gridSpan") is not None:
+                return _DOCXTPL.fix_tables(xml)
+            widest = max((len(row.findall(ns + "tc")) for row in table.iter(ns + "tr")), default=0)
+            if widest != len(grid.findall(ns + "gridCol")):
+                return _DOCXTPL.fix_tables(xml)
+    except Exception:  # whatever docxtpl makes of it, as before
+        return _DOCXTPL.fix_tables(xml)
+    return tree
+
+
+def _resolve_listing(xml: str) -> str:
+    """docxtpl's ``resolve_listing`` (line breaks, tabs and page breaks in values become Word's elements),
+    paragraph by paragraph and only where a paragraph holds such a character: the others it leaves as they are,
+    at the cost of three regular expressions per run of text."""
+
+    def paragraph(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return _DOCXTPL.resolve_listing(text) if any(ch in text for ch in _LISTING_CHARS) else text
+
+    return _PARAGRAPH.sub(paragraph, xml)
+
 
 # docxtpl's XML helpers (patch_xml, resolve_listing, fix_tables) use no instance state.
 _DOCXTPL = DocxTemplate(os.devnull)
@@ -622,14 +655,14 @@ class PreparedTemplate:
         out = _P_UNMARK.sub(r"<w:p\1", out)
         out = out.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in out for ch in _LISTING_CHARS):
-            out = _DOCXTPL.resolve_listing(out)
+            out = _resolve_listing(out)
         return out
 
     def render_body(self, context: Mapping[str, object], row: int | None) -> str:
         """The rendered ``<w:body>…</w:body>`` (without namespace declarations)."""
         body = self.render_part(self.main, context, row)
         if self.main.table_tags:
-            body = etree.tostring(_DOCXTPL.fix_tables(body), encoding="unicode")
+            body = etree.tostring(_fix_tables(body), encoding="unicode")
         return _BODY_OPEN.sub("<w:body>", body, count=1)
 
     def document_xml(self, body: str, row: int | None) -> bytes:
