@@ -36,6 +36,18 @@ def clean_text(value: object) -> str:
     """Text as a person meant it: no stray, doubled or non-breaking spaces, no zero-width characters."""
     if value is None:
         return ""
+    if value.__class__ is str and len(value) <= 200:  # type: ignore[attr-defined]
+        return _clean_short(value)  # type: ignore[arg-type]
+    return _clean(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_short(text: str) -> str:
+    """:func:`clean_text` of a short text, remembered: names, codes and choices repeat across every book."""
+    return _clean(text)
+
+
+def _clean(value: object) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, float) and value.is_integer():

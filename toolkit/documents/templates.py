@@ -72,7 +72,6 @@ _NOTES_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
 }
 _P_MARK = re.compile(r"<w:p([ >])")
-_P_UNMARK = re.compile(r"\n<w:p([ >])")
 _TAG = re.compile(r"\{[{%#]")
 _BODY_OPEN = re.compile(r"^<w:body\b[^>]*>")
 _BODY_IN_ROOT = re.compile(r"<w:body\b[^>]*>")
@@ -351,10 +350,20 @@ def _typeset(value: object) -> object:
     from markupsafe import Markup
 
     if isinstance(value, Markup):
-        return Markup(grammar.typeset(str(value)))
+        return Markup(_typeset_text(str(value)))
     if isinstance(value, str):
-        return grammar.typeset(value)
+        return _typeset_text(value)
     return value
+
+
+def _typeset_text(text: str) -> str:
+    return _typeset_short(text) if len(text) <= 1000 else grammar.typeset(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _typeset_short(text: str) -> str:
+    """:func:`grammar.typeset` of a short text, remembered: names, dates and labels repeat in every document."""
+    return grammar.typeset(text)
 
 
 @lru_cache(maxsize=1)
@@ -652,7 +661,7 @@ class PreparedTemplate:
             raise NastavnikError(f"Строка {row}: {exc.message}" if row else exc.message) from exc
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise DocumentError("doc-render-failed", at_row=row, detail=_render_detail(exc)) from exc
-        out = _P_UNMARK.sub(r"<w:p\1", out)
+        out = out.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the marks _P_MARK put
         out = out.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in out for ch in _LISTING_CHARS):
             out = _resolve_listing(out)
