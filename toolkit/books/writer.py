@@ -238,8 +238,11 @@ class _Writer:
         self._check(ws.data_validation(first_row, col, last_row, col, options), f"validation of {column.key}")
 
     def _write_value(self, ws: Any, row: int, col: int, column: Column, value: Any, locked: bool = False) -> None:
-        value = display_value(column, value)
         f = self.fmt
+        if value.__class__ is str and value:  # the common case, as below: a plain string, never a formula
+            self._check(ws.write_string(row, col, value, f["locked"] if locked else f["input"]), "string")
+            return
+        value = display_value(column, value)
         if value is None or value == "":
             fmt = f["locked"] if locked else (f["input_date"] if column.type == "date" else f["input"])
             self._check(ws.write_blank(row, col, None, fmt), "blank")
