@@ -450,3 +450,28 @@ def test_collect_again_reads_only_what_changed(student: Path, tmp_path: Path, mo
     read.clear()
     result, report = run_collect(student, inbox)
     assert sorted(read) == ["П-001.xlsx", "П-002.xlsx"]
+
+
+def test_collect_record_in_another_users_folder_is_not_trusted(student: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record lives in a shared temporary folder: a folder that is not the user's own is neither read nor
+    written, and every file is read as always."""
+    import toolkit.stages.pair_files as pair_files
+
+    monkeypatch.setattr(pair_files._Collected, "_folder", classmethod(lambda cls: tmp_path / "record"))
+    files = sent(student, tmp_path / "Рассылка")
+    inbox = tmp_path / "Входящие"
+    fill(files["П-002"], first_work(), save_as=inbox / "П-002.xlsx")
+    run_collect(student, inbox)
+    assert list((tmp_path / "record").iterdir())  # the user's own folder: the record is kept
+    read: list[str] = []
+    real = pair_files._read_incoming
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        read.append(args[5])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pair_files, "_read_incoming", counting)
+    monkeypatch.setattr(pair_files._Collected, "_ours", staticmethod(lambda folder: False))
+    result, report = run_collect(student, inbox)
+    assert read == ["П-002.xlsx"] and result.unchanged == [("П-002", "П-002.xlsx")] and report.flat() == []

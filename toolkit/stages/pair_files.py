@@ -422,12 +422,21 @@ class _Collected:
         self.books = self._books()  # the program's books as this run reads them
         self.files: dict[str, dict[str, str]] = {}
         try:
+            if not self._ours(self.path.parent):
+                raise OSError("another user's folder")
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
             if loaded.get("base") == self.base and loaded.get("books") == self.books:
                 self.files = {k: v for k, v in dict(loaded["files"]).items() if isinstance(v, dict)}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.files = {}
         self.next: dict[str, dict[str, str]] = {}
+
+    @staticmethod
+    def _ours(folder: Path) -> bool:
+        """The record's folder belongs to this user (a shared temporary folder may hold another user's)."""
+        import os
+
+        return os.name == "nt" or folder.stat().st_uid == os.getuid()
 
     @classmethod
     def _folder(cls) -> Path:
@@ -483,7 +492,6 @@ class _Collected:
         """Keep the record for the next run when the program's books are the ones this run read (those it
         wrote itself aside); otherwise forget it."""
         import json
-        import os
 
         now = self._books()
         if any(now.get(name) != digest for name, digest in self.books.items() if name not in written) \
@@ -493,7 +501,7 @@ class _Collected:
         try:
             folder = self._folder()
             folder.mkdir(mode=0o700, exist_ok=True)
-            if os.name != "nt" and folder.stat().st_uid != os.getuid():  # another user's folder: not ours to trust
+            if not self._ours(folder):  # another user's folder: not ours to trust
                 return
             if not self.next:
                 self.path.unlink(missing_ok=True)
