@@ -46,6 +46,7 @@ from toolkit.demo import build  # noqa: E402
 from toolkit.demo import pairs as demo_pairs
 from toolkit.demo import results as demo_results
 from toolkit.demo import work as demo_work
+from toolkit.demo.books import settings_values, write_all, write_questions  # noqa: E402
 from toolkit.demo.people import (  # noqa: E402
     FATHER_NAMES,
     FEMALE_NAMES,
@@ -107,7 +108,7 @@ def build_school(root: Path, n_mentors: int, n_mentees: int, seed: int) -> Progr
     rng = random.Random(seed)
     people = UniquePeople(seed)
     data: dict[str, dict[str, Any]] = {
-        "settings": build._settings(profile.name, "Виноградова Ирина Сергеевна",
+        "settings": settings_values(profile.name, "Виноградова Ирина Сергеевна",
                                     "Заместитель директора по воспитательной работе"),
     }
     mentor_people = [(people.person(with_patronymic=i % 2 == 0),
@@ -166,8 +167,8 @@ def build_school(root: Path, n_mentors: int, n_mentees: int, seed: int) -> Progr
     data["training"] = {"plan": [{"number": n, "date": d, "held": True} for n, d in enumerate(dates, start=1)],
                         "attendance": attendance, "reflection": reflections}
     root.mkdir(parents=True, exist_ok=True)
-    build._write_all(program, data)
-    build._questions(program)
+    write_all(program, data)
+    write_questions(program)
     return program
 
 

@@ -115,13 +115,47 @@ def line(name: str, fast: float, slow: float, goal: float, unit: str = "с") -> 
           f"(цель ≥{goal:.0f}×, {verdict})")
 
 
+def pdf_processes(n: int) -> int:
+    """PDF of ``n`` separate letters: one LibreOffice for all (runs of PDF_BATCH files, as before) against one
+    LibreOffice per core (each with its own profile), wall seconds and the ratio."""
+    if render.find_soffice() is None:
+        print("LibreOffice не найден, замер пропущен.")
+        return 0
+    import os
+
+    work = Path(tempfile.mkdtemp(prefix="nastavnik-bench-"))
+    try:
+        template = make_template(work / "письмо.docx")
+        render.render_many_separate(template, make_rows(n), work / "отдельно", "Файл")
+        sources = sorted((work / "отдельно").glob("*.docx"))
+        print(f"PDF {len(sources)} писем (по файлу на письмо); нагрузка машины: {os.getloadavg()[0]:.1f}.")
+        saved = render.PDF_WORKERS
+        try:
+            render.PDF_WORKERS = 1
+            t_one = timed(render.convert_to_pdf, sources, work / "pdf-1")
+        finally:
+            render.PDF_WORKERS = saved
+        t_two = timed(render.convert_to_pdf, sources, work / "pdf-2")
+        same = sorted(p.name for p in (work / "pdf-1").glob("*.pdf")) == sorted(p.name for p in (work / "pdf-2").glob("*.pdf"))
+        print(f"  один процесс LibreOffice: {t_one:.1f} с; процессов {saved}: {t_two:.1f} с; "
+              f"ускорение {t_one / t_two:.2f}× (те же файлы PDF: {'да' if same else 'нет'}); "
+              f"нагрузка после замера: {os.getloadavg()[0]:.1f}.")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="число писем (по умолчанию 1000)")
     parser.add_argument("--pdf-batch", type=int, default=100, help="файлов в пакетном вызове LibreOffice")
     parser.add_argument("--pdf-single", type=int, default=10, help="файлов для поштучных вызовов LibreOffice")
     parser.add_argument("--no-pdf", action="store_true", help="не замерять PDF")
+    parser.add_argument("--pdf-processes", type=int, default=0, metavar="N",
+                        help="только PDF N писем: один процесс LibreOffice (как было) против двух")
     args = parser.parse_args()
+    if args.pdf_processes:
+        return pdf_processes(args.pdf_processes)
 
     work = Path(tempfile.mkdtemp(prefix="nastavnik-bench-"))
     try:

@@ -98,14 +98,21 @@ def main() -> None:
         rows += len(CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Участники").to_python()) - 1
     estimate = rows * args.schools // min(20, args.schools)
     print(f"школ: {args.schools}, строк участников: ~{estimate}")
+    import os
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     wall = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", ROLLUP, str(inbox), str(args.folder / "Сводка.xlsx")],
                             capture_output=True, text=True, check=True)
     wall = time.perf_counter() - wall
     sources, errors, read, write, peak = result.stdout.split()
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"rollup: {wall:.1f} с всего (чтение {read} с, таблицы и запись {write} с), выгрузок учтено {sources}, "
-          f"ошибок {errors}; пик памяти процесса {peak} МБ (по RUSAGE_CHILDREN {child_peak:.0f} МБ)")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child_peak = after.ru_maxrss / 1024
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    print(f"rollup: {wall:.1f} с всего (чтение {read} с, таблицы и запись {write} с; процессорного времени "
+          f"{cpu:.1f} с), выгрузок учтено {sources}, ошибок {errors}; пик памяти процесса {peak} МБ "
+          f"(по RUSAGE_CHILDREN {child_peak:.0f} МБ); нагрузка машины: {load:.1f} до, {os.getloadavg()[0]:.1f} после")
 
 
 if __name__ == "__main__":

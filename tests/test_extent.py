@@ -523,3 +523,25 @@ def test_xls_records_edited_to_reach_far_are_refused(xls: dict[str, Path], edit:
     problems, peak = read_in_child(xls[edit])
     assert [p[:3] for p in problems] == [expected], problems
     assert peak < 300, f"память {peak} МБ"
+
+
+@pytest.mark.parametrize("cells, formulas", [
+    # a conditional format's <formula> is no cell's formula
+    ('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>', set()),
+    ('<row r="2"><c r="B2"><f>1+1</f><v>2</v></c></row>', {(1, 1)}),
+    ('<row r="2"><c r="B2"><f\n>1+1</f><v>2</v></c></row>', {(1, 1)}),  # a line break inside the tag
+    ('<row r="3"><c r="C3"><x:f xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">1+1</x:f>'
+     '<v>2</v></c></row>', {(2, 2)}),
+])
+def test_fast_and_careful_scans_find_the_same_formulas(tmp_path: Path, cells: str, formulas: set[tuple[int, int]]
+                                                       ) -> None:
+    worksheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>{cells}</sheetData>'
+                 '<conditionalFormatting sqref="A1:A9"><cfRule type="expression" dxfId="0" priority="1">'
+                 '<formula>LEN(A1)=0</formula></cfRule></conditionalFormatting></worksheet>')
+    path = xlsx(tmp_path / "f.xlsx", "", worksheet)
+    found = extent.scan(path)[SHEET]
+    with zipfile.ZipFile(path) as z:
+        assert extent._scan_sheet(z, "xl/worksheets/sheet1.xml", careful=True) == found
+    assert found.formulas == formulas
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    assert (found.rows, found.cols) == (len(sheet), max(map(len, sheet), default=0))

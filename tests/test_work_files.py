@@ -397,3 +397,81 @@ def test_distribute_unchanged_costs_only_digests(student: Path, tmp_path: Path, 
     assert not (out / pair_files._Sent.NAME).exists()  # nothing written, no record written
     result, report = run_collect(student, out)
     assert report.flat() == [] and len(result.unchanged) == len(files)
+
+
+def test_collect_again_reads_only_what_changed(student: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file collected before, byte for byte the same, with every program book the same, is «unchanged»
+    without being read again; a file whose bytes changed (even with its old time stamp), a file beside an
+    office lock file and every file after a program book changed are read and checked as before."""
+    import os
+
+    import toolkit.stages.pair_files as pair_files
+
+    monkeypatch.setattr(pair_files._Collected, "_folder", classmethod(lambda cls: tmp_path / "record"))
+    files = sent(student, tmp_path / "Рассылка")
+    inbox = tmp_path / "Входящие"
+    first = fill(files["П-002"], first_work(), save_as=inbox / "П-002.xlsx")
+    fill(files["П-001"], {"Компетенции": {"E2": 2}}, save_as=inbox / "П-001.xlsx")
+    read: list[str] = []
+    real = pair_files._read_incoming
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        read.append(args[5])  # the file's label
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pair_files, "_read_incoming", counting)
+    result, report = run_collect(student, inbox)
+    assert sorted(pid for pid, *_ in result.accepted) == ["П-001", "П-002"] and report.flat() == []
+    assert sorted(read) == ["П-001.xlsx", "П-002.xlsx"]
+    assert not [p for p in inbox.rglob("*") if p.name not in ("П-001.xlsx", "П-002.xlsx")]  # nothing added
+    # the same files again: nothing read, the same answer as reading them
+    read.clear()
+    result, report = run_collect(student, inbox)
+    assert read == [] and not result.written and report.flat() == []
+    assert sorted(result.unchanged) == [("П-001", "П-001.xlsx"), ("П-002", "П-002.xlsx")]
+    # one file changed, its time stamp put back: that file is read, and its change is taken
+    stamp = first.stat()
+    fill(first, {"Цели": {"C2": "Найти друзей в классе"}})
+    os.utime(first, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    read.clear()
+    result, report = run_collect(student, inbox)
+    assert read == ["П-002.xlsx"] and report.flat() == []
+    assert [pid for pid, *_ in result.accepted] == ["П-002"] and result.unchanged == [("П-001", "П-001.xlsx")]
+    assert "Найти друзей в классе" in [g["Цель"] for g in work_rows(student, "Цели")]
+    # a lock file beside a file: it is read (and the warning given, as always)
+    lock = inbox / ".~lock.П-001.xlsx#"
+    lock.write_text("x")
+    read.clear()
+    result, report = run_collect(student, inbox)
+    assert read == ["П-001.xlsx"] and [p.code for p in report] == ["file-open-elsewhere"]
+    lock.unlink()
+    # a program book changed (the curator edited 05_Работа пар): every file is read again
+    fill(student / WORK, {"Цели": {"C2": "Освоиться в новом классе"}})
+    read.clear()
+    result, report = run_collect(student, inbox)
+    assert sorted(read) == ["П-001.xlsx", "П-002.xlsx"]
+
+
+def test_collect_record_in_another_users_folder_is_not_trusted(student: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record lives in a shared temporary folder: a folder that is not the user's own is neither read nor
+    written, and every file is read as always."""
+    import toolkit.stages.pair_files as pair_files
+
+    monkeypatch.setattr(pair_files._Collected, "_folder", classmethod(lambda cls: tmp_path / "record"))
+    files = sent(student, tmp_path / "Рассылка")
+    inbox = tmp_path / "Входящие"
+    fill(files["П-002"], first_work(), save_as=inbox / "П-002.xlsx")
+    run_collect(student, inbox)
+    assert list((tmp_path / "record").iterdir())  # the user's own folder: the record is kept
+    read: list[str] = []
+    real = pair_files._read_incoming
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        read.append(args[5])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(pair_files, "_read_incoming", counting)
+    monkeypatch.setattr(pair_files._Collected, "_ours", staticmethod(lambda folder: False))
+    result, report = run_collect(student, inbox)
+    assert read == ["П-002.xlsx"] and result.unchanged == [("П-002", "П-002.xlsx")] and report.flat() == []

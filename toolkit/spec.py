@@ -242,8 +242,8 @@ def _package_dir() -> Path:
 
 def _load_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as f:
-            return yaml.safe_load(f)
+        with path.open(encoding="utf-8") as f:  # libyaml's parser when installed: the same objects, 10× faster
+            return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise NastavnikError(f"Шаблон {path.name}: ошибка синтаксиса YAML: {exc}") from exc
 

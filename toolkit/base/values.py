@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -35,6 +36,18 @@ def clean_text(value: object) -> str:
     """Text as a person meant it: no stray, doubled or non-breaking spaces, no zero-width characters."""
     if value is None:
         return ""
+    if value.__class__ is str and len(value) <= 200:  # type: ignore[attr-defined]
+        return _clean_short(value)  # type: ignore[arg-type]
+    return _clean(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_short(text: str) -> str:
+    """:func:`clean_text` of a short text, remembered: names, codes and choices repeat across every book."""
+    return _clean(text)
+
+
+def _clean(value: object) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, float) and value.is_integer():
@@ -60,10 +73,20 @@ def clean_multiline(value: object) -> str:
     return "\n".join(lines).strip()
 
 
+_FOLDED = re.compile(r"[\s\.\,\;\:\-–—_\"'«»()\[\]!?*/\\]+")
+
+
 def fold(value: object) -> str:
     """A comparison key: case, ё/е, spaces and punctuation do not matter."""
-    text = clean_text(value).casefold().replace("ё", "е")
-    return re.sub(r"[\s\.\,\;\:\-–—_\"'«»()\[\]!?*/\\]+", "", text)
+    if value.__class__ is str and len(value) <= 200:  # type: ignore[attr-defined]
+        return _fold_text(value)  # type: ignore[arg-type]
+    return _FOLDED.sub("", clean_text(value).casefold().replace("ё", "е"))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_text(text: str) -> str:
+    """:func:`fold` of a short text, remembered: the same names and codes are compared across every book."""
+    return _FOLDED.sub("", clean_text(text).casefold().replace("ё", "е"))
 
 
 def is_blank(value: object) -> bool:

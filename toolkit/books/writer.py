@@ -110,7 +110,31 @@ def header_width(header: str, width: float) -> float:
     longest = max((len(w) for w in header.split()), default=0)
     return max(width, round(longest * 1.15 + 2, 1))
 
+
+_PREPARED: dict[tuple[str, bool, bool], str] = {}  # formula → as xlsxwriter writes it (the same every time)
+
+
+def _worksheet_class() -> Any:
+    """xlsxwriter's worksheet whose formula preparation (about 200 regular expressions per conditional format's
+    formula, the same formulas in every book) is remembered: the text written is the same."""
+    from xlsxwriter.worksheet import Worksheet
+
+    class CachedWorksheet(Worksheet):  # type: ignore[misc]
+        def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+            key = (formula, bool(self.use_future_functions), bool(expand_future_functions))
+            found = _PREPARED.get(key)
+            if found is None:
+                found = super()._prepare_formula(formula, expand_future_functions)
+                if len(_PREPARED) < 10_000:
+                    _PREPARED[key] = found
+            return found
+
+    return CachedWorksheet
+
+
 class _Writer:
+    _worksheet: Any = None
+
     def __init__(self, path: Path, spec: WorkbookSpec, profile: Profile, program_id: str,
                  book_lists: dict[str, list[str]] | None = None) -> None:
         import xlsxwriter
@@ -124,6 +148,9 @@ class _Writer:
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
              "in_memory": True},  # no temporary file per part: several times faster on slow disks
         )
+        if _Writer._worksheet is None:
+            _Writer._worksheet = _worksheet_class()
+        self.wb.worksheet_class = _Writer._worksheet
         self.wb.set_properties({"title": spec.title, "author": "Наставник", "comments": "Создано программой «Наставник»"})
         self.lists_sheet: Any = None
         self.list_names: dict[tuple[str, ...], str] = {}
@@ -227,8 +254,11 @@ class _Writer:
         self._check(ws.data_validation(first_row, col, last_row, col, options), f"validation of {column.key}")
 
     def _write_value(self, ws: Any, row: int, col: int, column: Column, value: Any, locked: bool = False) -> None:
-        value = display_value(column, value)
         f = self.fmt
+        if value.__class__ is str and value:  # the common case, as below: a plain string, never a formula
+            self._check(ws.write_string(row, col, value, f["locked"] if locked else f["input"]), "string")
+            return
+        value = display_value(column, value)
         if value is None or value == "":
             fmt = f["locked"] if locked else (f["input_date"] if column.type == "date" else f["input"])
             self._check(ws.write_blank(row, col, None, fmt), "blank")
@@ -617,6 +647,9 @@ def rewrite_workbook(
 
     files.ensure_not_locked(target)
     files.ensure_writable(target)
+    if previous is None and not target.exists():  # nothing to compare with or to back up: written in place
+        write_workbook(target, spec, profile, program_id, data, meta)
+        return True, None
     with tempfile.TemporaryDirectory(prefix="nastavnik-") as scratch:
         draft = Path(scratch) / target.name
         write_workbook(draft, spec, profile, program_id, data, meta)

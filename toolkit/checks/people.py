@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from toolkit.base.values import fold
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def same_person(written: str, registered: str) -> bool:
     """«Иванова Анна» matches «Иванова Анна Сергеевна»; word order of surname and name is free; initials stand
     for the first name and the patronymic: «Белова Т. С.», «Т.С. Белова», «Белова Т.» match «Белова Татьяна

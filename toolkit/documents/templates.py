@@ -72,7 +72,6 @@ _NOTES_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
 }
 _P_MARK = re.compile(r"<w:p([ >])")
-_P_UNMARK = re.compile(r"\n<w:p([ >])")
 _TAG = re.compile(r"\{[{%#]")
 _BODY_OPEN = re.compile(r"^<w:body\b[^>]*>")
 _BODY_IN_ROOT = re.compile(r"<w:body\b[^>]*>")
@@ -80,6 +79,39 @@ _SECT_PR = re.compile(r"<w:sectPr[ >/]")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")\d+(")')
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 _LISTING_CHARS = ("\t", "\n", "\a", "\f")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing finds them
+
+
+def _fix_tables(xml: str) -> Any:
+    """docxtpl's ``fix_tables``, which changes only a table whose rows hold more or fewer cells than its grid has
+    columns ({%tc %} loops): the body is parsed as it parses it, and handed to it only when such a table (or
+    anything unusual: merged cells, a table without a grid) is there; otherwise the tree is the same."""
+    try:
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+        ns = "{" + tree.nsmap["w"] + "}"
+        for table in tree.iter(ns + "tbl"):
+            grid = table.find(ns + "tblGrid")
+            if grid is None or table.find(".//" + ns + "gridSpan") is not None:
+                return _DOCXTPL.fix_tables(xml)
+            widest = max((len(row.findall(ns + "tc")) for row in table.iter(ns + "tr")), default=0)
+            if widest != len(grid.findall(ns + "gridCol")):
+                return _DOCXTPL.fix_tables(xml)
+    except Exception:  # whatever docxtpl makes of it, as before
+        return _DOCXTPL.fix_tables(xml)
+    return tree
+
+
+def _resolve_listing(xml: str) -> str:
+    """docxtpl's ``resolve_listing`` (line breaks, tabs and page breaks in values become Word's elements),
+    paragraph by paragraph and only where a paragraph holds such a character: the others it leaves as they are,
+    at the cost of three regular expressions per run of text."""
+
+    def paragraph(m: re.Match[str]) -> str:
+        text = m.group(0)
+        return _DOCXTPL.resolve_listing(text) if any(ch in text for ch in _LISTING_CHARS) else text
+
+    return _PARAGRAPH.sub(paragraph, xml)
+
 
 # docxtpl's XML helpers (patch_xml, resolve_listing, fix_tables) use no instance state.
 _DOCXTPL = DocxTemplate(os.devnull)
@@ -318,10 +350,20 @@ def _typeset(value: object) -> object:
     from markupsafe import Markup
 
     if isinstance(value, Markup):
-        return Markup(grammar.typeset(str(value)))
+        return Markup(_typeset_text(str(value)))
     if isinstance(value, str):
-        return grammar.typeset(value)
+        return _typeset_text(value)
     return value
+
+
+def _typeset_text(text: str) -> str:
+    return _typeset_short(text) if len(text) <= 1000 else grammar.typeset(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _typeset_short(text: str) -> str:
+    """:func:`grammar.typeset` of a short text, remembered: names, dates and labels repeat in every document."""
+    return grammar.typeset(text)
 
 
 @lru_cache(maxsize=1)
@@ -619,17 +661,17 @@ class PreparedTemplate:
             raise NastavnikError(f"Строка {row}: {exc.message}" if row else exc.message) from exc
         except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise DocumentError("doc-render-failed", at_row=row, detail=_render_detail(exc)) from exc
-        out = _P_UNMARK.sub(r"<w:p\1", out)
+        out = out.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the marks _P_MARK put
         out = out.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if any(ch in out for ch in _LISTING_CHARS):
-            out = _DOCXTPL.resolve_listing(out)
+            out = _resolve_listing(out)
         return out
 
     def render_body(self, context: Mapping[str, object], row: int | None) -> str:
         """The rendered ``<w:body>…</w:body>`` (without namespace declarations)."""
         body = self.render_part(self.main, context, row)
         if self.main.table_tags:
-            body = etree.tostring(_DOCXTPL.fix_tables(body), encoding="unicode")
+            body = etree.tostring(_fix_tables(body), encoding="unicode")
         return _BODY_OPEN.sub("<w:body>", body, count=1)
 
     def document_xml(self, body: str, row: int | None) -> bytes:

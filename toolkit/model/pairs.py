@@ -14,6 +14,7 @@ its three views, so a rule about what makes a pair lives here only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,13 @@ def parse_scheme(text: str) -> str:
 
 def normalize_pair_id(value: Any) -> str:
     """«п 7», «P-007», «П–7» → «П-007»; anything else is returned as typed (cleaned)."""
+    if value.__class__ is str and len(value) <= 50:
+        return _pair_id(value)
+    return _pair_id(clean_text(value))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _pair_id(value: str) -> str:
     text = clean_text(value)
     m = PAIR_ID_PATTERN.match(text)
     return f"{PAIR_PREFIX}{int(m.group(1)):03d}" if m else text

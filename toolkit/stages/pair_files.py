@@ -392,6 +392,125 @@ def _original(data: ProgramData, info: Pair, existing: dict[str, list[dict[str, 
     return ""  # pragma: no cover - the identity comes from the same rows
 
 
+class _Collected:
+    """What the last ``collect`` read without a single problem: per returned file, the digest of its bytes, the
+    pair and the digest of the pair's content — valid only while every book of the program is byte for byte
+    the one that run left (its own «05_Работа пар» included), under the same version of the toolkit.
+
+    A file whose bytes are the same and whose content is exactly the pair's rows in «05_Работа пар» is
+    «unchanged» without being read again: reading it would find the same, since it depends only on its bytes
+    and on the program's books. Anything else — another byte, another book, a lock file beside it, a file
+    that had a problem — is read and checked as always. The record holds digests and pair codes only (no
+    names: the file's name is kept as a digest too); it lives in the user's temporary folder, beside the
+    program locks, so nothing appears in the program's folder or in the inbox."""
+
+    DIR = "nastavnik-collect"
+
+    def __init__(self, program: Program, inbox: Path) -> None:
+        import hashlib
+        import json
+
+        from toolkit import __version__
+
+        self.program = program
+        key = json.dumps([str(program.root.resolve()), str(inbox.resolve())], ensure_ascii=False)
+        self.path = self._folder() / (hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + ".json")
+        self.base = hashlib.sha256(json.dumps(
+            [__version__, program.program_id, pair_spec(program.profile).model_dump(mode="json"),
+             program.profile.model_dump(mode="json")], ensure_ascii=False, sort_keys=True, default=str
+        ).encode("utf-8")).hexdigest()
+        self.books = self._books()  # the program's books as this run reads them
+        self.files: dict[str, dict[str, str]] = {}
+        try:
+            if not self._ours(self.path.parent):
+                raise OSError("another user's folder")
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            if loaded.get("base") == self.base and loaded.get("books") == self.books:
+                self.files = {k: v for k, v in dict(loaded["files"]).items() if isinstance(v, dict)}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.files = {}
+        self.next: dict[str, dict[str, str]] = {}
+
+    @staticmethod
+    def _ours(folder: Path) -> bool:
+        """The record's folder belongs to this user (a shared temporary folder may hold another user's)."""
+        import os
+
+        return os.name == "nt" or folder.stat().st_uid == os.getuid()
+
+    @classmethod
+    def _folder(cls) -> Path:
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / cls.DIR
+
+    def _books(self) -> dict[str, str]:
+        import hashlib
+
+        out = {}
+        for wb in self.program.specs:
+            for path in self.program.find_files(wb):
+                try:
+                    out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    out[path.name] = ""
+        return out
+
+    @staticmethod
+    def _key(label: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(label.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+    @staticmethod
+    def _digest(path: Path) -> str | None:
+        import hashlib
+
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def known(self, path: Path, label: str) -> Incoming | None:
+        """The file as read last time, when nothing it depends on changed (its content not included)."""
+        entry = self.files.get(self._key(label))
+        if entry is None or files.lock_files(path):
+            return None
+        if entry.get("file") != self._digest(path):
+            return None
+        self.next[self._key(label)] = entry
+        base = entry.get("base") or None
+        return Incoming(label, str(entry.get("pair")), base, {}, str(entry.get("digest")))
+
+    def remember(self, path: Path, item: Incoming) -> None:
+        file_digest = self._digest(path)
+        if file_digest is not None:
+            self.next[self._key(item.label)] = {"file": file_digest, "pair": item.pair_id, "base": item.base or "",
+                                                "digest": item.digest}
+
+    def save(self, written: set[str]) -> None:
+        """Keep the record for the next run when the program's books are the ones this run read (those it
+        wrote itself aside); otherwise forget it."""
+        import json
+
+        now = self._books()
+        if any(now.get(name) != digest for name, digest in self.books.items() if name not in written) \
+                or set(now) - set(self.books) - written:
+            self.next = {}
+        text = json.dumps({"base": self.base, "books": now, "files": self.next}, sort_keys=True)
+        try:
+            folder = self._folder()
+            folder.mkdir(mode=0o700, exist_ok=True)
+            if not self._ours(folder):  # another user's folder: not ours to trust
+                return
+            if not self.next:
+                self.path.unlink(missing_ok=True)
+                return
+            files.write_text_atomic(self.path, text)
+        except OSError:
+            pass  # a record that cannot be kept only costs the next run its reading
+
+
 @locks_program("nastavnik collect")
 def collect(program: Program, inbox: Path, report: Report, *, force: bool = False, backup: bool = True,
             today: dt.date | None = None) -> CollectResult:
@@ -402,6 +521,7 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
         raise NastavnikError(f"«{inbox}» — это файл, а не папка. Укажите папку с присланными книгами пар.")
     target = work_path(program)
     files.ensure_not_locked(target)
+    memo = _Collected(program, inbox)  # the books' digests first: the record is valid for the books read next
     data, read = _load(program)
     carried: list[ForeignSheet] = []  # sheets of the curator's own, written back as they are
     if BOOK in data.books:  # «05_Работа пар» is rewritten from what was read: it must lose nothing
@@ -415,22 +535,37 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
     seen: dict[str, str] = {}  # file → its pair, once identified
     saved: dict[str, float] = {}  # file → when it was saved
     broken: list[str] = []  # identified files refused for errors in them
+    current_digests: dict[str, str] = {}  # pair → the fingerprint of its rows in «05_Работа пар»
+
+    def current_digest(pid: str) -> str:
+        if pid not in current_digests:
+            current_digests[pid] = fingerprint(profile, existing.get(pid, {}))
+        return current_digests[pid]
+
     for path, label in _candidates(inbox):
         if path.suffix.lower() not in files.SPREADSHEET_SUFFIXES:
             report.add("collect-skipped-file", file=label, suffix=path.suffix or "без расширения")
             continue
         saved[label] = path.stat().st_mtime
+        item = memo.known(path, label)
+        if item is not None and item.pair_id in pairs and item.digest == current_digest(item.pair_id):
+            seen[label] = item.pair_id  # the same bytes, the same books: read, it would be «unchanged»
+            incoming.setdefault(item.pair_id, []).append(item)
+            continue
+        problems = len(report.problems)
         item = _read_incoming(program, data, pairs, existing, path, label, report, seen)
         if item is None:
             result.refused.append(label)
             if label in seen:
                 broken.append(label)
             continue
+        if len(report.problems) == problems:  # read without a single problem: remembered
+            memo.remember(path, item)
         incoming.setdefault(item.pair_id, []).append(item)
     accepted: dict[str, Incoming] = {}
     for pid in sorted(incoming):
         current = existing.get(pid, {})
-        d_s = fingerprint(profile, current)
+        d_s = current_digest(pid)
         past = history.get(pid, [])
         last = past[-1].get("digest") if past else None
         fresh: list[Incoming] = []
@@ -474,6 +609,7 @@ def collect(program: Program, inbox: Path, report: Report, *, force: bool = Fals
     _drop_superseded(result, report, broken, seen, saved)
     if accepted:
         _write(program, data, accepted, today or dt.date.today(), result, backup, carried)
+    memo.save({result.path.name, target.name} if result.written else set())
     return result
 
 
