@@ -309,6 +309,20 @@ def program_report(path: Path) -> None:
     _control(doc, "{%p for line in мониторинг %}")
     para(doc, "• {{ line }}", align=JUSTIFY, after=3, line=1.15)
     _control(doc, "{%p endfor %}")
+    # the monitoring of the target model in two stages (book «07_Мониторинг»): the questionnaires' means, then
+    # the indicators on entry and on exit; without answers one sentence each says so
+    _text(doc, "{{ анкеты_итог }}", kept=True, before=6)
+    _control(doc, "{%p if анкеты %}")
+    _loop_table(doc, ["Вопрос анкеты (от 1 до 10)", "Наставники", "Наставляемые"],
+                ["{{ a.вопрос }}", "{{ a.наставники }}", "{{ a.наставляемые }}"], "for a in анкеты",
+                [10.5, 3.0, 3.0], [LEFT, CENTER, CENTER])
+    _control(doc, "{%p endif %}")
+    _text(doc, "{{ рост_итог }}", kept=True, before=6)
+    _control(doc, "{%p if рост %}")
+    _loop_table(doc, ["Показатель", "На входе", "На выходе", "Изменение", "Улучшились"],
+                ["{{ g.показатель }}", "{{ g.вход }}", "{{ g.выход }}", "{{ g.изменение }}", "{{ g.улучшились }}"],
+                "for g in рост", [5.9, 2.3, 2.5, 2.7, 3.1], [LEFT, CENTER, CENTER, CENTER, CENTER])
+    _control(doc, "{%p endif %}")
 
     _heading(doc, "3. Лучшие наставники")
     _text(doc, "{{ метод }}", kept=True)

@@ -327,3 +327,32 @@ def test_libreoffice_resaved_book_reads_back_the_same(demos: Demos, tmp_path: Pa
             assert [p for p in report if p.book == "monitoring"] == [], fmt
             assert {k: [r.values for r in data.rows("monitoring", k)] for k in rows_before[form]} == rows_before[form]
             assert summarize(data) == before[form]
+
+
+# --------------------------------------------------------------------------- the program report
+
+
+@pytest.mark.parametrize("form", ["student", "teacher"])
+def test_program_report_shows_the_monitoring_as_of_its_date(form: str, demos: Demos, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The director's report carries both stages of the monitoring; a report dated before the questionnaires
+    and the exit measurements does not show answers given later."""
+    root = demos.copy(form, tmp_path / "p")
+    q = summarize(load_program(Program.open(root), Report()))
+    texts = {}
+    for day in ("27.05.2027", "15.02.2027"):
+        out_dir = tmp_path / day
+        code, out = run_cli_joined(["docs", str(root), "--kind", "отчёт", "--out", str(out_dir), "--date", day],
+                                   capsys)
+        assert code in (0, 1), out
+        texts[day] = text_of(out_dir / "Отчёт о реализации программы наставничества.docx")
+    late, early = texts["27.05.2027"], texts["15.02.2027"]
+    assert f"наставников — {q.mentors_answered} из {q.mentors_total}" in late
+    real = next(line for line in q.survey if line.key == "real")
+    shown = f"{real.mentors:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert re.search(r"Реальная полезность программы \| " + re.escape(shown) + r" \| ", late), late
+    first = q.growth[0] if form == "student" else next(g for g in q.growth if g.key == "lessons")
+    assert first.label in late and f"{first.better} из {first.n}" in late
+    assert "анкеты наставников и наставляемых ещё не заполнены" in early
+    assert "Реальная полезность программы |" not in early
+    assert "нет ни одного наставляемого с обоими замерами" in early

@@ -136,7 +136,7 @@ def analysis(data: ProgramData, base: Mapping[str, Any], date: dt.date | None, t
         "карта": lines, "карта_итог": (f"Выполнено мероприятий: {done} из {len(road)}"
                                        + (f"; просрочено: {len(overdue)}." if overdue else "; просроченных нет.")),
         "поощрения": rows,
-        "поощрения_итог": f"Поощрены наставников: {len(rows)}." if rows else "Поощрения ещё не выбраны.",
-        **monitoring_context(data),
+        "поощрения_итог": f"Поощрено наставников: {len(rows)}." if rows else "Поощрения ещё не выбраны.",
+        **monitoring_context(data, as_of=today),
     }
     return [("", with_nbsp(context))]

@@ -769,6 +769,15 @@ def _proposals(data: ProgramData, awards: Sequence[Award]) -> list[str]:
     return [f"{n}. {text}" for n, text in enumerate(out, start=1)]
 
 
+def _survey_context(data: ProgramData, as_of: dt.date) -> dict[str, Any]:
+    """The two stages of the target model's monitoring (book «07_Мониторинг»), as the analytical report shows
+    them: the questionnaires' means and the indicators on entry and on exit."""
+    from toolkit.documents.monitoring import monitoring_context
+
+    found = monitoring_context(data, as_of=as_of)
+    return {key: found[key] for key in ("анкеты", "анкеты_итог", "рост", "рост_итог")}
+
+
 def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> list[_Doc]:
     from toolkit.logic.readiness import compute_status
 
@@ -783,6 +792,7 @@ def program_report(data: ProgramData, date: dt.date, today: dt.date | None) -> l
         "сроки": _term(start if isinstance(start, dt.date) else None, end if isinstance(end, dt.date) else None),
         **_participants_context(data, status, pairs),
         "мониторинг": _monitoring(data, today, getattr(status, "attention", [])),
+        **_survey_context(data, as_of_date(data, today)),
         **_ranking_context(data, awards),
         "практики": [{"название": p["название"], "авторы": p["авторы"], "уровень": p["уровень"] or "—",
                       "конкурс": p["конкурс"] or "—"} for p in practices],

@@ -4,6 +4,7 @@ a template (the analytical report: «анкеты», «рост», «swot» and 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from toolkit.logic.monitoring import MonitoringSummary, change_text, number_text, summarize
@@ -13,8 +14,10 @@ SWOT_KEYS = {"Сильные стороны": "сильные", "Слабые с
              "Угрозы": "угрозы"}
 
 
-def monitoring_context(data: ProgramData, summary: MonitoringSummary | None = None) -> dict[str, Any]:
-    q = summary if summary is not None else summarize(data)
+def monitoring_context(data: ProgramData, summary: MonitoringSummary | None = None,
+                       as_of: dt.date | None = None) -> dict[str, Any]:
+    """The template's fields of the monitoring as known on ``as_of`` (the document's date)."""
+    q = summary if summary is not None else summarize(data, as_of)
     answered = q.mentors_answered or q.mentees_answered
     surveys = [{"вопрос": line.label, "наставники": number_text(line.mentors),
                 "наставляемые": number_text(line.mentees)} for line in q.survey
@@ -26,8 +29,7 @@ def monitoring_context(data: ProgramData, summary: MonitoringSummary | None = No
         if q.go_on[1]:
             survey_text += f" Хотят продолжить участие в программе: {q.go_on[0]} из {q.go_on[1]}."
     else:
-        survey_text = ("Этап 1 — качество программы: анкеты наставников и наставляемых ещё не заполнены (книга "
-                       "«07_Мониторинг»).")
+        survey_text = ("Этап 1 — качество программы: анкеты наставников и наставляемых ещё не заполнены.")
     measured = max((g.n for g in q.growth), default=0)
     growth = [{"показатель": g.label + (" (меньше — лучше)" if g.lower_better else "")
                + (", человек" if g.count else ""),
@@ -41,7 +43,7 @@ def monitoring_context(data: ProgramData, summary: MonitoringSummary | None = No
             growth_text += f" Остаются работать в школе: {q.stays[0]} из {q.stays[1]}."
     else:
         growth_text = ("Этап 2 — рост участников: показатели на входе и на выходе ещё не сравнить — нет ни одного "
-                       "наставляемого с обоими замерами (книга «07_Мониторинг»).")
+                       "наставляемого с обоими замерами.")
     swot = {key: [f + (f" Что сделать: {m[:1].lower()}{m[1:]}" if m else "") for f, m in q.swot.get(name, [])]
             for name, key in SWOT_KEYS.items()}
     return {"анкеты": surveys, "анкеты_итог": survey_text, "рост": growth, "рост_итог": growth_text, "swot": swot}

@@ -9,6 +9,7 @@ describe the same people.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,14 +173,29 @@ def _answered(row: dict[str, Any]) -> bool:
     return any(_number(row.get(k)) is not None for k in SURVEY_ITEMS) or bool(row.get("date"))
 
 
-def summarize(data: ProgramData) -> MonitoringSummary:
-    """Both stages of the monitoring from the book as read (an unread or absent book gives an empty summary)."""
+def _later(value: Any, as_of: dt.date | None) -> bool:
+    """A date after the day of the summary: what was answered or measured later is not known on that day."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return as_of is not None and isinstance(value, dt.date) and value > as_of
+
+
+def _as_of(row: dict[str, Any], as_of: dt.date | None, exits: set[str]) -> dict[str, Any]:
+    """An indicators row as known on ``as_of``: an exit measured later is not there yet."""
+    if not _later(row.get("exit_date"), as_of):
+        return row
+    return {k: (None if k in exits else v) for k, v in row.items()}
+
+
+def summarize(data: ProgramData, as_of: dt.date | None = None) -> MonitoringSummary:
+    """Both stages of the monitoring from the book as read (an unread or absent book gives an empty summary), as
+    known on ``as_of``: questionnaires answered and exits measured after that day are left out."""
     book = data.books.get(BOOK)
     out = MonitoringSummary(swot={q: [] for q in SWOT_QUADRANTS})
     if book is None:
         return out
-    mentors = [r.values for r in data.rows(BOOK, "mentor_survey")]
-    mentees = [r.values for r in data.rows(BOOK, "mentee_survey")]
+    mentors = [r.values for r in data.rows(BOOK, "mentor_survey") if not _later(r.values.get("date"), as_of)]
+    mentees = [r.values for r in data.rows(BOOK, "mentee_survey") if not _later(r.values.get("date"), as_of)]
     out.mentors_total, out.mentees_total = len(mentors), len(mentees)
     mentors_done = [r for r in mentors if _answered(r)]
     mentees_done = [r for r in mentees if _answered(r)]
@@ -196,8 +212,10 @@ def summarize(data: ProgramData) -> MonitoringSummary:
         a = [r.get(key) for r in mentors_done if _number(r.get(key)) is not None]
         b = [r.get(key) for r in mentees_done if _number(r.get(key)) is not None]
         out.survey.append(SurveyLine(key, labels[key], mean(a), mean(b), len(a), len(b)))
-    rows = [indicator_values(r.values) for r in data.rows(BOOK, "indicators")]
-    out.growth = [_growth(i, rows) for i in indicators(growth_kind(data.program.profile))]
+    kinds = indicators(growth_kind(data.program.profile))
+    exits = {i.exit for i in kinds} | {"deficits_closed", "deficits_open", "stays"}
+    rows = [_as_of(indicator_values(r.values), as_of, exits) for r in data.rows(BOOK, "indicators")]
+    out.growth = [_growth(i, rows) for i in kinds]
     (a_yes, a_n), (b_yes, b_n) = _yes(mentors_done, "go_on"), _yes(mentees_done, "go_on")
     out.go_on = (a_yes + b_yes, a_n + b_n)
     out.become_mentor = _yes(mentees_done, "become_mentor")

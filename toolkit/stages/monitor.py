@@ -120,7 +120,7 @@ def build_monitor(data: ProgramData, today: dt.date) -> Monitor:
     monitor = Monitor(profile.name, clean_text(settings.get("school_short") or settings.get("school_full")), today,
                       states, months, scores, competencies, by_state, totals, attention, group_meetings(states))
     _bases(data, monitor)
-    monitor.quality = summarize(data)
+    monitor.quality = summarize(data, today)
     return monitor
 
 
