@@ -23,7 +23,6 @@ from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 
 __all__ = [
     "REASON_CAPACITY_FULL",
@@ -325,6 +324,9 @@ def _assign(
     slot_mentor: IntArray = np.repeat(np.arange(len(mentor_list), dtype=np.intp), slots)
     if rows.size == 0 or slot_mentor.size == 0:
         return result
+
+    # scipy.optimize costs ~0.5 s to import: only when an assignment is solved
+    from scipy.optimize import linear_sum_assignment
 
     matrix: FloatMatrix = np.repeat(value[rows], slots, axis=1)
     picked_rows, picked_cols = linear_sum_assignment(matrix, maximize=True)
