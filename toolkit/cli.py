@@ -271,7 +271,8 @@ def _init_from(folder: Path, previous: Path, profile: Any) -> None:
     outcome = start_next_year(folder, previous, profile)
     for text in outcome_lines(outcome, previous):
         click.echo(text)
-    _next("проверьте даты и учебный год в «00_Настройки.xlsx», соберите согласия нового года и проверьте книги",
+    _next("проверьте даты и учебный год в «00_Настройки.xlsx», впишите дату мотивационной встречи в "
+          "«01_Встреча.xlsx», соберите согласия нового года и проверьте книги",
           "check", folder)
 
 
