@@ -157,3 +157,34 @@ def test_cli_and_desk_give_the_same_summary(desk: Desk, tmp_path: Path, exports:
     for name in ("По школам", "По формам", "Этапы"):
         assert [list(r) for r in desk_book[name].iter_rows(values_only=True)] == \
             [list(r) for r in cli_book[name].iter_rows(values_only=True)], name
+
+
+def test_last_year_s_summary_gives_the_comparison(desk: Desk, home: Path, exports: dict[str, Path]) -> None:
+    """Last year's summary uploaded beside the exports: the columns «год назад» are filled from it, as
+    ``rollup --previous`` does; a file that is not a summary is refused with its name, in the desk's words."""
+    first = desk.client.post("/rollup/new", data={"csrf": desk.csrf},
+                             files=_files([exports["student"], exports["teacher"]]))
+    last = _summary(first, desk)
+    buffer = io.BytesIO()
+    last.save(buffer)
+    response = desk.client.post("/rollup/new", data={"csrf": desk.csrf},
+                                files=[*_files([exports["student"], exports["teacher"]]),
+                                       ("previous", ("Сводка 2026.xlsx", buffer.getvalue(), "application/octet-stream"))])
+    assert response.status_code == 200
+    assert "по сводке «Сводка 2026.xlsx»" in text_of(response.text)
+    book = _summary(response, desk)
+
+    def coverage(wb: openpyxl.Workbook) -> list[dict[str, Any]]:  # title in row 1, headers in row 2
+        rows = list(wb["Охват"].iter_rows(min_row=2, values_only=True))
+        return [dict(zip(rows[0], r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
+
+    before = {r["Школа"]: r for r in coverage(last)}
+    now = coverage(book)
+    assert now and all(r["Охват год назад, %"] == before[r["Школа"]]["Охват, %"] for r in now)
+    assert all(isinstance(r["Охват год назад, %"], (int, float)) for r in now), now  # a figure, not a blank
+    wrong = desk.client.post("/rollup/new", data={"csrf": desk.csrf},
+                             files=[*_files([exports["student"]]),
+                                    ("previous", (exports["other"].name, exports["other"].read_bytes(),
+                                                  "application/octet-stream"))])
+    text = text_of(wrong.text)
+    assert "«Список класса.xlsx» — не сводка муниципалитета" in text and "--previous" not in text

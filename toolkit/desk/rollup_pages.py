@@ -29,6 +29,7 @@ from toolkit.desk.web import _save, _shown, form_of, page
 WORKSPACE = "Наставник — сводка"
 INBOX = "Выгрузки школ"
 SOURCE = "источник.json"
+PREVIOUS = "Прошлогодняя сводка"  # last year's summary, given for the comparison year over year
 JOB_KEY = "rollup"  # one roll-up at a time, whichever session: it reads every file of a region
 SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
 TITLE = "Сводка муниципалитета"
@@ -121,14 +122,25 @@ async def rollup_new(request: Request) -> Response:
     state = request.app.state.desk
     form = await form_of(request, files=True)
     uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    previous = form.get("previous")
+    last_year = previous if isinstance(previous, UploadFile) and previous.filename else None
     try:
+        if last_year is not None:
+            from toolkit.desk import web
+
+            if Path(last_year.filename or "").suffix.lower() != ".xlsx":
+                raise NastavnikError(f"«{_shown(last_year.filename)}» — не сводка муниципалитета: прошлогодняя "
+                                     "сводка — книга .xlsx, которую сделал «Наставник».")
+            if (last_year.size or 0) > web.MAX_UPLOAD_BYTES:
+                raise NastavnikError(f"Файл «{_shown(last_year.filename)}» слишком большой (больше 50 МБ): файл не "
+                                     "принят.")
         if uploads:
             from toolkit.desk import web
 
             for item in uploads:
                 if Path(item.filename or "").suffix.lower() not in SUFFIXES:
                     raise NastavnikError(f"«{_shown(item.filename)}» — не выгрузка школы: подходят книги "
-                                         f"{', '.join(SUFFIXES)} («nastavnik export --anonymize»).")
+                                         f"{', '.join(SUFFIXES)} (в пульте школы — «Обезличенная выгрузка»).")
                 if (item.size or 0) > web.MAX_UPLOAD_BYTES:
                     raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): файл не "
                                          "принят.")
@@ -146,6 +158,8 @@ async def rollup_new(request: Request) -> Response:
                                          encoding="utf-8")
         else:
             raise NastavnikError("Выгрузки не выбраны: перетащите файлы школ в поле или выберите папку с ними.")
+        if last_year is not None:
+            await _save(folder / PREVIOUS, last_year)
     except NastavnikError as exc:
         await form.close()
         return page(request, "message.html", status_code=400, title="Сводка не начата", message=exc.message,
@@ -168,18 +182,32 @@ def _start(request: Request, sid: str, folder: Path) -> Response:
     inbox = _inbox(state, folder)
 
     def run(progress: Progress) -> Outcome:
-        from toolkit.stages.rollup import DEFAULT_NAME, build_rollup, build_tables, ensure_ours, write_rollup
+        from toolkit.stages.rollup import (
+            DEFAULT_NAME,
+            build_rollup,
+            build_tables,
+            ensure_ours,
+            read_previous,
+            write_rollup,
+        )
 
         target = folder / DEFAULT_NAME
         ensure_ours(target)
+        last_year = next(iter(sorted((folder / PREVIOUS).glob("*.xlsx"))), None) if (folder / PREVIOUS).is_dir() \
+            else None
+        previous = read_previous(last_year, option="") if last_year is not None else None
         progress("Чтение выгрузок школ", 0, None)
         report = Report()
         rollup = build_rollup(inbox, report, out=target)
+        if previous is not None:
+            rollup.previous = previous
         progress("Запись сводки", 0, None)
         tables = build_tables(rollup)
         write_rollup(tables, target)
         out = Outcome(problems=list(report), files=[target])
         out.lines.append(f"Сводка за {rollup.year} учебный год.")
+        if last_year is not None:
+            out.lines.append(f"Сравнение с прошлым годом — по сводке «{last_year.name}»: столбцы «год назад».")
         out.lines += [f"{label}: {_shown_value(value)}" for label, value in tables.headline[1:]]
         if rollup.refused:
             out.lines.append("Почему файлы не приняты — в таблице ниже; остальные сведены.")

@@ -182,8 +182,9 @@ def _read_all(jobs: list[tuple[Path, str]]) -> Iterable[tuple[Source | None, lis
     yield from map(_read_one, jobs)
 
 
-def read_previous(path: Path) -> dict[str, str]:
-    """The «_meta» of last year's summary (its shown values by school and form), or a refusal naming it."""
+def read_previous(path: Path, option: str = "--previous") -> dict[str, str]:
+    """The «_meta» of last year's summary (its shown values by school and form), or a refusal naming it (and the
+    command's ``option`` that named it; the desk has none)."""
     from toolkit.books.reader import open_book
 
     report = Report()
@@ -192,7 +193,10 @@ def read_previous(path: Path) -> dict[str, str]:
         raise NastavnikError(f"{path.name}: {report.errors[0].message}" if report.errors else path.name)
     meta = _meta_rows(book.rows(META_SHEET, limit=files.MAX_ROWS)[0]) if META_SHEET in book.sheet_names else {}
     if meta.get("kind") != ROLLUP_KIND:
-        raise NastavnikError(f"Файл «{path.name}» (--previous) — не сводка, сделанная командой «nastavnik rollup»: "
+        if not option:
+            raise NastavnikError(f"Файл «{path.name}» — не сводка муниципалитета, сделанная «Наставником»: для "
+                                 "сравнения с прошлым годом выберите прошлогоднюю сводку.")
+        raise NastavnikError(f"Файл «{path.name}» ({option}) — не сводка, сделанная командой «nastavnik rollup»: "
                              "укажите прошлогоднюю сводку.")
     return meta
 
