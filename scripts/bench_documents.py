@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from docx import Document  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
-from toolkit.documents import templates as render
+from toolkit.documents import pdf as office  # noqa: E402
+from toolkit.documents import templates as render  # noqa: E402
 
 GOALS = {"single": 20.0, "separate": 3.0, "pdf": 5.0}
 
@@ -104,7 +105,7 @@ def timed(func, *args) -> float:  # type: ignore[no-untyped-def]
 def soffice_one_by_one(paths: list[Path], out_dir: Path) -> float:
     start = time.perf_counter()
     for path in paths:
-        render.convert_to_pdf([path], out_dir)
+        office.convert_to_pdf([path], out_dir)
     return time.perf_counter() - start
 
 
@@ -118,7 +119,7 @@ def line(name: str, fast: float, slow: float, goal: float, unit: str = "с") -> 
 def pdf_processes(n: int) -> int:
     """PDF of ``n`` separate letters: one LibreOffice for all (runs of PDF_BATCH files, as before) against one
     LibreOffice per core (each with its own profile), wall seconds and the ratio."""
-    if render.find_soffice() is None:
+    if office.find_soffice() is None:
         print("LibreOffice не найден, замер пропущен.")
         return 0
     import os
@@ -129,13 +130,13 @@ def pdf_processes(n: int) -> int:
         render.render_many_separate(template, make_rows(n), work / "отдельно", "Файл")
         sources = sorted((work / "отдельно").glob("*.docx"))
         print(f"PDF {len(sources)} писем (по файлу на письмо); нагрузка машины: {os.getloadavg()[0]:.1f}.")
-        saved = render.PDF_WORKERS
+        saved = office.PDF_WORKERS
         try:
-            render.PDF_WORKERS = 1
-            t_one = timed(render.convert_to_pdf, sources, work / "pdf-1")
+            office.PDF_WORKERS = 1
+            t_one = timed(office.convert_to_pdf, sources, work / "pdf-1")
         finally:
-            render.PDF_WORKERS = saved
-        t_two = timed(render.convert_to_pdf, sources, work / "pdf-2")
+            office.PDF_WORKERS = saved
+        t_two = timed(office.convert_to_pdf, sources, work / "pdf-2")
         same = sorted(p.name for p in (work / "pdf-1").glob("*.pdf")) == sorted(p.name for p in (work / "pdf-2").glob("*.pdf"))
         print(f"  один процесс LibreOffice: {t_one:.1f} с; процессов {saved}: {t_two:.1f} с; "
               f"ускорение {t_one / t_two:.2f}× (те же файлы PDF: {'да' if same else 'нет'}); "
@@ -178,13 +179,13 @@ def main() -> int:
 
         if args.no_pdf:
             return 0
-        if render.find_soffice() is None:
+        if office.find_soffice() is None:
             print("\n(в) PDF: LibreOffice не найден, замер пропущен.")
             return 0
         sources = sorted((work / "отдельно").glob("*.docx"))
         batch = sources[: args.pdf_batch]
         single = sources[: args.pdf_single]
-        t_batch = timed(render.convert_to_pdf, batch, work / "pdf-пакет")
+        t_batch = timed(office.convert_to_pdf, batch, work / "pdf-пакет")
         t_single_calls = soffice_one_by_one(single, work / "pdf-поштучно")
         per_batch = t_batch / len(batch)
         per_single = t_single_calls / len(single)

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from toolkit.documents.templates import find_soffice
+from toolkit.documents.pdf import find_soffice
 
 
 def soffice() -> str:

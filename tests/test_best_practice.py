@@ -17,7 +17,7 @@ from test_docs import DOCS, RESULTS, make, text_of
 
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
-from toolkit.documents import templates as render
+from toolkit.documents import pdf as office
 from toolkit.logic.evaluation import method_of
 from toolkit.model.pairs import result_pairs
 from toolkit.model.program import Program
@@ -69,13 +69,13 @@ def test_figures_follow_the_date(teacher: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_description_as_printed(teacher: Path, tmp_path: Path) -> None:
     from test_paperwork import assert_printable
 
     practices = make(teacher, "практика", tmp_path / "p", date=DAY)
-    for pdf in render.convert_to_pdf(practices, tmp_path / "pdf"):
+    for pdf in office.convert_to_pdf(practices, tmp_path / "pdf"):
         assert_printable(pdf, "Н. П. Орлова")
 
 

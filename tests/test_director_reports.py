@@ -21,7 +21,7 @@ from test_paperwork import assert_printable
 from toolkit.base.grammar import initials
 from toolkit.base.problems import Report
 from toolkit.checks.program import load_program
-from toolkit.documents import templates as render
+from toolkit.documents import pdf as office
 from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
 from toolkit.logic.evaluation import award_kind, chosen_awards, work_of
 from toolkit.model.pairs import result_pairs
@@ -139,14 +139,14 @@ def _pages(pdf: Path) -> list[list[str]]:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 @pytest.mark.parametrize("form", ["student", "teacher"])
 def test_reports_as_printed(form: str, student: Path, teacher: Path, tmp_path: Path) -> None:
     folder = student if form == "student" else teacher
     data = load_program(Program.open(folder), Report())
     made = make(folder, "прогресс", tmp_path) + make(folder, "отчёт", tmp_path)
-    pdfs = render.convert_to_pdf(made, tmp_path)
+    pdfs = office.convert_to_pdf(made, tmp_path)
     assert len(pdfs) == len(made) == len(result_pairs(data)) + 1
     heads = {"1. Цели и спринты", "Спринты", "2. Встречи и оценки", "3. Результаты", "Вся группа",
              "Промежуточные итоги", "4. Компетенции: в начале и в конце программы", "5. Обратная связь",

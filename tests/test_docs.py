@@ -20,7 +20,7 @@ from results_helpers import edit_rows, sheet_rows
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.checks.program import load_program
-from toolkit.documents import templates as render
+from toolkit.documents import pdf as office
 from toolkit.documents.kinds import KINDS, DocsOptions, make_documents, parse_kind
 from toolkit.logic.evaluation import class_words
 from toolkit.model.pairs import result_pairs
@@ -284,7 +284,7 @@ def test_class_words() -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_pdf_contains_the_declined_name(ivanov: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["docs", str(ivanov), "--kind", "письма", "--single", "--pdf", "--out", str(tmp_path)], capsys)

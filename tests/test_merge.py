@@ -23,6 +23,7 @@ from docx.oxml.ns import nsdecls
 
 from toolkit.cli import main
 from toolkit.documents import merge
+from toolkit.documents import pdf as office
 from toolkit.documents import templates as render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -398,7 +399,7 @@ def test_progress_is_reported(tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_pdf_in_one_libreoffice_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
@@ -409,7 +410,7 @@ def test_pdf_in_one_libreoffice_batch(tmp_path: Path, capsys: pytest.CaptureFixt
         calls.append(command)
         return popen(command, *args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
-    monkeypatch.setattr(render.subprocess, "Popen", counting)
+    monkeypatch.setattr(office.subprocess, "Popen", counting)
     template = letter(tmp_path / "письмо.docx")
     data = make_xlsx(tmp_path / "данные.xlsx", ROWS)
     code, out, err = run(["merge", template, data, "--out", tmp_path / "out", "--pdf"], capsys)

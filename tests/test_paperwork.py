@@ -20,7 +20,7 @@ from test_docs import text_of as docs_text
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.checks.program import load_program
-from toolkit.documents import templates as render
+from toolkit.documents import pdf as office
 from toolkit.documents.kinds import DocsOptions, make_documents, parse_kind
 from toolkit.documents.positions import decline_position
 from toolkit.documents.roadmap import term_date
@@ -210,7 +210,7 @@ def assert_printable(pdf: Path, signer: str | None) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 @pytest.mark.parametrize("form", ["student", "teacher"])
 def test_launch_pack_as_printed(form: str, student: Path, teacher: Path, tmp_path: Path) -> None:
@@ -220,7 +220,7 @@ def test_launch_pack_as_printed(form: str, student: Path, teacher: Path, tmp_pat
     out = tmp_path / "out"
     for kind in ("внедрение", "куратор", "дорожная_карта"):
         make(folder, kind, out, date=dt.date(2026, 8, 18))
-    pdfs = render.convert_to_pdf(sorted(out.glob("*.docx")), out)
+    pdfs = office.convert_to_pdf(sorted(out.glob("*.docx")), out)
     assert len(pdfs) == 3
     director = "Е. В. Гончарова"
     curator = "И. С. Виноградова" if form == "student" else "Н. П. Орлова"
@@ -321,7 +321,7 @@ def test_teacher_papers_are_refused_for_pupils(student: Path, tmp_path: Path) ->
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_teacher_papers_as_printed(teacher: Path, tmp_path: Path) -> None:
     for kind in ("согласия", "соглашения", "доплата"):
@@ -329,7 +329,7 @@ def test_teacher_papers_as_printed(teacher: Path, tmp_path: Path) -> None:
     chosen = [tmp_path / "Заявление-согласие на наставничество — Тарасова Ева Алексеевна.docx",
               tmp_path / "Дополнительное соглашение о наставничестве — Михайлов Андрей Евгеньевич.docx",
               tmp_path / "Приказ об установлении доплаты за наставничество.docx"]
-    pdfs = render.convert_to_pdf(chosen, tmp_path)
+    pdfs = office.convert_to_pdf(chosen, tmp_path)
     assert_printable(pdfs[0], "Е. А. Тарасова")
     assert_printable(pdfs[1], "А. Е. Михайлов")
     assert_printable(pdfs[2], "Е. В. Гончарова")
@@ -374,11 +374,11 @@ def test_program_has_a_passport_stages_and_two_stage_monitoring(teacher: Path, t
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_regulation_and_program_as_printed(student: Path, teacher: Path, tmp_path: Path) -> None:
     made = make(student, "положение", tmp_path / "s") + make(teacher, "программа", tmp_path / "t")
-    for pdf in render.convert_to_pdf(made[:1], tmp_path / "s") + render.convert_to_pdf(made[1:], tmp_path / "t"):
+    for pdf in office.convert_to_pdf(made[:1], tmp_path / "s") + office.convert_to_pdf(made[1:], tmp_path / "t"):
         assert_printable(pdf, None)
 
 
@@ -426,11 +426,11 @@ def test_personal_program_of_each_teacher_pair_follows_its_book(teacher: Path, t
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_personal_program_as_printed(teacher: Path, tmp_path: Path) -> None:
     docs = make(teacher, "персональные", tmp_path)
-    pdfs = render.convert_to_pdf(docs[:2], tmp_path)
+    pdfs = office.convert_to_pdf(docs[:2], tmp_path)
     for pdf in pdfs:
         assert_printable(pdf, "Н. П. Орлова")
 
@@ -488,13 +488,13 @@ def test_analysis_marks_the_road_map_and_repeats_the_reports_figures(student: Pa
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_closing_papers_as_printed(teacher: Path, tmp_path: Path) -> None:
     import datetime as dt
 
     made = [make(teacher, kind, tmp_path, date=dt.date(2027, 5, 25))[0] for kind in ("завершение", "ходатайство",
                                                                                    "справка")]
-    pdfs = render.convert_to_pdf(made, tmp_path)
+    pdfs = office.convert_to_pdf(made, tmp_path)
     for pdf, signer in zip(pdfs, ("Е. В. Гончарова", "Е. В. Гончарова", "Н. П. Орлова"), strict=True):
         assert_printable(pdf, signer)

@@ -17,7 +17,7 @@ from demo_helpers import Demos
 
 from toolkit.books.printing import MIN_SCALE, pages_across
 from toolkit.books.writer import wrapped_lines
-from toolkit.documents import templates as render
+from toolkit.documents import pdf as office
 
 MIN_PT = 8.0
 BOX = 1.25  # a word's box in pdftotext -bbox is about 1.25 times its font size
@@ -59,7 +59,7 @@ def _page_sheet(words: list[tuple[float, float, float, float, str]]) -> str:
 
 @pytest.fixture(scope="module")
 def printed(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    if render.find_soffice() is None or shutil.which("pdftotext") is None:
+    if office.find_soffice() is None or shutil.which("pdftotext") is None:
         pytest.skip("нужны LibreOffice и pdftotext")
     base = tmp_path_factory.mktemp("print")
     folders = {form: demos.copy(form, base / form) for form in ("student", "teacher")}
@@ -69,7 +69,7 @@ def printed(demos: Demos, tmp_path_factory: pytest.TempPathFactory) -> dict[tupl
         target.parent.mkdir(exist_ok=True)
         shutil.copyfile(folders[form] / name, target)
         staged.append(target)
-    pdfs = render.convert_to_pdf(staged, base / "pdf")
+    pdfs = office.convert_to_pdf(staged, base / "pdf")
     return {key: next(p for p in pdfs if p.stem == f"{key[0]} {Path(key[1]).stem}") for key in BOOKS}
 
 
@@ -145,7 +145,7 @@ def test_export_and_rollup_print_at_8_pt_or_more(demos: Demos, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     from cli_helpers import run_cli
 
-    if render.find_soffice() is None or shutil.which("pdftotext") is None:
+    if office.find_soffice() is None or shutil.which("pdftotext") is None:
         pytest.skip("нужны LibreOffice и pdftotext")
     inbox = tmp_path / "inbox"
     for form in ("student", "teacher"):
@@ -155,7 +155,7 @@ def test_export_and_rollup_print_at_8_pt_or_more(demos: Demos, tmp_path: Path,
         assert code == 0, err
     code, _, err = run_cli(["rollup", str(inbox), "--out", str(tmp_path / "сводка.xlsx")], capsys)
     assert code == 0, err
-    for pdf in render.convert_to_pdf([inbox / "student.xlsx", tmp_path / "сводка.xlsx"], tmp_path / "pdf"):
+    for pdf in office.convert_to_pdf([inbox / "student.xlsx", tmp_path / "сводка.xlsx"], tmp_path / "pdf"):
         for n, words in enumerate(_pages(pdf), start=1):
             for _x0, y0, _x1, y1, word in words:
                 assert y1 - y0 >= MIN_PT * BOX, (pdf.name, n, word, round((y1 - y0) / BOX, 1))

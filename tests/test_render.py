@@ -18,6 +18,7 @@ from docx.oxml.ns import nsdecls
 from docxtpl import DocxTemplate
 
 from toolkit.base.problems import NastavnikError
+from toolkit.documents import pdf as office
 from toolkit.documents import templates as render
 
 TRICKY = 'ООО «Ромашка» & Co <b>жирный</b> "кавычки" \'апостроф\''
@@ -462,10 +463,10 @@ def test_output_path_stays_inside(tmp_path: Path) -> None:
 
 
 def test_pdf_without_libreoffice_is_a_russian_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(render, "find_soffice", lambda: None)
+    monkeypatch.setattr(office, "find_soffice", lambda: None)
     doc = make_jinja_template(tmp_path / "a.docx", "текст")
     with pytest.raises(NastavnikError, match="LibreOffice"):
-        render.convert_to_pdf([doc], tmp_path / "pdf")
+        office.convert_to_pdf([doc], tmp_path / "pdf")
 
 
 def test_pdf_same_names_from_two_folders_refused(tmp_path: Path) -> None:
@@ -474,15 +475,15 @@ def test_pdf_same_names_from_two_folders_refused(tmp_path: Path) -> None:
     a = make_jinja_template(tmp_path / "x" / "a.docx", "1")
     b = make_jinja_template(tmp_path / "y" / "a.docx", "2")
     with pytest.raises(NastavnikError, match="одинаковым именем"):
-        render.convert_to_pdf([a, b], tmp_path / "pdf")
+        office.convert_to_pdf([a, b], tmp_path / "pdf")
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(render.find_soffice() is None or shutil.which("pdftotext") is None,
+@pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_pdf_batch_of_three(letter: Path, tmp_path: Path) -> None:
     paths = render.render_many_separate(letter, ROWS, tmp_path / "письма", "ФИО")
-    pdfs = render.convert_to_pdf(paths, tmp_path / "pdf")
+    pdfs = office.convert_to_pdf(paths, tmp_path / "pdf")
     assert [p.name for p in pdfs] == [p.with_suffix(".pdf").name for p in paths]
     expected = ["Шмидт Анне", "Шмидту Карлу", "Мамедову Эльдару Рашид оглы"]
     for pdf, name in zip(pdfs, expected, strict=True):

@@ -174,7 +174,7 @@ def test_monitor_command_and_a_program_before_the_pairs_start(demo_root: Path, t
 
 @pytest.mark.libreoffice
 def test_monitoring_renders_to_pdf_in_libreoffice(demo_root: Path, tmp_path: Path) -> None:
-    from toolkit.documents.templates import convert_to_pdf, find_soffice
+    from toolkit.documents.pdf import convert_to_pdf, find_soffice
 
     if find_soffice() is None:
         pytest.fail("LibreOffice не найден (нет программы soffice в PATH).")

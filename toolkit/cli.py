@@ -745,7 +745,7 @@ def monitor_cmd(folder: Path, date: str | None, pdf: bool) -> None:
     if report.errors:
         click.echo(_errors_line(report, folder))
     if pdf:
-        from toolkit.documents.templates import convert_to_pdf
+        from toolkit.documents.pdf import convert_to_pdf
 
         (made,) = convert_to_pdf([path], path.parent)
         click.echo(f"PDF: {made}")

@@ -227,7 +227,7 @@ def make_monitor(program: Program, fields: dict[str, str]) -> Action:
         out.lines += [f"{label}: {value}" for label, value in monitor.totals]
         out.lines += _errors_line(report)
         if pdf:
-            from toolkit.documents.templates import convert_to_pdf
+            from toolkit.documents.pdf import convert_to_pdf
 
             progress("PDF", 0, None)
             out.files += list(convert_to_pdf([path], path.parent))

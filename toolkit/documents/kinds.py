@@ -1138,7 +1138,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
                    progress: Progress | None = None, data: ProgramData | None = None) -> DocsOutcome:
     """Make the documents of one kind for a program folder (see the module's docstring). ``data`` — the
     program already loaded (several kinds in a row read the workbooks once)."""
-    from toolkit.documents.templates import convert_to_pdf
+    from toolkit.documents.pdf import convert_to_pdf
 
     kind = options.kind
     outcome = DocsOutcome(kind)

@@ -466,7 +466,8 @@ def run_merge(plan: MergePlan, out_dir: Path, *, single: bool = False, pdf: bool
 
 
 def _run_merge(plan: MergePlan, out_dir: Path, *, single: bool, pdf: bool, progress: Progress | None) -> MergeResult:
-    from toolkit.documents.templates import convert_to_pdf, inside, safe_filename
+    from toolkit.documents.pdf import convert_to_pdf
+    from toolkit.documents.templates import inside, safe_filename
 
     if out_dir.exists() and not out_dir.is_dir():
         raise NastavnikError(f"«{out_dir}» — это файл, а не папка. Укажите в --out папку для документов.")

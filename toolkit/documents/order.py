@@ -177,7 +177,8 @@ def make_order(program: Program, report: Report, *, number: str | None = None, d
                template: Path | None = None, out: Path | None = None, pdf: bool = False) -> OrderResult:
     """Render the order for the fixed pairs of a program folder (the previous file goes to the backups)."""
     from toolkit.base.messages import render as message
-    from toolkit.documents.templates import DocumentError, convert_to_pdf, render_one
+    from toolkit.documents.pdf import convert_to_pdf
+    from toolkit.documents.templates import DocumentError, render_one
 
     data = load_program(program, report)
     if "pairs" not in data.books:
