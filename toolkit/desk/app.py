@@ -47,6 +47,8 @@ from toolkit.desk.web import (  # noqa: F401  (MAX_REQUEST_BYTES, desk_words: th
     desk_words,
     form_of,
     page,
+    place_folder,
+    subfolders,
 )
 
 log = logging.getLogger("toolkit.desk")
@@ -310,34 +312,17 @@ def _where(state: DeskState, folder: Path) -> str:
 
 
 def _browse(state: DeskState, root_text: str, rel: str) -> tuple[int, Path, Path, str]:
-    try:
-        root_index = int(root_text or 0)
-        _label, root = state.roots[root_index]
-    except (ValueError, IndexError):
-        raise HTTPException(404, "Такой папки для выбора нет.") from None
-    folder = safety.inside(root, rel) if rel else root
-    if not folder.is_dir():
-        raise HTTPException(404, "Такой папки нет: возможно, её переименовали или удалили.")
+    root_index, root, folder = place_folder(state, root_text, rel)
     return root_index, root, folder, rel
 
 
+def _is_program(folder: Path) -> bool:
+    return any((folder / f"00_Настройки{s}").exists() for s in BOOK_SUFFIXES)
+
+
 def _subfolders(root: Path, folder: Path, rel: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    try:
-        children = sorted(folder.iterdir(), key=lambda p: p.name.casefold())
-    except OSError:
-        return out
-    for child in children:
-        if child.name.startswith(".") or not child.is_dir():
-            continue
-        try:
-            safety.check_part(child.name)
-            safety.inside(root, f"{rel}/{child.name}" if rel else child.name)
-        except NastavnikError:
-            continue
-        is_program = any((child / f"00_Настройки{s}").exists() for s in BOOK_SUFFIXES)
-        out.append({"name": child.name, "rel": f"{rel}/{child.name}" if rel else child.name, "program": is_program})
-    return out
+    """The folders to open, each marked when it is a program folder."""
+    return subfolders(root, folder, rel, mark=lambda child: {"program": _is_program(child)})
 
 
 async def folders(request: Request) -> Response:
@@ -347,7 +332,7 @@ async def folders(request: Request) -> Response:
     q = request.query_params
     root_index, root, folder, rel = _browse(state, q.get("root", "0"), q.get("rel", ""))
     parent = "/".join(rel.split("/")[:-1]) if rel else None
-    is_program = any((folder / f"00_Настройки{s}").exists() for s in BOOK_SUFFIXES)
+    is_program = _is_program(folder)
     crumbs = []
     acc: list[str] = []
     for part in rel.split("/") if rel else []:
@@ -363,7 +348,7 @@ async def folders(request: Request) -> Response:
 def _previous(state: DeskState) -> list[dict[str, str]]:
     """Programs the desk knows, to start the new academic year from one of them (by id, never by a path)."""
     return [{"id": program_id(p), "name": p.name, "where": _where(state, p.parent)} for p in state.recent()
-            if any((p / f"00_Настройки{s}").exists() for s in BOOK_SUFFIXES)]
+            if _is_program(p)]
 
 
 def _create_from(state: DeskState, target: Path, previous: str) -> str:

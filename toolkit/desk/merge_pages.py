@@ -7,7 +7,6 @@ uploaded, the preview, the finished documents in «Готово»); the browser 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from toolkit.base.problems import NastavnikError
 from toolkit.desk import safety
 from toolkit.desk.jobs import Busy, Outcome, Progress
-from toolkit.desk.web import _save, _shown, form_of, page
+from toolkit.desk.web import (
+    _save,
+    _shown,
+    check_upload_size,
+    form_of,
+    job_state,
+    new_session,
+    open_in_session,
+    page,
+    session_file,
+    session_folder,
+)
 
 WORKSPACE = "Наставник — слияние"
 PREVIEW = "Предпросмотр"
@@ -35,12 +45,8 @@ def workspace(state: Any) -> Path:
 
 
 def _session(request: Request) -> tuple[str, Path]:
-    state = request.app.state.desk
-    sid = request.path_params["sid"]
-    folder = safety.inside(workspace(state), safety.check_part(sid))
-    if not folder.is_dir():
-        raise HTTPException(404, "Такого слияния нет: возможно, его папку удалили. Начните новое.")
-    return sid, folder
+    return session_folder(request, workspace(request.app.state.desk),
+                          "Такого слияния нет: возможно, его папку удалили. Начните новое.")
 
 
 def _inputs(folder: Path) -> tuple[Path, Path]:
@@ -109,19 +115,9 @@ async def merge_upload(request: Request) -> Response:
                                  "«Документ Word (.docx)».")
         if Path(table.filename).suffix.lower() not in TABLE_SUFFIXES:
             raise NastavnikError(f"«{_shown(table.filename)}» — не таблица: подходят .xlsx, .ods, .xls и .csv.")
-        from toolkit.desk import web
-
         for item in (template, table):
-            if (item.size or 0) > web.MAX_UPLOAD_BYTES:
-                raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): файл не принят.")
-        root = workspace(state)
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
-        sid, n = stamp, 1
-        while (root / sid).exists():
-            n += 1
-            sid = f"{stamp} ({n})"
-        folder = root / sid
-        folder.mkdir(parents=True)
+            check_upload_size(item)
+        sid, folder = new_session(workspace(state))
         await _save(folder, template)
         await _save(folder, table)
     except NastavnikError as exc:
@@ -233,33 +229,18 @@ async def merge_job(request: Request) -> Response:
 
 
 async def merge_job_state(request: Request) -> Response:
-    from starlette.responses import JSONResponse
-
-    state = request.app.state.desk
     sid, _folder = _session(request)
-    job = state.jobs.get(request.path_params["jid"])
-    if job is None or job.program != f"merge-{sid}":
-        raise HTTPException(404, "Такой работы нет.")
-    return JSONResponse({"state": job.state, "stage": job.stage, "done": job.done, "total": job.total})
+    return job_state(request, f"merge-{sid}")
 
 
 async def merge_file(request: Request) -> Response:
     _sid, folder = _session(request)
-    path = safety.inside(folder, request.query_params.get("name", ""))
-    if not path.is_file():
-        raise HTTPException(404, "Такого файла нет в папке слияния.")
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    return session_file(request, folder, "Такого файла нет в папке слияния.")
 
 
 async def merge_open(request: Request) -> Response:
-    state = request.app.state.desk
-    form = await form_of(request)
     sid, folder = _session(request)
-    name = str(form.get("name", ""))
-    target = folder if name in ("", ".") else safety.inside(folder, name)
-    if not target.exists():
-        raise HTTPException(404, "Такого файла нет в папке слияния.")
-    state.opener(target)
+    await open_in_session(request, folder, "Такого файла нет в папке слияния.")
     return RedirectResponse(f"/merge/{sid}", status_code=303)
 
 

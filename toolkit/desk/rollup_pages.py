@@ -10,7 +10,6 @@ time; the refused files are shown with the reason, in Russian.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,25 @@ from urllib.parse import quote
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.desk import safety
 from toolkit.desk.jobs import Busy, Outcome, Progress
-from toolkit.desk.web import _save, _shown, form_of, page
+from toolkit.desk.web import (
+    _save,
+    _shown,
+    check_upload_size,
+    form_of,
+    job_state,
+    new_session,
+    open_in_session,
+    page,
+    place_folder,
+    session_file,
+    session_folder,
+    subfolders,
+)
 
 WORKSPACE = "Наставник — сводка"
 INBOX = "Выгрузки школ"
@@ -40,44 +52,8 @@ def workspace(state: Any) -> Path:
 
 
 def _session(request: Request) -> tuple[str, Path]:
-    state = request.app.state.desk
-    sid = request.path_params["sid"]
-    folder = safety.inside(workspace(state), safety.check_part(sid))
-    if not folder.is_dir():
-        raise HTTPException(404, "Такой сводки нет: возможно, её папку удалили. Начните новую.")
-    return sid, folder
-
-
-def _place(state: Any, root_text: str, rel: str) -> tuple[int, Path, Path]:
-    """A folder of the desk's places: (place number, place, folder); anything else is refused."""
-    try:
-        index = int(root_text or 0)
-        _label, root = state.roots[index]
-    except (ValueError, IndexError):
-        raise HTTPException(404, "Такой папки для выбора нет.") from None
-    folder = safety.inside(root, rel) if rel else root
-    if not folder.is_dir():
-        raise HTTPException(404, "Такой папки нет: возможно, её переименовали или удалили.")
-    return index, root, folder
-
-
-def _subfolders(root: Path, folder: Path, rel: str) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    try:
-        children = sorted(folder.iterdir(), key=lambda p: p.name.casefold())
-    except OSError:
-        return out
-    for child in children:
-        if child.name.startswith(".") or not child.is_dir():
-            continue
-        sub = f"{rel}/{child.name}" if rel else child.name
-        try:
-            safety.check_part(child.name)
-            safety.inside(root, sub)
-        except NastavnikError:
-            continue
-        out.append({"name": child.name, "rel": sub})
-    return out
+    return session_folder(request, workspace(request.app.state.desk),
+                          "Такой сводки нет: возможно, её папку удалили. Начните новую.")
 
 
 def _inbox(state: Any, folder: Path) -> Path:
@@ -86,26 +62,14 @@ def _inbox(state: Any, folder: Path) -> Path:
         source = json.loads((folder / SOURCE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return folder / INBOX
-    _index, _root, chosen = _place(state, str(source.get("root", "0")), str(source.get("rel", "")))
+    _index, _root, chosen = place_folder(state, str(source.get("root", "0")), str(source.get("rel", "")))
     return chosen
-
-
-def _new_session(state: Any) -> tuple[str, Path]:
-    root = workspace(state)
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
-    sid, n = stamp, 1
-    while (root / sid).exists():
-        n += 1
-        sid = f"{stamp} ({n})"
-    folder = root / sid
-    folder.mkdir(parents=True)
-    return sid, folder
 
 
 async def rollup_start(request: Request) -> Response:
     state = request.app.state.desk
     q = request.query_params
-    index, root, folder = _place(state, q.get("root", "0"), q.get("rel", ""))
+    index, root, folder = place_folder(state, q.get("root", "0"), q.get("rel", ""))
     rel = q.get("rel", "")
     crumbs, acc = [], []
     for part in rel.split("/") if rel else []:
@@ -113,7 +77,7 @@ async def rollup_start(request: Request) -> Response:
         crumbs.append({"name": part, "rel": "/".join(acc)})
     return page(request, "rollup.html", title=TITLE, roots=[(i, label) for i, (label, _) in enumerate(state.roots)],
                 root_index=index, root_label=state.roots[index][0], rel=rel, crumbs=crumbs,
-                parent="/".join(rel.split("/")[:-1]) if rel else None, subfolders=_subfolders(root, folder, rel),
+                parent="/".join(rel.split("/")[:-1]) if rel else None, subfolders=subfolders(root, folder, rel),
                 exports=sum(1 for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES))
 
 
@@ -126,34 +90,26 @@ async def rollup_new(request: Request) -> Response:
     last_year = previous if isinstance(previous, UploadFile) and previous.filename else None
     try:
         if last_year is not None:
-            from toolkit.desk import web
-
             if Path(last_year.filename or "").suffix.lower() != ".xlsx":
                 raise NastavnikError(f"«{_shown(last_year.filename)}» — не сводка муниципалитета: прошлогодняя "
                                      "сводка — книга .xlsx, которую сделал «Наставник».")
-            if (last_year.size or 0) > web.MAX_UPLOAD_BYTES:
-                raise NastavnikError(f"Файл «{_shown(last_year.filename)}» слишком большой (больше 50 МБ): файл не "
-                                     "принят.")
+            check_upload_size(last_year)
         if uploads:
-            from toolkit.desk import web
-
             for item in uploads:
                 if Path(item.filename or "").suffix.lower() not in SUFFIXES:
                     raise NastavnikError(f"«{_shown(item.filename)}» — не выгрузка школы: подходят книги "
                                          f"{', '.join(SUFFIXES)} (в пульте школы — «Обезличенная выгрузка»).")
-                if (item.size or 0) > web.MAX_UPLOAD_BYTES:
-                    raise NastavnikError(f"Файл «{_shown(item.filename)}» слишком большой (больше 50 МБ): файл не "
-                                         "принят.")
-            sid, folder = _new_session(state)
+                check_upload_size(item)
+            sid, folder = new_session(workspace(state))
             for item in uploads:
                 await _save(folder / INBOX, item)
         elif "root" in form:
             rel = str(form.get("rel", ""))
-            _index, _root, chosen = _place(state, str(form.get("root", "0")), rel)
+            _index, _root, chosen = place_folder(state, str(form.get("root", "0")), rel)
             if workspace(state).resolve().is_relative_to(chosen.resolve()):
                 raise NastavnikError("В этой папке лежат и сводки пульта: выберите папку, куда сложены выгрузки "
                                      "школ, а не домашнюю папку целиком.")
-            sid, folder = _new_session(state)
+            sid, folder = new_session(workspace(state))
             (folder / SOURCE).write_text(json.dumps({"root": _index, "rel": rel}, ensure_ascii=False),
                                          encoding="utf-8")
         else:
@@ -246,31 +202,18 @@ async def rollup_job(request: Request) -> Response:
 
 
 async def rollup_job_state(request: Request) -> Response:
-    state = request.app.state.desk
     _session(request)
-    job = state.jobs.get(request.path_params["jid"])
-    if job is None or job.program != JOB_KEY:
-        raise HTTPException(404, "Такой работы нет.")
-    return JSONResponse({"state": job.state, "stage": job.stage, "done": job.done, "total": job.total})
+    return job_state(request, JOB_KEY)
 
 
 async def rollup_file(request: Request) -> Response:
     _sid, folder = _session(request)
-    path = safety.inside(folder, request.query_params.get("name", ""))
-    if not path.is_file():
-        raise HTTPException(404, "Такого файла нет в папке сводки.")
-    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+    return session_file(request, folder, "Такого файла нет в папке сводки.")
 
 
 async def rollup_open(request: Request) -> Response:
-    state = request.app.state.desk
-    form = await form_of(request)
     sid, folder = _session(request)
-    name = str(form.get("name", ""))
-    target = folder if name in ("", ".") else safety.inside(folder, name)
-    if not target.exists():
-        raise HTTPException(404, "Такого файла нет в папке сводки.")
-    state.opener(target)
+    await open_in_session(request, folder, "Такого файла нет в папке сводки.")
     return RedirectResponse(f"/rollup/{sid}", status_code=303)
 
 

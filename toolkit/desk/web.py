@@ -13,10 +13,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 
 from toolkit.base.files import MAX_INPUT_BYTES
 from toolkit.base.problems import NastavnikError
+from toolkit.desk import safety
 
 MAX_UPLOAD_FILES = 500  # returned pair books at once
 MAX_UPLOAD_BYTES = MAX_INPUT_BYTES  # one file: the command line's limit
@@ -85,6 +86,101 @@ def desk_words(text: str) -> str:
 _ENV.filters["desk"] = desk_words
 
 
+TOO_BIG = "Файл «{name}» слишком большой (больше 50 МБ): файл не принят."
+
+
+def check_upload_size(item: UploadFile) -> None:
+    """An upload whose declared size is over the limit is refused before anything is saved."""
+    if (item.size or 0) > MAX_UPLOAD_BYTES:
+        raise NastavnikError(TOO_BIG.format(name=_shown(item.filename)))
+
+
+def place_folder(state: Any, root_text: str, rel: str) -> tuple[int, Path, Path]:
+    """A folder of the desk's places named by the browser: (place number, place, folder). The browser names a
+    place by its number and a path inside it; anything else is refused."""
+    try:
+        index = int(root_text or 0)
+        _label, root = state.roots[index]
+    except (ValueError, IndexError):
+        raise HTTPException(404, "Такой папки для выбора нет.") from None
+    folder = safety.inside(root, rel) if rel else root
+    if not folder.is_dir():
+        raise HTTPException(404, "Такой папки нет: возможно, её переименовали или удалили.")
+    return index, root, folder
+
+
+def subfolders(root: Path, folder: Path, rel: str, mark: Any = None) -> list[dict[str, Any]]:
+    """The folders inside ``folder`` the browser may open (no hidden ones, none leaving the place), each as
+    {"name", "rel"} plus what ``mark(folder)`` adds."""
+    out: list[dict[str, Any]] = []
+    try:
+        children = sorted(folder.iterdir(), key=lambda p: p.name.casefold())
+    except OSError:
+        return out
+    for child in children:
+        if child.name.startswith(".") or not child.is_dir():
+            continue
+        sub = f"{rel}/{child.name}" if rel else child.name
+        try:
+            safety.check_part(child.name)
+            safety.inside(root, sub)
+        except NastavnikError:
+            continue
+        out.append({"name": child.name, "rel": sub, **(mark(child) if mark else {})})
+    return out
+
+
+# --- working folders of a page (a mail merge, a roll-up): one folder per session in the home folder
+
+def new_session(workspace: Path) -> tuple[str, Path]:
+    """A new folder named by the time (with «(2)», «(3)» when taken) in ``workspace``."""
+    import datetime as dt
+
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H-%M-%S")
+    sid, n = stamp, 1
+    while (workspace / sid).exists():
+        n += 1
+        sid = f"{stamp} ({n})"
+    folder = workspace / sid
+    folder.mkdir(parents=True)
+    return sid, folder
+
+
+def session_folder(request: Request, workspace: Path, missing: str) -> tuple[str, Path]:
+    """The session named in the address, inside ``workspace`` only; ``missing`` is the page's 404 sentence."""
+    sid = request.path_params["sid"]
+    folder = safety.inside(workspace, safety.check_part(sid))
+    if not folder.is_dir():
+        raise HTTPException(404, missing)
+    return sid, folder
+
+
+def session_file(request: Request, folder: Path, missing: str) -> FileResponse:
+    """A file of the session's folder to download (the name checked to stay inside it)."""
+    path = safety.inside(folder, request.query_params.get("name", ""))
+    if not path.is_file():
+        raise HTTPException(404, missing)
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
+
+async def open_in_session(request: Request, folder: Path, missing: str) -> None:
+    """Open a file of the session's folder (or the folder itself) in the user's own program."""
+    form = await form_of(request)
+    name = str(form.get("name", ""))
+    target = folder if name in ("", ".") else safety.inside(folder, name)
+    if not target.exists():
+        raise HTTPException(404, missing)
+    request.app.state.desk.opener(target)
+
+
+def job_state(request: Request, program: str) -> JSONResponse:
+    """The progress of a page's job as the page's script polls it; another page's job is not shown."""
+    job = request.app.state.desk.jobs.get(request.path_params["jid"])
+    if job is None or job.program != program:
+        raise HTTPException(404, "Такой работы нет.")
+    return JSONResponse({"state": job.state, "stage": job.stage, "done": job.done, "total": job.total})
+
+
 def _shown(name: str | None) -> str:
     return Path((name or "").replace("\\", "/")).name[:120]
 
@@ -113,6 +209,6 @@ async def _save(inbox: Path, item: UploadFile) -> Path:
             if written > MAX_UPLOAD_BYTES:
                 handle.close()
                 target.unlink(missing_ok=True)
-                raise NastavnikError(f"Файл «{original}» слишком большой (больше 50 МБ): файл не принят.")
+                raise NastavnikError(TOO_BIG.format(name=original))
             handle.write(chunk)
     return target
