@@ -45,6 +45,8 @@ def test_rollup_in_the_browser(served: Served, browser: Any, tmp_path: Path, dow
 
     browser.get(served.url)
     click_link(browser, "Сводка муниципалитета")
+    assert "Прошлогодняя сводка" in browser.find_element("tag name", "main").text  # optional, for year over year
+    screenshot(browser, "desk-rollup-start.png", tmp_path)
     browser.find_element("id", "rollup-files").send_keys("\n".join(str(p) for p in chosen))
     click_button(browser, "Свести выгрузки", "rollup-upload")
     result = job_result(browser)
