@@ -169,6 +169,39 @@ def test_references_calamine_accepts_are_all_read(tmp_path: Path, ref: str) -> N
     assert int(re.sub(r"\D", "", ref)) == rows
 
 
+_BODY = "".join(f'<row r="{r}"><c r="A{r}" s="1"><v>{r}</v></c><c r="B{r}"><v>1</v></c></row>'
+                for r in range(1, 3001))  # ~180 KB: far more than the samples the fast scan reads cell by cell
+
+
+@pytest.mark.parametrize(("hidden", "expected"), [
+    ('<c r="XFD1500"><v>1</v></c>', (3000, 16384)),
+    ('<c r="C1048576"><v>1</v></c>', (1048576, 3)),
+    ('<c r="B1500" s="1" r="B1048576"><v>1</v></c>', (1048576, 2)),  # python-calamine takes the last r
+    ('<c r="c1500"><v>1</v></c>', (3000, 3)),
+    ('<c r="C01500"><v>1</v></c>', (3000, 3)),
+    ('<c r="B1500" t="n"/><c r="Z1500" s="1"/>', (3000, 2)),  # formatting only: no value, not counted
+    ('<c r="C1500"></c>', (3000, 3)),  # counted, as the cell-by-cell scan counts it (calamine does not: safe side)
+    ('<c r="C1500"  s="1"><v>1</v></c>', (3000, 3)),
+], ids=["столбец-XFD", "строка-1048576", "второй-r", "строчные", "нули-впереди", "только-формат",
+        "пустой-элемент", "два-пробела"])
+@pytest.mark.parametrize("chunk", [1 << 20, 4096])
+def test_a_far_cell_in_the_middle_of_a_long_sheet_is_found(tmp_path: Path, hidden: str,
+                                                          expected: tuple[int, int], chunk: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast scan reads only the cells near each chunk's end one by one and proves the rest lies inside
+    their extent: a cell reaching farther anywhere in between is still found, however it is written."""
+    sheet_data = _BODY.replace('<c r="B1500"><v>1</v></c></row>', '<c r="B1500"><v>1</v></c>' + hidden + "</row>")
+    assert hidden in sheet_data
+    monkeypatch.setattr(extent, "CHUNK", chunk)
+    path = xlsx(tmp_path / "книга.xlsx", sheet_data)
+    assert scanned(path) == expected
+    if max(expected) < 20000 and "></c>" not in hidden:
+        assert scanned(path) == calamine_extent(path)
+    with zipfile.ZipFile(path) as z:
+        careful = extent._scan_sheet(z, "xl/worksheets/sheet1.xml", careful=True)
+    assert (careful.rows, careful.cols) == expected
+
+
 def test_a_long_string_does_not_hide_the_next_cell(tmp_path: Path) -> None:
     """Six megabytes of text in one cell (longer than the scan's window) and then the far cell."""
     path = xlsx(tmp_path / "книга.xlsx", '<row r="1"><c t="inlineStr"><is><t>' + "а" * (3 << 20) +
@@ -223,20 +256,21 @@ _cells = st.lists(st.tuples(st.booleans(), st.integers(1, 3),
 
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(st.booleans(), st.integers(1, 3), _cells), max_size=12),
-       chunk=st.sampled_from([16, 97, 1 << 20]))
+       chunk=st.sampled_from([16, 97, 1 << 20]), sample=st.sampled_from([24, 200, 1 << 15]))
 def test_scan_matches_calamine_for_any_mix_of_r(tmp_path_factory: pytest.TempPathFactory,
                                                 rows: list[tuple[bool, int, list[tuple[bool, int, str]]]],
-                                                chunk: int) -> None:
+                                                chunk: int, sample: int) -> None:
     sheet_data, kinds = _sheet_xml(rows)
     path = xlsx(tmp_path_factory.mktemp("свойство") / "книга.xlsx", sheet_data)
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
     places = {int(v): (r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if v != ""}
-    saved = extent.CHUNK
+    saved = extent.CHUNK, extent.SAMPLE
     extent.CHUNK = chunk  # chunk edges anywhere: inside tags, between the fast and the careful scan
+    extent.SAMPLE = sample  # cells read one by one near a chunk's end: few or all
     try:
         found = extent.scan(path)[SHEET]
     finally:
-        extent.CHUNK = saved
+        extent.CHUNK, extent.SAMPLE = saved
     assert (found.rows, found.cols) == calamine_extent(path)
     assert found.formulas == {places[n] for n, kind in kinds.items() if kind == "formula"}
 

@@ -193,6 +193,8 @@ class Book:
             if not _calamine_failure(exc):
                 raise
             raise SheetUnreadable(name) from exc
+        if end is not None and end[1] < files.MAX_COLUMNS and all(r.__class__ is list for r in data):
+            return data, total  # no row is wider than the limit: calamine's own lists, not copies
         return [r[: files.MAX_COLUMNS] if r.__class__ is list else list(r[: files.MAX_COLUMNS]) for r in data], total
 
     def formulas(self, name: str) -> set[tuple[int, int]]:
