@@ -14,7 +14,7 @@ import gc
 import operator
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import itemgetter
@@ -74,14 +74,32 @@ class Cells(Mapping[str, str]):
         return len(self._letters)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Row:
     number: int  # as the spreadsheet shows it (1-based)
     values: dict[str, Any]
     cells: Mapping[str, str]
     extra: dict[str, Any] = field(default_factory=dict)
     bad: set[str] = field(default_factory=set)  # keys whose cell holds an invalid value
-    raw: dict[str, Any] = field(default_factory=dict)  # cell values as typed
+    # cell values as typed (:attr:`raw`): (keys, values) until first asked for — most reads never ask
+    typed: dict[str, Any] | tuple[Sequence[str], Sequence[Any]] | None = None
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Cell values as typed, by column key."""
+        typed = self.typed
+        if typed.__class__ is not dict:
+            keys, values = cast(tuple[Sequence[str], Sequence[Any]], typed) if typed is not None else ((), ())
+            typed = self.typed = dict(zip(keys, values, strict=True))
+        return cast(dict[str, Any], typed)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Row):
+            return NotImplemented
+        return (self.number, self.values, dict(self.cells), self.extra, self.bad, self.raw) == (
+            other.number, other.values, dict(other.cells), other.extra, other.bad, other.raw)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
 
     def kept_values(self) -> dict[str, Any]:
         """Values to write back: valid values normalised, invalid ones exactly as typed (nothing lost)."""
@@ -878,10 +896,12 @@ def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unkn
     out: list[Row] = []
     value_rows = zip(*value_cols, strict=True) if value_cols else repeat((), m)
     raw_rows = zip(*raw_cols, strict=True) if raw_cols else repeat((), m)
+    add = out.append
     for p, values_row, raw_row, extra in zip(kept, value_rows, raw_rows, extras, strict=True):
         number = first + 1 + p  # as the spreadsheet shows it
-        out.append(Row(number=number, values=dict(zip(keys, values_row, strict=True)), cells=Cells(letters, number),
-                       extra={} if extra is None else extra, raw=dict(zip(keys, raw_row, strict=True))))
+        # every column list above has m items: the rows' zips need no length check of their own
+        add(Row(number, dict(zip(keys, values_row, strict=False)), Cells(letters, number),
+                {} if extra is None else extra, set(), (keys, raw_row)))
     for p in sorted(marked):
         row = out[p]
         r = first + kept[p]
