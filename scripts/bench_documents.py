@@ -28,7 +28,10 @@ from docx import Document  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
 from toolkit.documents import pdf as office  # noqa: E402
-from toolkit.documents import templates as render  # noqa: E402
+from toolkit.documents import prepared  # noqa: E402
+from toolkit.documents import rendering as render  # noqa: E402
+from toolkit.documents.context import row_context  # noqa: E402
+from toolkit.documents.sandbox import make_env  # noqa: E402
 
 GOALS = {"single": 20.0, "separate": 3.0, "pdf": 5.0}
 
@@ -87,11 +90,11 @@ def make_rows(n: int) -> list[dict[str, object]]:
 def naive(template: Path, rows: list[dict[str, object]], out_dir: Path) -> float:
     """docxtpl as its documentation shows it: load, render, save for every recipient."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    env = render.make_env()
+    env = make_env()
     start = time.perf_counter()
     for i, row in enumerate(rows):
         document = DocxTemplate(str(template))
-        document.render(render.row_context(row), env)
+        document.render(row_context(row), env)
         document.save(str(out_dir / f"{i}.docx"))
     return time.perf_counter() - start
 
@@ -164,9 +167,9 @@ def main() -> int:
         rows = make_rows(args.n)
         print(f"Замер документов: {args.n} писем, шаблон — одна страница с колонтитулом и таблицей.")
 
-        render._prepared.cache_clear()  # the fast path pays for loading the template too
+        prepared._prepared.cache_clear()  # the fast path pays for loading the template too
         t_single = timed(render.render_many_single, template, rows, work / "все.docx")
-        render._prepared.cache_clear()
+        prepared._prepared.cache_clear()
         t_separate = timed(render.render_many_separate, template, rows, work / "отдельно", "Файл")
         t_naive = naive(template, rows, work / "наивно")
 

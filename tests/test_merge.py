@@ -24,7 +24,7 @@ from docx.oxml.ns import nsdecls
 from toolkit.cli import main
 from toolkit.documents import merge
 from toolkit.documents import pdf as office
-from toolkit.documents import templates as render
+from toolkit.documents.rendering import template_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "doc_templates"
@@ -369,7 +369,7 @@ def test_award_templates_layout_and_script_reproducible(tmp_path: Path) -> None:
         sizes = [section.page_width, section.page_height, section.left_margin, section.right_margin]
         assert [round(x.mm) if x is not None else None for x in sizes] == [210, 297, 30, 15]
         assert document.styles["Normal"].font.name == "Times New Roman"
-        assert render.template_fields(TEMPLATES / name) >= {"Организация", "ФИО", "За_что", "Должность",
+        assert template_fields(TEMPLATES / name) >= {"Организация", "ФИО", "За_что", "Должность",
                                                             "Подписывает", "Дата"}
     script = ROOT / "scripts" / "make_award_templates.py"
     for out in ("a", "b"):

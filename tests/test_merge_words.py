@@ -15,7 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from toolkit.base.grammar import decline_position
-from toolkit.documents.templates import word_date
+from toolkit.documents.mergefields import word_date
 
 ROWS = [["ФИО", "Пол", "Должность", "Дата"],
         ["Иванов Иван Иванович", "м", "заместитель директора по ВР", dt.date(2026, 9, 1)],

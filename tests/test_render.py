@@ -1,4 +1,4 @@
-"""Sandboxed docx rendering, mail merge and PDF (toolkit.documents.templates).
+"""Sandboxed docx rendering, mail merge and PDF (toolkit.documents: sandbox, rendering, mergefields, preflight, pdf).
 
 Templates are built with python-docx at test time; no binary fixtures.
 """
@@ -17,9 +17,15 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docxtpl import DocxTemplate
 
+from toolkit.base.files import MAX_NAME_LENGTH, inside, safe_filename
 from toolkit.base.problems import NastavnikError
 from toolkit.documents import pdf as office
-from toolkit.documents import templates as render
+from toolkit.documents.context import row_context
+from toolkit.documents.mergefields import computed_fields, is_mergefield_template, merge_values
+from toolkit.documents.preflight import check_merge
+from toolkit.documents.prepared import prepare
+from toolkit.documents.rendering import render_many_separate, render_many_single, render_one, template_fields
+from toolkit.documents.sandbox import make_env
 
 TRICKY = 'ООО «Ромашка» & Co <b>жирный</b> "кавычки" \'апостроф\''
 
@@ -130,16 +136,16 @@ def merge_letter(tmp_path: Path) -> Path:
 
 def test_template_fields_with_cyrillic_names(letter: Path) -> None:
     expected = {"ФИО", "Школа", "Дата", "Организация", "ФИО_наставника", "Класс"}
-    assert render.template_fields(letter) == expected
+    assert template_fields(letter) == expected
     # docxtpl's own analysis agrees (Cyrillic identifiers and filter names work)
-    assert DocxTemplate(str(letter)).get_undeclared_template_variables(render.make_env()) == expected
+    assert DocxTemplate(str(letter)).get_undeclared_template_variables(make_env()) == expected
 
 
 def test_make_env_is_sandboxed_autoescaped_and_strict() -> None:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = render.make_env()
+    env = make_env()
     assert isinstance(env, SandboxedEnvironment)
     assert env.autoescape is True
     assert env.undefined is StrictUndefined
@@ -147,7 +153,7 @@ def test_make_env_is_sandboxed_autoescaped_and_strict() -> None:
 
 
 def test_row_context_values() -> None:
-    context = render.row_context({"Балл": 9.0, "Средний": 4.5, "Дата": dt.datetime(2026, 9, 1), "Пусто": None,
+    context = row_context({"Балл": 9.0, "Средний": 4.5, "Дата": dt.datetime(2026, 9, 1), "Пусто": None,
                                   "ФИО наставника": "x", "Да": True})
     assert str(context["Балл"]) == "9"
     assert str(context["Средний"]) == "4,5"
@@ -161,7 +167,7 @@ def test_row_context_values() -> None:
 
 
 def test_render_one_declines_escapes_and_leaves_no_tags(letter: Path, tmp_path: Path) -> None:
-    out = render.render_one(letter, ROWS[0], tmp_path / "out" / "one.docx")
+    out = render_one(letter, ROWS[0], tmp_path / "out" / "one.docx")
     lines = texts(out)
     assert lines[0] == "Дорогая Анна!"
     assert lines[1] == "Направляем Шмидт Анне приглашение на встречу 1 сентября 2026 г."
@@ -182,20 +188,20 @@ def test_fast_path_matches_docxtpl(letter: Path, tmp_path: Path) -> None:
     """The prepared-template path gives the same text as docxtpl's own render()."""
     for i, row in enumerate(ROWS):
         naive = DocxTemplate(str(letter))
-        naive.render(render.row_context(row), render.make_env())
+        naive.render(row_context(row), make_env())
         naive.save(tmp_path / f"naive{i}.docx")
-        fast = render.render_one(letter, row, tmp_path / f"fast{i}.docx")
+        fast = render_one(letter, row, tmp_path / f"fast{i}.docx")
         assert texts(fast) == texts(tmp_path / f"naive{i}.docx")
 
 
 def test_newlines_in_values_become_line_breaks(tmp_path: Path) -> None:
     template = make_jinja_template(tmp_path / "t.docx", "Адрес: {{ Адрес }}")
-    out = render.render_one(template, {"Адрес": "ул. Ленина, 1\nкв. 2"}, tmp_path / "o.docx")
+    out = render_one(template, {"Адрес": "ул. Ленина, 1\nкв. 2"}, tmp_path / "o.docx")
     assert texts(out) == ["Адрес: ул. Ленина, 1\nкв. 2"]
 
 
 def test_single_file_has_page_breaks_between_recipients(letter: Path, tmp_path: Path) -> None:
-    out = render.render_many_single(letter, ROWS, tmp_path / "все.docx")
+    out = render_many_single(letter, ROWS, tmp_path / "все.docx")
     text = all_text(out)
     assert page_breaks(out) == len(ROWS) - 1
     assert text.count("Направляем ") == len(ROWS)
@@ -215,16 +221,16 @@ def test_single_file_of_many_rows_is_fast(letter: Path, tmp_path: Path) -> None:
     import time
 
     rows = [ROWS[i % 3] | {"ФИО": f"Иванов{i} Иван Иванович", "Пол": "м"} for i in range(300)]
-    render.prepare(letter)  # warm the cache, as the second command of a session would
+    prepare(letter)  # warm the cache, as the second command of a session would
     start = time.perf_counter()
-    out = render.render_many_single(letter, rows, tmp_path / "много.docx")
+    out = render_many_single(letter, rows, tmp_path / "много.docx")
     assert time.perf_counter() - start < 2.0  # ~0.1 s on a laptop; generous for slow CI
     assert page_breaks(out) == 299
 
 
 def test_separate_files_count_and_safe_names(letter: Path, tmp_path: Path) -> None:
     rows = [*ROWS, ROWS[0] | {"ФИО": "шмидт анна"}, ROWS[1] | {"ФИО": "../../Сидоров: Иван?"}]
-    paths = render.render_many_separate(letter, rows, tmp_path / "письма", "ФИО")
+    paths = render_many_separate(letter, rows, tmp_path / "письма", "ФИО")
     names = [p.name for p in paths]
     assert names == [
         "Шмидт Анна.docx",
@@ -242,22 +248,22 @@ def test_separate_files_count_and_safe_names(letter: Path, tmp_path: Path) -> No
 def test_an_error_in_any_row_writes_nothing(letter: Path, tmp_path: Path) -> None:
     rows = [ROWS[0], ROWS[1] | {"Дата": "когда-нибудь"}]
     with pytest.raises(NastavnikError, match=r"^Строка 3: .*не дата"):
-        render.render_many_separate(letter, rows, tmp_path / "out", "ФИО")
+        render_many_separate(letter, rows, tmp_path / "out", "ФИО")
     assert not (tmp_path / "out").exists()
     with pytest.raises(NastavnikError, match="Строка 3"):
-        render.render_many_single(letter, rows, tmp_path / "single.docx")
+        render_many_single(letter, rows, tmp_path / "single.docx")
     assert not (tmp_path / "single.docx").exists()
 
 
 def test_missing_field_is_an_error_not_a_gap(letter: Path, tmp_path: Path) -> None:
     row = {k: v for k, v in ROWS[0].items() if k != "Организация"}
     with pytest.raises(NastavnikError, match="«Организация»"):
-        render.render_one(letter, row, tmp_path / "o.docx")
+        render_one(letter, row, tmp_path / "o.docx")
 
 
 def test_empty_name_stops_separate_files(letter: Path, tmp_path: Path) -> None:
     with pytest.raises(NastavnikError, match="Строка 3: не заполнен столбец «ФИО»"):
-        render.render_many_separate(letter, [ROWS[0], ROWS[1] | {"ФИО": " "}], tmp_path / "o", "ФИО")
+        render_many_separate(letter, [ROWS[0], ROWS[1] | {"ФИО": " "}], tmp_path / "o", "ФИО")
 
 
 # --- sandbox -----------------------------------------------------------------------------------
@@ -275,14 +281,14 @@ def test_empty_name_stops_separate_files(letter: Path, tmp_path: Path) -> None:
 def test_template_running_code_is_refused(tmp_path: Path, field: str) -> None:
     template = make_jinja_template(tmp_path / "evil.docx", "Привет, " + field)
     with pytest.raises(NastavnikError, match="программный код") as info:
-        render.render_one(template, {"ФИО": "x"}, tmp_path / "o.docx")
+        render_one(template, {"ФИО": "x"}, tmp_path / "o.docx")
     assert info.value.exit_code == 2
     assert not (tmp_path / "o.docx").exists()
 
 
 def test_check_merge_reports_unsafe_template(tmp_path: Path) -> None:
     template = make_jinja_template(tmp_path / "evil.docx", "{{ ''.__class__.__mro__ }}")
-    report = render.check_merge(template, [{"ФИО": "x"}], "данные.xlsx")
+    report = check_merge(template, [{"ФИО": "x"}], "данные.xlsx")
     assert [p.code for p in report.errors] == ["doc-template-unsafe"]
 
 
@@ -290,7 +296,7 @@ def test_check_merge_reports_unsafe_template(tmp_path: Path) -> None:
 
 
 def test_check_merge_clean(letter: Path) -> None:
-    report = render.check_merge(letter, ROWS, "данные.xlsx")
+    report = check_merge(letter, ROWS, "данные.xlsx")
     assert report.problems == []
 
 
@@ -301,7 +307,7 @@ def test_check_merge_missing_fields_empty_names_and_row_numbers(letter: Path) ->
         {"ФИО": "Ким Саша", "Пол": "", "Школа": "1", "Дата": "01.09.2026", "Класс": ""},
         {"ФИО": "Ли Саша", "Пол": "?", "Школа": "1", "Дата": "01.09.2026", "Класс": "9Б"},
     ]
-    report = render.check_merge(letter, rows, "данные.xlsx")
+    report = check_merge(letter, rows, "данные.xlsx")
     assert [(p.cell, p.code, p.field) for p in report.problems] == [
         ("", "doc-field-missing", "Организация"),
         ("", "doc-field-missing", "ФИО_наставника"),
@@ -323,75 +329,75 @@ def test_check_merge_unknown_filters_all_reported(tmp_path: Path) -> None:
     template = make_jinja_template(
         tmp_path / "t.docx", "{{ ФИО|склонить }}", "{{ ФИО|дательный }}", "{{ Дата|датa }}"
     )
-    report = render.check_merge(template, [{"ФИО": "Иванов Иван", "Дата": "01.09.2026"}], "д.xlsx")
+    report = check_merge(template, [{"ФИО": "Иванов Иван", "Дата": "01.09.2026"}], "д.xlsx")
     assert [(p.code, p.message.split("»")[0]) for p in report.problems] == [
         ("doc-filter-unknown", "В шаблоне неизвестный фильтр «склонить"),
         ("doc-filter-unknown", "В шаблоне неизвестный фильтр «датa"),  # a Latin «a» at the end
     ]
     assert "дательный" in report.problems[0].message
     with pytest.raises(NastavnikError, match="неизвестный фильтр «склонить»"):
-        render.render_one(template, {"ФИО": "Иванов Иван", "Дата": "01.09.2026"}, tmp_path / "o.docx")
+        render_one(template, {"ФИО": "Иванов Иван", "Дата": "01.09.2026"}, tmp_path / "o.docx")
 
 
 def test_check_merge_syntax_error(tmp_path: Path) -> None:
     template = make_jinja_template(tmp_path / "t.docx", "{% if Пол == 'ж' %}Уважаемая", "Конец")
-    report = render.check_merge(template, [{"Пол": "ж"}], "д.xlsx")
+    report = check_merge(template, [{"Пол": "ж"}], "д.xlsx")
     assert [p.code for p in report.problems] == ["doc-template-syntax"]
     assert "не закрыт блок" in report.problems[0].message
 
 
 def test_check_merge_duplicates_and_no_rows(letter: Path) -> None:
-    report = render.check_merge(letter, [ROWS[0], ROWS[0]], "д.xlsx", name_column="ФИО")
+    report = check_merge(letter, [ROWS[0], ROWS[0]], "д.xlsx", name_column="ФИО")
     assert [(p.cell, p.code) for p in report.problems] == [("A3", "doc-name-duplicate")]
     assert "«Шмидт Анна (2)»" in report.problems[0].message
-    assert [p.code for p in render.check_merge(letter, [], "д.xlsx")] == ["doc-no-rows"]
+    assert [p.code for p in check_merge(letter, [], "д.xlsx")] == ["doc-no-rows"]
 
 
 def test_check_merge_unreadable_template(tmp_path: Path) -> None:
     bad = tmp_path / "не шаблон.docx"
     bad.write_text("просто текст")
-    assert [p.code for p in render.check_merge(bad, ROWS, "д.xlsx")] == ["doc-template-unreadable"]
+    assert [p.code for p in check_merge(bad, ROWS, "д.xlsx")] == ["doc-template-unreadable"]
     with pytest.raises(NastavnikError, match="не открывается"):
-        render.render_one(bad, ROWS[0], tmp_path / "o.docx")
+        render_one(bad, ROWS[0], tmp_path / "o.docx")
 
 
 # --- MERGEFIELD templates ----------------------------------------------------------------------
 
 
 def test_mergefield_template_is_detected(merge_letter: Path, letter: Path) -> None:
-    assert render.is_mergefield_template(merge_letter)
-    assert not render.is_mergefield_template(letter)
-    assert render.template_fields(merge_letter) == {
+    assert is_mergefield_template(merge_letter)
+    assert not is_mergefield_template(letter)
+    assert template_fields(merge_letter) == {
         "ФИО_уважаемый", "ФИО_дательный", "Организация", "ФИО_инициалы", "Класс"
     }
 
 
 def test_mergefield_fill_with_declined_fields(merge_letter: Path, tmp_path: Path) -> None:
-    out = render.render_one(merge_letter, ROWS[1], tmp_path / "o.docx")
+    out = render_one(merge_letter, ROWS[1], tmp_path / "o.docx")
     assert texts(out) == ["Дорогой Карл!",  # no patronymic: a student
                           "Направляем Шмидту Карлу письмо. Организация: ИП",
                           "Подпись: К. Шмидт, класс 10А"]
-    out = render.render_one(merge_letter, ROWS[0], tmp_path / "o2.docx")
+    out = render_one(merge_letter, ROWS[0], tmp_path / "o2.docx")
     assert texts(out)[1] == "Направляем Шмидт Анне письмо. Организация: " + TRICKY
 
 
 def test_mergefield_single_and_separate(merge_letter: Path, tmp_path: Path) -> None:
     rows: list[dict[str, object]] = [*ROWS, {"ФИО": "Толстая Софья Андреевна", "Пол": "ж", "Организация": "—", "Класс": "11А"}]
-    out = render.render_many_single(merge_letter, rows, tmp_path / "все.docx")
+    out = render_many_single(merge_letter, rows, tmp_path / "все.docx")
     text = all_text(out)
     assert page_breaks(out) == len(rows) - 1
     assert "Уважаемая Софья Андреевна!" in text
     assert "Направляем Толстой Софье Андреевне письмо." in text
     assert "Направляем Мамедову Эльдару Рашид оглы письмо." in text
     assert "«" + "ФИО" not in text
-    paths = render.render_many_separate(merge_letter, rows, tmp_path / "письма", "ФИО")
+    paths = render_many_separate(merge_letter, rows, tmp_path / "письма", "ФИО")
     assert len(paths) == 4
     assert "Подпись: С. А. Толстая, класс 11А" in all_text(paths[3])
 
 
 def test_mergefield_check_merge(merge_letter: Path) -> None:
     rows = [{"ФИО": "Петров Иван", "Пол": "м", "Класс": "9Б"}, {"ФИО": "", "Пол": "м", "Класс": "9Б"}]
-    report = render.check_merge(merge_letter, rows, "д.xlsx")
+    report = check_merge(merge_letter, rows, "д.xlsx")
     assert [(p.cell, p.code, p.field) for p in report.problems] == [
         ("", "doc-field-missing", "Организация"),
         ("A3", "doc-name-empty", "ФИО"),
@@ -399,12 +405,12 @@ def test_mergefield_check_merge(merge_letter: Path) -> None:
 
 
 def test_computed_fields_for_name_like_columns() -> None:
-    assert render.computed_fields(["ФИО", "Класс", "ФИО наставника"]) == [
+    assert computed_fields(["ФИО", "Класс", "ФИО наставника"]) == [
         "ФИО_дательный", "ФИО_родительный", "ФИО_творительный", "ФИО_уважаемый", "ФИО_инициалы",
         "ФИО_наставника_дательный", "ФИО_наставника_родительный", "ФИО_наставника_творительный",
         "ФИО_наставника_уважаемый", "ФИО_наставника_инициалы",
     ]
-    values = render.merge_values({"ФИО наставника": "Иванова Анна Сергеевна", "Пол": "ж"})
+    values = merge_values({"ФИО наставника": "Иванова Анна Сергеевна", "Пол": "ж"})
     assert values["ФИО_наставника_дательный"] == "Ивановой Анне Сергеевне"
     assert values["ФИО_наставника_уважаемый"] == "Уважаемая Анна Сергеевна!"
 
@@ -435,28 +441,28 @@ def test_computed_fields_for_name_like_columns() -> None:
     ],
 )
 def test_safe_filename(value: object, expected: str) -> None:
-    assert render.safe_filename(value, set()) == expected
+    assert safe_filename(value, set()) == expected
 
 
 def test_safe_filename_length_and_duplicates() -> None:
     used: set[str] = set()
-    long = render.safe_filename("Я" * 300, used)
+    long = safe_filename("Я" * 300, used)
     from toolkit.base.files import MAX_NAME_BYTES
 
     # at most MAX_NAME_LENGTH characters and MAX_NAME_BYTES bytes (a Cyrillic letter is two bytes in UTF-8)
-    assert long == "Я" * min(render.MAX_NAME_LENGTH, MAX_NAME_BYTES // 2)
-    assert render.safe_filename("Петров", used) == "Петров"
-    assert render.safe_filename("ПЕТРОВ", used) == "ПЕТРОВ (2)"  # case-insensitive like Windows
-    assert render.safe_filename("петров", used) == "петров (3)"
-    assert render.safe_filename("Петров (2)", used) == "Петров (2) (2)"
+    assert long == "Я" * min(MAX_NAME_LENGTH, MAX_NAME_BYTES // 2)
+    assert safe_filename("Петров", used) == "Петров"
+    assert safe_filename("ПЕТРОВ", used) == "ПЕТРОВ (2)"  # case-insensitive like Windows
+    assert safe_filename("петров", used) == "петров (3)"
+    assert safe_filename("Петров (2)", used) == "Петров (2) (2)"
 
 
 def test_output_path_stays_inside(tmp_path: Path) -> None:
-    assert render.inside(tmp_path, "a.docx") == (tmp_path / "a.docx").resolve()
+    assert inside(tmp_path, "a.docx") == (tmp_path / "a.docx").resolve()
     with pytest.raises(NastavnikError):
-        render.inside(tmp_path, "../a.docx")
+        inside(tmp_path, "../a.docx")
     with pytest.raises(NastavnikError):
-        render.inside(tmp_path, "sub/a.docx")
+        inside(tmp_path, "sub/a.docx")
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -482,7 +488,7 @@ def test_pdf_same_names_from_two_folders_refused(tmp_path: Path) -> None:
 @pytest.mark.skipif(office.find_soffice() is None or shutil.which("pdftotext") is None,
                     reason="нужны LibreOffice и pdftotext")
 def test_pdf_batch_of_three(letter: Path, tmp_path: Path) -> None:
-    paths = render.render_many_separate(letter, ROWS, tmp_path / "письма", "ФИО")
+    paths = render_many_separate(letter, ROWS, tmp_path / "письма", "ФИО")
     pdfs = office.convert_to_pdf(paths, tmp_path / "pdf")
     assert [p.name for p in pdfs] == [p.with_suffix(".pdf").name for p in paths]
     expected = ["Шмидт Анне", "Шмидту Карлу", "Мамедову Эльдару Рашид оглы"]
@@ -503,9 +509,9 @@ def test_table_column_loop_matches_docxtpl(tmp_path: Path) -> None:
     template = tmp_path / "таблица.docx"
     document.save(str(template))
     row = {"ФИО": "Иванов Иван", "Предметы": "математика, физика, химия, «литература»"}
-    out = render.render_one(template, row, tmp_path / "fast.docx")
+    out = render_one(template, row, tmp_path / "fast.docx")
     naive = DocxTemplate(str(template))
-    naive.render(render.row_context(row), render.make_env())
+    naive.render(row_context(row), make_env())
     naive.save(tmp_path / "naive.docx")
     assert texts(out) == texts(tmp_path / "naive.docx")
     assert texts(out)[-4:] == ["математика", "физика", "химия", "«литература»"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from toolkit.documents import templates
+from toolkit.documents import docxtpl_xml
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -33,7 +33,7 @@ def _table(grid: int, rows: list[int], span: bool = False, inner: str = "") -> s
 ], ids=["break-and-tab", "page-and-paragraph", "none", "attributes"])
 def test_listing_is_resolved_as_docxtpl_does(body: str) -> None:
     xml = f"<w:body {W}>{body}</w:body>"
-    assert templates._resolve_listing(xml) == templates._DOCXTPL.resolve_listing(xml)
+    assert docxtpl_xml.resolve_listing(xml) == docxtpl_xml.DOCXTPL.resolve_listing(xml)
 
 
 @pytest.mark.parametrize("tables", [
@@ -50,12 +50,12 @@ def test_tables_are_fixed_as_docxtpl_does(tables: str) -> None:
     xml = f"<w:body {W}>{tables}{_p('после')}</w:body>"
 
     def docxtpl() -> str:
-        return etree.tostring(templates._DOCXTPL.fix_tables(xml), encoding="unicode")
+        return etree.tostring(docxtpl_xml.DOCXTPL.fix_tables(xml), encoding="unicode")
 
     try:
         expected = docxtpl()
     except Exception as exc:  # docxtpl fails on a table without a grid: so must the shortcut
         with pytest.raises(type(exc)):
-            templates._fix_tables(xml)
+            docxtpl_xml.fix_tables(xml)
         return
-    assert etree.tostring(templates._fix_tables(xml), encoding="unicode") == expected
+    assert etree.tostring(docxtpl_xml.fix_tables(xml), encoding="unicode") == expected

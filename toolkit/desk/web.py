@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 
-from toolkit.base.files import MAX_INPUT_BYTES
+from toolkit.base.files import MAX_INPUT_BYTES, safe_filename
 from toolkit.base.problems import NastavnikError
 from toolkit.desk import safety
 
@@ -186,8 +186,6 @@ def _shown(name: str | None) -> str:
 
 
 async def _save(inbox: Path, item: UploadFile) -> Path:
-    from toolkit.documents.templates import safe_filename
-
     inbox.mkdir(parents=True, exist_ok=True)
     original = _shown(item.filename)
     suffix = Path(original).suffix.lower()

@@ -878,7 +878,7 @@ def site_context(data: ProgramData, date: dt.date) -> dict[str, Any]:
 
 
 def render_site(data: ProgramData, date: dt.date) -> str:
-    from toolkit.documents.templates import make_env
+    from toolkit.documents.sandbox import make_env
 
     source = template_path(KINDS["site"].template).read_text(encoding="utf-8")
     env = make_env()
@@ -999,7 +999,9 @@ def _render_docx(program: Program, kind: Kind, docs: list[_Doc], out_dir: Path, 
                  outcome: DocsOutcome, progress: Progress | None) -> None:
     import io
 
-    from toolkit.documents.templates import inside, prepare, row_context, safe_filename
+    from toolkit.base.files import inside, safe_filename
+    from toolkit.documents.context import row_context
+    from toolkit.documents.prepared import prepare
 
     rendered: list[tuple[Path, bytes]] = []
     used: set[str] = set()
@@ -1050,7 +1052,8 @@ def _render_with_images(kind: Kind, docs: list[_Doc], progress: Progress | None)
     from docx.shared import Mm
     from markupsafe import Markup
 
-    from toolkit.documents.templates import prepare, row_context
+    from toolkit.documents.context import row_context
+    from toolkit.documents.prepared import prepare
 
     prepared = prepare(template_path(kind.template))
     entries = {info.filename: data for info, data in prepared.entries}
@@ -1163,7 +1166,7 @@ def make_documents(program: Program, options: DocsOptions, report: Report,
     _need_books(data, kind, report)
     date = document_date(data, options)
     if kind.key == "site":
-        from toolkit.documents.templates import safe_filename
+        from toolkit.base.files import safe_filename
 
         html = render_site(data, date)
         target = out_dir / (safe_filename(kind.prefix, set()) + ".html")

@@ -2,7 +2,7 @@
 
 Independent of any program folder: the template's fields are the table's column headers (``{{ ФИО }}``,
 ``{{ ФИО|дательный }}`` …, or Word MERGEFIELD fields with the extra declined ``ФИО_дательный`` …).
-The rendering engine is :mod:`toolkit.documents.templates`; this module reads the table, runs the pre-flight check,
+The rendering engine is :mod:`toolkit.documents.rendering`; this module reads the table, runs the pre-flight check,
 renders every document in memory, and only then writes the files (each atomically) and, when asked,
 converts them to PDF in one LibreOffice run (per :data:`PDF_BATCH` documents).
 
@@ -172,7 +172,7 @@ def read_data(path: Path) -> MergeData:
 def find_name_column(columns: Sequence[str], wanted: str | None = None) -> str | None:
     """The column files are named after: ``wanted`` (by header or by its ``_`` alias, case and ё/е
     ignored), else the first of «ФИО», «Фамилия Имя Отчество», «Получатель»; None if there is none."""
-    from toolkit.documents.templates import field_alias
+    from toolkit.documents.context import field_alias
 
     keys = [wanted] if wanted else list(DEFAULT_NAME_COLUMNS)
     for key in keys:
@@ -196,7 +196,7 @@ def _loose_trees(template: Path) -> list[nodes.Template]:
     import jinja2
     from docxtpl import DocxTemplate
 
-    from toolkit.documents.templates import make_env
+    from toolkit.documents.sandbox import make_env
 
     env = make_env()
     helper = DocxTemplate(os.devnull)  # only its XML patching is used
@@ -228,7 +228,7 @@ def _stand_in(value: object, *args: object, **kwargs: object) -> object:
 def _fields_of(trees: Sequence[nodes.Template]) -> set[str]:
     from jinja2 import TemplateError, meta
 
-    from toolkit.documents.templates import make_env
+    from toolkit.documents.sandbox import make_env
 
     names: set[str] = set()
     for tree in trees:
@@ -244,7 +244,7 @@ def _date_problems(report: Report, data: MergeData, trees: Sequence[nodes.Templa
     from jinja2 import nodes
 
     from toolkit.base.grammar import format_date
-    from toolkit.documents.templates import field_alias
+    from toolkit.documents.context import field_alias
 
     by_alias = {field_alias(c): c for c in data.columns} | {c: c for c in data.columns}
     dated: dict[str, None] = {}
@@ -272,7 +272,9 @@ def plan_merge(template: Path, data_path: Path, *, name_column: str | None = Non
     nothing in it, a template that is not .docx).  Problems a person can correct — fields with no
     column, unknown filters, empty names, a template that tries to run code — are in ``plan.report``.
     """
-    from toolkit.documents.templates import check_merge, is_mergefield_template, prepare
+    from toolkit.documents.mergefields import is_mergefield_template
+    from toolkit.documents.preflight import check_merge
+    from toolkit.documents.prepared import prepare
 
     template = Path(template)
     if not template.is_file():
@@ -329,7 +331,7 @@ def plan_merge(template: Path, data_path: Path, *, name_column: str | None = Non
 
 def _data_problems_after_template(report: Report, data: MergeData, column: str | None,
                                   trees: Sequence[nodes.Template]) -> None:
-    from toolkit.documents.templates import row_context
+    from toolkit.documents.context import row_context
 
     available = set(row_context(dict.fromkeys(data.rows[0], "")))
     for name in sorted(_fields_of(trees) - available):
@@ -351,7 +353,8 @@ def is_unusable(report: Report) -> bool:
 
 
 def _file_names(plan: MergePlan, out_dir: Path) -> list[str]:
-    from toolkit.documents.templates import context_value, safe_filename
+    from toolkit.base.files import safe_filename
+    from toolkit.documents.context import context_value
 
     used: set[str] = set()
     if out_dir.resolve() == plan.template.resolve().parent:
@@ -388,7 +391,9 @@ def _render_separate(plan: MergePlan, report: Report, progress: Progress | None)
     """Every document in memory; rendering errors of all rows go to ``report``."""
     from mailmerge import MailMerge
 
-    from toolkit.documents.templates import merge_values, prepare, row_context
+    from toolkit.documents.context import row_context
+    from toolkit.documents.mergefields import merge_values
+    from toolkit.documents.prepared import prepare
 
     records = plan.data.records()
     documents: list[bytes] = []
@@ -411,7 +416,9 @@ def _render_separate(plan: MergePlan, report: Report, progress: Progress | None)
 
 
 def _render_single(plan: MergePlan, report: Report, progress: Progress | None) -> bytes:
-    from toolkit.documents.templates import prepare, render_many_single, row_context
+    from toolkit.documents.context import row_context
+    from toolkit.documents.prepared import prepare
+    from toolkit.documents.rendering import render_many_single
 
     records = plan.data.records()
     rows = [row for _, row in records]
@@ -466,8 +473,8 @@ def run_merge(plan: MergePlan, out_dir: Path, *, single: bool = False, pdf: bool
 
 
 def _run_merge(plan: MergePlan, out_dir: Path, *, single: bool, pdf: bool, progress: Progress | None) -> MergeResult:
+    from toolkit.base.files import inside, safe_filename
     from toolkit.documents.pdf import convert_to_pdf
-    from toolkit.documents.templates import inside, safe_filename
 
     if out_dir.exists() and not out_dir.is_dir():
         raise NastavnikError(f"«{out_dir}» — это файл, а не папка. Укажите в --out папку для документов.")

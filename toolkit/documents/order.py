@@ -1,7 +1,7 @@
 """«Приказ о закреплении наставнических пар» — the order fixing the pairs, from doc_templates/order_pairs.docx.
 
 The template is a docxtpl document (Cyrillic field names); it is rendered in the sandbox of
-:mod:`toolkit.documents.templates`. Only fixed pairs go into the order: active, both consents, and for teachers the date
+:mod:`toolkit.documents.sandbox`. Only fixed pairs go into the order: active, both consents, and for teachers the date
 of the personal meeting. The number and the date of the order are filled when given, otherwise a blank
 line is left to fill by hand.
 """
@@ -177,8 +177,9 @@ def make_order(program: Program, report: Report, *, number: str | None = None, d
                template: Path | None = None, out: Path | None = None, pdf: bool = False) -> OrderResult:
     """Render the order for the fixed pairs of a program folder (the previous file goes to the backups)."""
     from toolkit.base.messages import render as message
+    from toolkit.documents.errors import DocumentError
     from toolkit.documents.pdf import convert_to_pdf
-    from toolkit.documents.templates import DocumentError, render_one
+    from toolkit.documents.rendering import render_one
 
     data = load_program(program, report)
     if "pairs" not in data.books:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from toolkit.documents.templates import DocumentError
+from toolkit.documents.errors import DocumentError
 
 
 def find_soffice() -> str | None:
