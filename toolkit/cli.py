@@ -395,7 +395,10 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             _print_report(report)
         click.echo(f"Анкеты мониторинга загружены: {program.profile.roles_plural['mentor'].lower()} — "
                    f"{answers.answered['mentor']}, {program.profile.roles_plural['mentee'].lower()} — "
-                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}.")
+                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}"
+                   + (f"; повторных ответов: {answers.superseded} (загружен последний ответ каждого)"
+                      if answers.superseded else "")
+                   + ".")
         if answers.backup:
             click.echo(f"Прежняя версия книги: {answers.backup}")
         if report.errors:
