@@ -270,6 +270,7 @@ def import_applications(program: Program, export: Path, role: str | None, report
     answers: dict[tuple[str, str], list[int]] = {}  # (role, person) → the rows of the file, in order
     parsed: dict[int, dict[str, Any]] = {}
     cells_of: dict[int, list[Any]] = {}
+    bad: dict[int, list[dict[str, str]]] = {}  # values kept as typed, said only for the rows added
     for r, cells in rows[1:]:
         row_role = role
         if role_col is not None and role_col < len(cells) and not is_blank(cells[role_col]):
@@ -296,9 +297,8 @@ def import_applications(program: Program, export: Path, role: str | None, report
                 continue
             value, problem = parse_cell(column, raw)
             if problem is not None:
-                detail = render(problem.code, **problem.params)
-                report.add("import-bad-value", file=label, cell=_cell(r - 1, i), field=column.header, row=r,
-                           detail=detail)
+                bad.setdefault(r, []).append({"cell": _cell(r - 1, i), "field": column.header,
+                                              "detail": render(problem.code, **problem.params)})
                 value = clean_text(raw)
             values[column.key] = value
         if not values.get("last_name") or not values.get("first_name"):
@@ -329,11 +329,13 @@ def import_applications(program: Program, export: Path, role: str | None, report
             who = name_col if name_col is not None else next(
                 (i for i, c in mapping[row_role].items() if c.key == "last_name"), None)
             report.add("import-duplicate-answer", file=label, cell=_cell(latest.row - 1, who) if who is not None else "",
-                       name=name,
-                       sent=gendered(gender, "подал", "подала"), sheet=sheets[row_role].name, **latest.params())
+                       name=name, sent=gendered(gender, "подал", "подала"), sheet=sheets[row_role].name,
+                       **latest.params())
     for r, row_role in sorted(chosen):
         current[sheets[row_role].key].append(parsed[r])
         result.added[row_role] += 1
+        for where in bad.get(r, []):
+            report.add("import-bad-value", file=label, row=r, **where)
 
     if sum(result.added.values()) == 0:
         return result
