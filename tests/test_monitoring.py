@@ -211,7 +211,8 @@ def _mentee_export(demos: Demos, tmp_path: Path, rows: list[list[str]], *, timed
                    ) -> tuple[Path, Path, dict[str, str], list[dict[str, Any]]]:
     """A demo program and a forms export of its mentee questionnaire (``rows``: [time of answer, who, expected,
     real, go on, frequency]; without the time and its column when not ``timed``), in which ``{0}``, ``{1}``… stand for the
-    codes of the mentees of the book, ``{m}``/``{f}`` for the first boy/girl; the registry's genders by code."""
+    codes of the mentees of the book, ``{m}``/``{f}`` for the first boy/girl, ``{u}`` for a girl in no pair; the
+    registry's genders by code."""
     root = demos.copy("student", tmp_path / "p")
     program = Program.open(root)
     q = {c.key: c.question for c in {s.key: s for s in monitoring_spec(program).sheets}["mentee_survey"].columns
@@ -221,8 +222,11 @@ def _mentee_export(demos: Demos, tmp_path: Path, rows: list[list[str]], *, timed
     codes = [m["mentee_id"] for m in mentees]
     genders = {pid: str(p.values.get("gender") or "") for pid, p in data.participants.items()}
     by_gender = {g: next(c for c in codes if genders[c] == g) for g in ("м", "ж")}
+    unpaired = next(pid for pid, p in data.participants.items()
+                    if p.role == "mentee" and pid not in codes and genders[pid] == "ж")
     header = ["Время создания"] * timed + [q["mentee_id"], q["expected"], q["real"], q["go_on"], q["frequency"]]
-    table = [header] + [[cell.format(*codes, m=by_gender["м"], f=by_gender["ж"]) for cell in row] for row in rows]
+    table = [header] + [[cell.format(*codes, m=by_gender["м"], f=by_gender["ж"], u=unpaired) for cell in row]
+                        for row in rows]
     export = tmp_path / "ответы наставляемых.csv"
     with export.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f, delimiter=";").writerows(table)
@@ -267,11 +271,13 @@ def test_answers_agree_with_the_gender_of_the_registry(demos: Demos, tmp_path: P
 
     root, export, genders, _ = _mentee_export(demos, tmp_path, [
         ["{m}", "2", "5", "Да", ""], ["{m}", "3", "5", "Да", ""], ["{f}", "2", "5", "Да", ""],
-        ["{f}", "4", "5", "Да", ""], ["{f}", "3", "5", "Да", ""]], timed=False)
+        ["{f}", "4", "5", "Да", ""], ["{f}", "3", "5", "Да", ""], ["{u}", "5", "5", "Да", ""]], timed=False)
     report = Report()
     import_survey(Program.open(root), export, report)
     told = {genders[str(p.params["id"])]: p for p in report if p.code == "monitoring-survey-duplicate"}
-    assert set(told) == {"м", "ж"} and len(report.problems) == 2
+    assert set(told) == {"м", "ж"} and len(report.problems) == 3
+    refused = next(p for p in report if p.code == "monitoring-survey-not-in-pair")
+    assert "не состоит в закреплённой паре — её анкеты нет" in refused.message and refused.cell == "A7"
     boy, girl = told["м"], told["ж"]
     assert " ответил на анкету дважды." in boy.message and boy.message.startswith("Строки 2 и 3: ")
     assert "Загружен ответ из строки 3: в выгрузке нет времени ответа, а эта строка ниже." in boy.message

@@ -271,8 +271,9 @@ def import_survey(program: Program, export: Path, report: Report) -> SurveyImpor
             continue
         key = SURVEY_SHEETS[data.participants[pid].role]
         if not any(x.get(ID_KEYS[key]) == pid for x in current[key]):
+            gender = person_gender(_name(data, pid), data.participants[pid].values.get("gender"))
             report.add("monitoring-survey-not-in-pair", file=label, cell=cell_name(r - 1, who_col), row=r,
-                       name=_name(data, pid), id=pid)
+                       name=_name(data, pid), id=pid, whose=gendered(gender, "его", "её"))
             result.refused += 1
             continue
         answers.setdefault(pid, []).append(r)
