@@ -94,6 +94,58 @@ def test_reimport_never_duplicates(program: Path, tmp_path: Path, capsys: pytest
     assert (program / "02_Заявки.xlsx").read_bytes() == before  # nothing to add: the file is not rewritten
 
 
+def test_application_sent_twice_is_told_and_the_latest_added(program: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    again = [
+        # row 5: Орлов sent the form earlier than his row 3 (the export is not in the order of time)
+        ["25.09.2026 10:50:00", "Наставляемый", "Орлов Глеб", "м", "99", "orlov@mail.ru", "", "", "", "", "",
+         "пн", "Не понимаю дроби", "Улучшение образовательных результатов", "Математика", "Да", ""],
+        # row 6: Белова sent it again later, with another class
+        ["25.09.2026 12:00:00", "Хочу найти наставника", "Белова Ева", "ж", "5Г", "", "", "", "", "", "",
+         "пт", "Новая школа, нет друзей", "Адаптация", "Адаптация в новом классе; Общение и дружба", "да", ""],
+        # row 7: Гончарова pressed «Отправить» twice: the same answers, nothing to choose
+        ["25.09.2026 10:15:09", *GOOGLE_ROWS[0][1:]],
+    ]
+    export = write_csv(tmp_path / "ответы.csv", GOOGLE_HEADER, GOOGLE_ROWS + again, "utf-8", ",")
+    code, out, _ = run(["import", str(program), str(export)], capsys)
+    assert code == 0, out  # warnings: the command did its work
+    assert "Добавлено: наставники — 1, наставляемые — 2; пропущено повторов: 3." in out
+    told = [line for line in out.splitlines() if "заявку" in line]
+    assert len(told) == 2, out
+    assert told[0].endswith(
+        "ячейка C3: Строки 3 и 5: Орлов Глеб подал заявку дважды. В реестр добавлена заявка из строки 3: эта строка "
+        "последняя по времени ответа («Отметка времени»: 25.09.2026 11:00). Если верна другая заявка, удалите из "
+        "выгрузки строку 3, а на листе «Наставляемые» реестра — строку этого участника, и загрузите выгрузку снова.")
+    assert "Строки 4 и 6: Белова Ева подала заявку дважды. В реестр добавлена заявка из строки 6:" in told[1]
+    assert "Строка 5" not in out  # the class «99» of the answer not added is no problem of the registry
+    people, _ = registry(program)
+    assert sum(1 for name in people if name.startswith(("Орлов", "Белова", "Гончарова"))) == 3
+    assert people["Орлов Глеб"]["class"] == "6Б" and people["Орлов Глеб"]["days"] == ["вт", "чт"]
+    assert people["Белова Ева"]["class"] == "5Г" and str(people["Белова Ева"]["applied_on"]) == "2026-09-25"
+    before = (program / "02_Заявки.xlsx").read_bytes()
+    code, out, _ = run(["import", str(program), str(export)], capsys)
+    assert code == 0 and "заявку" not in out, out  # imported again: each one is already in the registry
+    assert "пропущено повторов: 6." in out
+    assert (program / "02_Заявки.xlsx").read_bytes() == before
+
+
+@pytest.mark.parametrize("value,moment", [
+    ("25.09.2026 11:00:00", "2026-09-25 11:00:00"),  # Google Forms, Russian
+    ("2026/09/25 1:05:09 PM GMT+3", "2026-09-25 13:05:09"),  # Google Forms, English
+    ("2026/09/25 12:00:00 AM GMT+3", "2026-09-25 00:00:00"),
+    ("2026-09-25 11:00:00", "2026-09-25 11:00:00"),  # Yandex Forms
+    ("2026-09-25T11:00:00Z", "2026-09-25 11:00:00"),
+    (46290.5, "2026-09-25 12:00:00"),  # a spreadsheet's date-time as a number
+    ("25.09.2026", "2026-09-25 00:00:00"),
+    ("25.09.2026 25:00", None), ("вчера", None), ("", None), (True, None),
+])
+def test_time_of_answer_as_exports_give_it(value: object, moment: str | None) -> None:
+    from toolkit.base.values import parse_timestamp
+
+    got = parse_timestamp(value)
+    assert (str(got) if got else None) == moment
+
+
 def test_yandex_export_cp1251_with_role_option_and_duplicate_in_registry(
         program: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     people, _ = registry(program)

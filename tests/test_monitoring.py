@@ -207,6 +207,144 @@ def test_forms_export_read_back_by_import(demos: Demos, tmp_path: Path, capsys: 
     assert read[second["mentee_id"]]["real"] == second.get("real")  # «11» refused, the old answer kept
 
 
+def _mentee_export(demos: Demos, tmp_path: Path, rows: list[list[str]], *, timed: bool = True
+                   ) -> tuple[Path, Path, dict[str, str], list[dict[str, Any]]]:
+    """A demo program and a forms export of its mentee questionnaire (``rows``: [time of answer, who, expected,
+    real, go on, frequency]; without the time and its column when not ``timed``), in which ``{0}``, ``{1}``… stand for the
+    codes of the mentees of the book, ``{m}``/``{f}`` for the first boy/girl, ``{u}`` for a girl in no pair; the
+    registry's genders by code."""
+    root = demos.copy("student", tmp_path / "p")
+    program = Program.open(root)
+    q = {c.key: c.question for c in {s.key: s for s in monitoring_spec(program).sheets}["mentee_survey"].columns
+         if c.question}
+    data = load_program(program, Report())
+    mentees = [r.values for r in data.rows("monitoring", "mentee_survey")]
+    codes = [m["mentee_id"] for m in mentees]
+    genders = {pid: str(p.values.get("gender") or "") for pid, p in data.participants.items()}
+    by_gender = {g: next(c for c in codes if genders[c] == g) for g in ("м", "ж")}
+    unpaired = next(pid for pid, p in data.participants.items()
+                    if p.role == "mentee" and pid not in codes and genders[pid] == "ж")
+    header = ["Время создания"] * timed + [q["mentee_id"], q["expected"], q["real"], q["go_on"], q["frequency"]]
+    table = [header] + [[cell.format(*codes, m=by_gender["м"], f=by_gender["ж"], u=unpaired) for cell in row]
+                        for row in rows]
+    export = tmp_path / "ответы наставляемых.csv"
+    with export.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(table)
+    return root, export, genders, mentees
+
+
+def _answers(root: Path) -> dict[str, dict[str, Any]]:
+    data = load_program(Program.open(root), Report())
+    return {r.values["mentee_id"]: r.values for r in data.rows("monitoring", "mentee_survey")}
+
+
+def test_person_who_answered_twice_is_told_and_the_latest_answer_used(
+        demos: Demos, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root, export, genders, mentees = _mentee_export(demos, tmp_path, [
+        ["2027-05-21 10:00:00", "{0}", "3", "4", "Да", "Раз в месяц"],  # row 2: the first answer of {0}
+        ["2027-05-21 10:30:00", "{1}", "7", "7", "Да", ""],
+        ["2027-05-21 11:00:00", "{2}", "6", "6", "Да", ""],
+        ["2027-05-22 09:15:00", "{2}", "6", "6", "Да", ""],  # the same answers sent again: nothing to choose
+        ["2027-05-21 12:00:00", "{0}", "9", "10", "Нет", ""],  # row 6: the latest answer of {0}
+    ])
+    first = mentees[0]["mentee_id"]
+    code, out = run_cli_joined(["import", str(root), str(export)], capsys)
+    assert code == 0, out  # a warning, as every warning of import: the command did its work
+    assert "наставляемые — 3" in out and "повторных ответов: 2 (загружен последний ответ каждого)" in out
+    told = [line for line in out.splitlines() if "на анкету" in line]
+    assert len(told) == 1, out  # {2} sent the same answers twice: not worth a word
+    answered = "ответила" if genders[first] == "ж" else "ответил"
+    assert f"Строки 2 и 6: {mentees[0]['mentee_name']} ({first}) {answered} на анкету дважды." in told[0]
+    assert ("Загружен ответ из строки 6: эта строка последняя по времени ответа («Время создания»: "
+            "21.05.2027 12:00)") in told[0]
+    assert "удалите из выгрузки строку 6 и загрузите её снова" in told[0]
+    assert "ответы наставляемых.csv" in out.split(told[0])[0]  # under the name of the file
+    assert first not in out.replace(told[0], "")
+    read = _answers(root)[first]
+    assert (read["expected"], read["real"], read["go_on"], str(read["date"])) == (9, 10, False, "2027-05-21")
+    # the earlier answer is not mixed in: its frequency is not where the latest answer left it empty
+    assert read["frequency"] == mentees[0].get("frequency") and read["frequency"] != "Раз в месяц"
+
+
+def test_answers_agree_with_the_gender_of_the_registry(demos: Demos, tmp_path: Path) -> None:
+    from toolkit.stages.survey import import_survey
+
+    root, export, genders, _ = _mentee_export(demos, tmp_path, [
+        ["{m}", "2", "5", "Да", ""], ["{m}", "3", "5", "Да", ""], ["{f}", "2", "5", "Да", ""],
+        ["{f}", "4", "5", "Да", ""], ["{f}", "3", "5", "Да", ""], ["{u}", "5", "5", "Да", ""]], timed=False)
+    report = Report()
+    import_survey(Program.open(root), export, report)
+    told = {genders[str(p.params["id"])]: p for p in report if p.code == "monitoring-survey-duplicate"}
+    assert set(told) == {"м", "ж"} and len(report.problems) == 3
+    refused = next(p for p in report if p.code == "monitoring-survey-not-in-pair")
+    assert "не состоит в закреплённой паре — её анкеты нет" in refused.message and refused.cell == "A7"
+    boy, girl = told["м"], told["ж"]
+    assert " ответил на анкету дважды." in boy.message and boy.message.startswith("Строки 2 и 3: ")
+    assert "Загружен ответ из строки 3: в выгрузке нет времени ответа, а эта строка ниже." in boy.message
+    assert boy.severity == "warning" and boy.file == export.name and boy.cell == "A3"
+    assert " ответила на анкету 3 раза." in girl.message and girl.message.startswith("Строки 4, 5 и 6: ")
+    assert "удалите из выгрузки строку 6 и другие ненужные (оставьте одну нужную) и загрузите её снова." in girl.message
+    answers = _answers(root)
+    assert answers[str(boy.params["id"])]["expected"] == 3 and answers[str(girl.params["id"])]["expected"] == 3
+
+
+def test_an_empty_answer_sent_last_is_told_on_every_import(demos: Demos, tmp_path: Path) -> None:
+    from toolkit.stages.survey import import_survey
+
+    root, export, _, mentees = _mentee_export(demos, tmp_path, [
+        ["2027-05-21 10:00:00", "{0}", "8", "9", "Да", ""], ["2027-05-21 11:00:00", "{0}", "", "", "", ""]])
+    for _ in range(2):  # the book is left as it was: the filled answer would be lost without a word
+        report = Report()
+        import_survey(Program.open(root), export, report)
+        assert [p.code for p in report] == ["monitoring-survey-duplicate"]
+        assert "Загружен ответ из строки 3" in report.problems[0].message
+    assert _answers(root)[mentees[0]["mentee_id"]]["expected"] == mentees[0].get("expected")
+
+
+def test_the_time_of_answer_wins_over_the_order_of_rows(demos: Demos, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    root, export, _, mentees = _mentee_export(demos, tmp_path, [
+        ["21.05.2027 12:00:00", "{0}", "8", "9", "Да", ""],  # row 2, sent last
+        [""] * 6,  # a blank row keeps the numbers of the rows below as the curator sees them
+        ["21.05.2027 09:05:00", "{0}", "2", "3", "Нет", ""],  # row 4, sent first
+    ])
+    first = mentees[0]["mentee_id"]
+    code, out = run_cli_joined(["import", str(root), str(export)], capsys)
+    assert code == 0, out
+    assert "Строки 2 и 4: " in out
+    assert "Загружен ответ из строки 2: эта строка последняя по времени ответа («Время создания»: 21.05.2027 12:00)" in out
+    assert "удалите из выгрузки строку 2 и загрузите её снова" in out
+    read = _answers(root)[first]
+    assert (read["expected"], read["real"], read["go_on"]) == (8, 9, True)
+
+
+def test_an_export_imported_again_says_nothing_and_changes_nothing(demos: Demos, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    root, export, _, mentees = _mentee_export(demos, tmp_path, [
+        ["2027-05-21 10:00:00", "{0}", "3", "4", "Да", ""],
+        ["2027-05-21 10:30:00", "{1}", "7", "7", "Да", ""],
+        ["2027-05-21 12:00:00", "{0}", "9", "10", "Нет", ""],
+    ])
+    code, out = run_cli_joined(["import", str(root), str(export)], capsys)
+    assert code == 0 and "Строки 2 и 4: " in out, out
+    backups = sorted((root / "Резервные копии").rglob("*"))
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, out = run_cli_joined(["import", str(root), str(export)], capsys)
+    assert code == 0, out
+    assert "на анкету" not in out and "[предупреждение]" not in out and "Прежняя версия книги" not in out, out
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert sorted((root / "Резервные копии").rglob("*")) == backups
+    # the curator wants the other answer: deletes the row used and imports again
+    with export.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    with export.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows[:3])
+    code, out = run_cli_joined(["import", str(root), str(export)], capsys)
+    assert code == 0 and "на анкету" not in out, out
+    read = _answers(root)[mentees[0]["mentee_id"]]
+    assert (read["expected"], read["real"], read["go_on"]) == (3, 4, True)
+
+
 # --------------------------------------------------------------------------- Мониторинг.xlsx
 
 

@@ -364,8 +364,8 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     Вопросы сопоставляются с полями реестра по тексту (список — в «Вопросы для анкеты.txt»).
     Выгрузка анкет мониторинга (вопросы из «Вопросы для анкет мониторинга.txt») узнаётся сама: ответы
     попадают на листы анкет книги «07_Мониторинг», участник — по коду или ФИО.
-    Участник, который уже есть в реестре, повторно не добавляется. Перед записью реестр копируется
-    в папку «Резервные копии».
+    Участник, который уже есть в реестре, повторно не добавляется; отправивший форму дважды загружается
+    по последнему ответу, с предупреждением. Перед записью реестр копируется в папку «Резервные копии».
     """
     from toolkit.base import files
     from toolkit.base.problems import Report
@@ -395,7 +395,10 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             _print_report(report)
         click.echo(f"Анкеты мониторинга загружены: {program.profile.roles_plural['mentor'].lower()} — "
                    f"{answers.answered['mentor']}, {program.profile.roles_plural['mentee'].lower()} — "
-                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}.")
+                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}"
+                   + (f"; повторных ответов: {answers.superseded} (загружен последний ответ каждого)"
+                      if answers.superseded else "")
+                   + ".")
         if answers.backup:
             click.echo(f"Прежняя версия книги: {answers.backup}")
         if report.errors:

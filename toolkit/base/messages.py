@@ -251,6 +251,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         WARNING,
         "Строка {row}: {name} уже есть в реестре ({where}) — строка пропущена, дубль не создан.",
     ),
+    "import-duplicate-answer": (
+        WARNING,
+        "Строки {rows}: {name} {sent} заявку {times}. В реестр добавлена заявка из строки {kept}: {reason}. Если "
+        "верна другая заявка, удалите из выгрузки {drop}, а на листе «{sheet}» реестра — строку этого участника, "
+        "и загрузите выгрузку снова.",
+    ),
     "import-bad-value": (
         WARNING,
         "Строка {row}, поле «{field}»: {detail} Значение перенесено как есть — исправьте его в реестре.",
@@ -626,7 +632,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "monitoring-survey-not-in-pair": (
         ERROR,
-        "Строка {row}: {name} ({id}) не состоит в закреплённой паре — его анкеты нет в книге «07_Мониторинг». "
+        "Строка {row}: {name} ({id}) не состоит в закреплённой паре — {whose} анкеты нет в книге «07_Мониторинг». "
         "Ответ не загружен: проверьте, тот ли это участник, и запустите «nastavnik monitor ПАПКА», когда пара "
         "будет закреплена.",
     ),
@@ -638,6 +644,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         WARNING,
         "Столбец «{header}» не сопоставлен ни с одним вопросом анкеты и не загружен. Назовите вопрос в форме как "
         "в файле «Вопросы для анкет мониторинга.txt».",
+    ),
+    "monitoring-survey-duplicate": (
+        WARNING,
+        "Строки {rows}: {name} ({id}) {answered} на анкету {times}. Загружен ответ из строки {kept}: {reason}. Если "
+        "верен другой ответ, удалите из выгрузки {drop} и загрузите её снова.",
     ),
     "monitoring-survey-bad-value": (
         WARNING,
@@ -728,6 +739,19 @@ TEMPLATE_DETAILS: dict[str, str] = {
     "bomb": "внутри архива .docx {size} при пределе {limit} — это не обычный документ Word; сохраните шаблон в "
             "Word заново",
 }
+
+
+# Why one of a person's several answers in a forms export is the one used (the «reason» of the warnings
+# «import-duplicate-answer» and «monitoring-survey-duplicate»).
+LATEST_REASONS: dict[str, str] = {
+    "time": "эта строка последняя по времени ответа («{header}»: {when})",
+    "row": "в выгрузке нет времени ответа, а эта строка ниже",
+    "row-partly": "время ответа («{header}») указано не во всех этих строках, а эта строка ниже",
+}
+
+
+def latest_reason(code: str, **params: object) -> str:
+    return LATEST_REASONS[code].format(**params)
 
 
 def template_detail(code: str, **params: object) -> str:

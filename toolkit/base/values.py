@@ -152,6 +152,47 @@ def parse_date(value: object) -> dt.date | ValueProblem:
     return ValueProblem("bad-date", {"value": text})
 
 
+_CLOCK = re.compile(r"[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AaPp])\.?[Mm]\.?)?"
+                    r"(?:\s*(?:GMT|UTC|MSK|Z)?\s*[+\-]?\d{0,2}:?\d{0,2})?$")
+
+
+def parse_timestamp(value: object) -> dt.datetime | None:
+    """When a form was sent, as an export gives it: «21.05.2027 12:00:00», «2027-05-21 12:00:00», «2027/05/21
+    12:00:00 PM GMT+3», a real date-time or an Excel serial number; None when it is none of these. The time
+    zone is dropped: one export gives every answer in the same zone."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if not 20000 < value < 80000:
+            return None
+        return dt.datetime.combine(EXCEL_EPOCH, dt.time()) + dt.timedelta(seconds=round(float(value) * 86400))
+    text = clean_text(value)
+    clock = dt.time()
+    match = _CLOCK.search(text)
+    if match:
+        hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+        if match.group(4):
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if match.group(4) in "Pp" else 0)
+        try:
+            clock = dt.time(hour, minute, second)
+        except ValueError:
+            return None
+        text = text[:match.start()]
+    day = parse_date(text)
+    return None if isinstance(day, ValueProblem) else dt.datetime.combine(day, clock)
+
+
+def format_timestamp(value: dt.datetime) -> str:
+    """«21.05.2027 12:00» (seconds only when there are some)."""
+    return f"{format_date(value)} {value:%H:%M}" + (f":{value:%S}" if value.second else "")
+
+
 def parse_number(value: object) -> float | ValueProblem:
     """A finite number: «nan», «inf» and numbers beyond a float's range are not numbers a person means."""
     if isinstance(value, bool):

@@ -1,8 +1,10 @@
 """Import of applications exported from Yandex Forms or Google Forms (CSV or XLSX) into the registry.
 
 Question headers are matched to registry columns by their header, aliases or form question text.
-A person already in the registry is never added again. The registry is backed up, then rewritten
-atomically with every value people typed kept (invalid ones as typed, unknown columns too).
+A person already in the registry is never added again. A person who sent the form several times is added
+once, from the latest answer (by the export's time of answer, else the lowest row), and the curator is told
+(:func:`latest_answer` is the rule, shared with the monitoring questionnaires). The registry is backed up, then
+rewritten atomically with every value people typed kept (invalid ones as typed, unknown columns too).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
+from toolkit.base.grammar import gendered, person_gender, plural
 from toolkit.base.lock import locks_program
-from toolkit.base.messages import render
+from toolkit.base.messages import latest_reason, render
 from toolkit.base.problems import NastavnikError, Report
-from toolkit.base.values import clean_text, fold, is_blank, person_key
+from toolkit.base.values import clean_text, fold, format_timestamp, is_blank, parse_timestamp, person_key
 from toolkit.books.reader import SheetTooLarge, open_book, parse_cell
 from toolkit.books.rewrite import MAX_CELL_CHARS, ensure_rewritable, rewrite_stage_book
 from toolkit.books.writer import FOREIGN_SHEETS
@@ -33,6 +36,8 @@ FULL_NAME_HEADERS = {fold(h) for h in ("ФИО", "Фамилия, имя, отч
                                         "Фамилия и имя")}
 IGNORED_HEADERS = {fold(h) for h in ("ID", "Номер ответа", "Время изменения", "Адрес электронной почты пользователя",
                                       "Время прохождения")}
+# the column in which a forms export gives the moment each answer was sent (Google Forms, Yandex Forms)
+TIMESTAMP_HEADERS = {fold(h) for h in ("Отметка времени", "Время создания", "Timestamp")}
 ROLE_WORDS = {"mentor": ("наставник", "наставником", "mentor", "хочу стать наставником", "хочу помогать"),
               "mentee": ("наставляемый", "наставляемым", "молодой педагог", "mentee", "нужен наставник",
                          "хочу найти наставника", "мне нужен наставник", "ученик")}
@@ -93,6 +98,50 @@ def read_export(path: Path) -> list[list[Any]]:
     return rows
 
 
+def numbered_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    """The rows of a forms export that hold anything, each with its number as the curator sees it in the file
+    (blank rows are skipped, not renumbered): the first is the header."""
+    return [(n, row) for n, row in enumerate(read_export(path), start=1) if any(not is_blank(c) for c in row)]
+
+
+def timestamp_column(header: list[str]) -> int | None:
+    """The export's column of the time each answer was sent, when it has one."""
+    return next((i for i, h in enumerate(header) if fold(h) in TIMESTAMP_HEADERS), None)
+
+
+@dataclass(frozen=True)
+class Latest:
+    """Which of one person's answers in an export is used, and the words saying why."""
+
+    row: int
+    rows: list[int]
+    reason: str
+
+    def params(self) -> dict[str, Any]:
+        """The parameters of a «sent twice» warning: the rows («2 и 5»), how many times, the row kept and why,
+        and what to delete from the export to use another answer."""
+        shown = [str(n) for n in self.rows]
+        n = len(self.rows)
+        return {"rows": ", ".join(shown[:-1]) + " и " + shown[-1], "kept": self.row, "reason": self.reason,
+                "times": "дважды" if n == 2 else f"{n} {plural(n, 'раз', 'раза', 'раз')}",
+                "drop": f"строку {self.row}" if n == 2 else f"строку {self.row} и другие ненужные (оставьте одну нужную)"}
+
+
+def latest_answer(rows: list[int], cells: dict[int, list[Any]], time_col: int | None, header: list[str]) -> Latest:
+    """The answer used among one person's ``rows`` of an export: the latest by the export's time of answer
+    when every one of them gives it (the lower row among equal times), else the lowest row."""
+    times = {r: parse_timestamp(cells[r][time_col]) if time_col is not None and time_col < len(cells[r]) else None
+             for r in rows}
+    if time_col is not None and all(t is not None for t in times.values()):
+        kept = max(rows, key=lambda r: (times[r], r))
+        moment = times[kept]
+        assert moment is not None
+        return Latest(kept, sorted(rows), latest_reason("time", header=header[time_col],
+                                                        when=format_timestamp(moment)))
+    reason = latest_reason("row") if time_col is None else latest_reason("row-partly", header=header[time_col])
+    return Latest(max(rows), sorted(rows), reason)
+
+
 def _limited(path: Path, reader: Iterator[list[str]]) -> list[list[Any]]:
     """Rows of a CSV within the limits a sheet has (rows, columns): a bigger file is no forms export."""
     rows: list[list[Any]] = []
@@ -147,11 +196,10 @@ def _column_lookup(sheet: Sheet) -> dict[str, Column]:
 def import_applications(program: Program, export: Path, role: str | None, report: Report) -> ImportResult:
     from toolkit.model.program import Program as _Program  # noqa: F401  (typing only)
 
-    rows = read_export(export)
-    rows = [r for r in rows if any(not is_blank(c) for c in r)]
+    rows = numbered_rows(export)
     if not rows:
         raise NastavnikError(f"{export.name}: в файле нет ни одной строки. Скачайте выгрузку из формы заново.")
-    header = [clean_text(h) for h in rows[0]]
+    header = [clean_text(h) for h in rows[0][1]]
     label = export.name
     registry_spec = next(s for s in program.specs if s.key == "applications")
     sheets: dict[str, Sheet] = {str(s.role): s for s in registry_spec.sheets if s.role}
@@ -218,8 +266,12 @@ def import_applications(program: Program, export: Path, role: str | None, report
                            sheet=sheets[role_key].name)
 
     # ---- rows
-    seen_in_file: dict[str, int] = {}
-    for r, cells in enumerate(rows[1:], start=2):
+    time_col = timestamp_column(header)
+    answers: dict[tuple[str, str], list[int]] = {}  # (role, person) → the rows of the file, in order
+    parsed: dict[int, dict[str, Any]] = {}
+    cells_of: dict[int, list[Any]] = {}
+    bad: dict[int, list[dict[str, str]]] = {}  # values kept as typed, said only for the rows added
+    for r, cells in rows[1:]:
         row_role = role
         if role_col is not None and role_col < len(cells) and not is_blank(cells[role_col]):
             row_role = _role_of(cells[role_col])
@@ -245,30 +297,45 @@ def import_applications(program: Program, export: Path, role: str | None, report
                 continue
             value, problem = parse_cell(column, raw)
             if problem is not None:
-                from toolkit.base.messages import render
-
-                detail = render(problem.code, **problem.params)
-                report.add("import-bad-value", file=label, cell=_cell(r - 1, i), field=column.header, row=r,
-                           detail=detail)
+                bad.setdefault(r, []).append({"cell": _cell(r - 1, i), "field": column.header,
+                                              "detail": render(problem.code, **problem.params)})
                 value = clean_text(raw)
             values[column.key] = value
         if not values.get("last_name") or not values.get("first_name"):
             report.add("import-no-name", file=label, row=r)
             continue
         key = person_key(values.get("last_name"), values.get("first_name"), values.get("middle_name"))
-        where: str | None = None
         if key in existing_keys[row_role]:
-            where = f"лист «{sheets[row_role].name}», строка {existing_keys[row_role][key]}"
-        elif (row_role + key) in seen_in_file:
-            where = f"строка {seen_in_file[row_role + key]} этого файла"
-        if where:
             name = " ".join(str(values.get(k) or "") for k in ("last_name", "first_name", "middle_name")).strip()
-            report.add("import-duplicate", file=label, row=r, name=name, where=where)
+            report.add("import-duplicate", file=label, row=r, name=name,
+                       where=f"лист «{sheets[row_role].name}», строка {existing_keys[row_role][key]}")
             result.skipped += 1
             continue
-        seen_in_file[row_role + key] = r
-        current[sheets[row_role].key].append(values)
+        answers.setdefault((row_role, key), []).append(r)
+        parsed[r] = values
+        cells_of[r] = cells
+    # one application per person: the latest answer of the file (the others are said, not silently lost)
+    timed = {mapping[k][time_col].key for k in mapping if time_col in mapping[k]} if time_col is not None else set()
+    chosen: list[tuple[int, str]] = []
+    for (row_role, _key), numbers in answers.items():
+        latest = latest_answer(numbers, cells_of, time_col, header)
+        chosen.append((latest.row, row_role))
+        result.skipped += len(numbers) - 1
+        kept = parsed[latest.row]
+        distinct = {tuple(sorted((k, str(v)) for k, v in parsed[n].items() if k not in timed)) for n in numbers}
+        if len(distinct) > 1:  # the same answers sent twice leave nothing to choose
+            name = " ".join(str(kept.get(k) or "") for k in ("last_name", "first_name", "middle_name")).strip()
+            gender = person_gender(name, kept.get("gender"))
+            who = name_col if name_col is not None else next(
+                (i for i, c in mapping[row_role].items() if c.key == "last_name"), None)
+            report.add("import-duplicate-answer", file=label, cell=_cell(latest.row - 1, who) if who is not None else "",
+                       name=name, sent=gendered(gender, "подал", "подала"), sheet=sheets[row_role].name,
+                       **latest.params())
+    for r, row_role in sorted(chosen):
+        current[sheets[row_role].key].append(parsed[r])
         result.added[row_role] += 1
+        for where in bad.get(r, []):
+            report.add("import-bad-value", file=label, row=r, **where)
 
     if sum(result.added.values()) == 0:
         return result

@@ -7,7 +7,9 @@ previous book goes to the backups, and a book that already has every row is not 
 
 ``import_survey`` (``nastavnik import`` with an export whose questions are those of the questionnaires) finds
 each respondent by the code НК-001 / НЯ-001 or by the full name, and writes the answers into that person's
-row: an answer from the form replaces what the row held, a cell the form left empty keeps its value.
+row: an answer from the form replaces what the row held, a cell the form left empty keeps its value. A person
+who answered several times gets one answer, the latest (by the export's time of answer, else the lowest row),
+and a warning naming the rows; an export imported again changes nothing and says nothing new.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.base import files
+from toolkit.base.grammar import gendered, person_gender
 from toolkit.base.lock import locks_program
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, fold, is_blank, person_key
@@ -193,6 +196,7 @@ def is_survey_export(program: Program, header: list[Any]) -> bool:
 class SurveyImport:
     answered: dict[str, int] = field(default_factory=lambda: {"mentor": 0, "mentee": 0})
     refused: int = 0
+    superseded: int = 0  # rows of a person who answered several times, other than the answer used
     path: Path | None = None
     backup: Path | None = None
 
@@ -215,12 +219,12 @@ def _respondent(data: ProgramData, text: str) -> str | None:
 def import_survey(program: Program, export: Path, report: Report) -> SurveyImport:
     """Answers of the monitoring questionnaires from a forms export into «07_Мониторинг»."""
     from toolkit.base.messages import render
-    from toolkit.stages.registry_import import read_export
+    from toolkit.stages.registry_import import latest_answer, numbered_rows, timestamp_column
 
-    rows = [r for r in read_export(export) if any(not is_blank(c) for c in r)]
+    rows = numbered_rows(export)
     if not rows:
         raise NastavnikError(f"{export.name}: в файле нет ни одной строки. Скачайте выгрузку из формы заново.")
-    header = [clean_text(h) for h in rows[0]]
+    header = [clean_text(h) for h in rows[0][1]]
     label = export.name
     spec = monitoring_spec(program)
     target = program.root / (spec.file + ".xlsx")
@@ -250,7 +254,9 @@ def import_survey(program: Program, export: Path, report: Report) -> SurveyImpor
         raise NastavnikError(f"{label}: в выгрузке нет вопроса «Ваш код участника (например, НК-001 или НЯ-001) "
                              "или ФИО» (или «ФИО»): непонятно, чьи это ответы. Добавьте его в форму — список вопросов "
                              "в файле «Вопросы для анкет мониторинга.txt».")
-    for r, cells in enumerate(rows[1:], start=2):
+    answers: dict[str, list[int]] = {}  # participant → the rows of the export with an answer, in order
+    cells_of: dict[int, list[Any]] = {}
+    for r, cells in rows[1:]:
         raw = cells[who_col] if who_col < len(cells) else ""
         if is_blank(raw):
             report.add("monitoring-survey-no-person", file=label, cell=cell_name(r - 1, who_col), row=r,
@@ -263,25 +269,47 @@ def import_survey(program: Program, export: Path, report: Report) -> SurveyImpor
                        value=clean_text(raw)[:60])
             result.refused += 1
             continue
-        role = data.participants[pid].role
-        key = SURVEY_SHEETS[role]
-        target_row = next((x for x in current[key] if x.get(ID_KEYS[key]) == pid), None)
-        if target_row is None:
+        key = SURVEY_SHEETS[data.participants[pid].role]
+        if not any(x.get(ID_KEYS[key]) == pid for x in current[key]):
+            gender = person_gender(_name(data, pid), data.participants[pid].values.get("gender"))
             report.add("monitoring-survey-not-in-pair", file=label, cell=cell_name(r - 1, who_col), row=r,
-                       name=_name(data, pid), id=pid)
+                       name=_name(data, pid), id=pid, whose=gendered(gender, "его", "её"))
             result.refused += 1
             continue
+        answers.setdefault(pid, []).append(r)
+        cells_of[r] = cells
+    time_col = timestamp_column(header)
+    for pid, numbers in answers.items():
+        role = data.participants[pid].role
+        key = SURVEY_SHEETS[role]
+        target_row = next(x for x in current[key] if x.get(ID_KEYS[key]) == pid)
+        # one answer per person: the latest of the export; the others are said, never mixed into it
+        latest = latest_answer(numbers, cells_of, time_col, header)
+        before = dict(target_row)
+        cells = cells_of[latest.row]
         for i, column in mapping[role].items():
             value = cells[i] if i < len(cells) else ""
             if is_blank(value):
                 continue
             parsed, problem = parse_cell(column, value)
             if problem is not None:
-                report.add("monitoring-survey-bad-value", file=label, cell=cell_name(r - 1, i), field=header[i],
-                           row=r, detail=render(problem.code, **problem.params))
+                report.add("monitoring-survey-bad-value", file=label, cell=cell_name(latest.row - 1, i),
+                           field=header[i], row=latest.row, detail=render(problem.code, **problem.params))
                 continue
             target_row[column.key] = parsed
         result.answered[role] += 1
+        result.superseded += len(numbers) - 1
+        given = {n: tuple(clean_text(cells_of[n][i]) if i < len(cells_of[n]) else ""
+                          for i in mapping[role] if i != time_col) for n in numbers}
+        # told once: the same answers sent twice leave nothing to choose, and an export imported again (the
+        # book already holds the answer used) was told about when it was first imported; an empty answer used
+        # in place of a filled one is always told
+        if len(set(given.values())) > 1 and (target_row != before or not any(given[latest.row])):
+            participant = data.participants[pid]
+            gender = person_gender(participant.name, participant.values.get("gender"))
+            report.add("monitoring-survey-duplicate", file=label, cell=cell_name(latest.row - 1, who_col),
+                       name=participant.name, id=pid, answered=gendered(gender, "ответил", "ответила"),
+                       **latest.params())
     if not sum(result.answered.values()):
         return result
     done = rewrite_stage_book(target, found, spec, program.profile, program.program_id, current, carried,
