@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import posixpath
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Times New Roman"
@@ -261,15 +263,123 @@ def save_reproducibly(doc: Any, path: Path) -> None:
 
 
 def rezip(data: bytes, path: Path) -> None:
-    """Write the zip ``data`` (a .docx or .xlsx) to ``path`` with fixed timestamps and permissions."""
+    """Write the zip ``data`` (a .docx or .xlsx) to ``path`` with fixed timestamps and permissions; a Word
+    document is made lean first (:func:`slim_docx_parts`)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    if STYLES_PART in parts:
+        parts = slim_docx_parts(parts)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            fixed = zipfile.ZipInfo(name, ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, content)
     path.write_bytes(out.getvalue())
+
+
+# --------------------------------------------------------------------------- a lean package
+
+STYLES_PART = "word/styles.xml"
+# Parts python-docx's default document carries that nothing of ours needs: Word 2010's copy of the styles
+# with effects (~440 KB; Word rebuilds it) and the preview picture of the empty default document.
+UNNEEDED_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg")
+# Elements whose w:val names a style, outside the styles part: paragraph, run and table styles (also in
+# numbering levels), the numbering style links of abstract numberings, and two settings.
+STYLE_REFERENCES = ("w:pStyle", "w:rStyle", "w:tblStyle", "w:numStyleLink", "w:styleLink", "w:clickAndTypeStyle",
+                    "w:defaultTableStyle")
+# Inside a style definition: the styles it needs to mean the same (its parent, its linked paragraph/character
+# twin, the style of the next paragraph).
+STYLE_LINKS = ("w:basedOn", "w:link", "w:next")
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OVERRIDE = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+
+
+def slim_docx_parts(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The parts of a .docx (name → bytes, in archive order) without what LibreOffice would parse for
+    nothing on every conversion: style definitions nothing refers to, and :data:`UNNEEDED_PARTS` with their
+    relationships and content types. A style is kept when a part other than the styles parts names it
+    (:data:`STYLE_REFERENCES`: body, headers, footers, notes, numbering, settings), when it is a default
+    (``w:default="1"``), or when a kept style needs it (:data:`STYLE_LINKS`, followed to the end). The
+    document defaults and the latent styles (Word's style gallery) stay as they are. The same input gives
+    the same bytes."""
+    dropped = {name for name in UNNEEDED_PARTS if name in parts}
+    out = {name: content for name, content in parts.items() if name not in dropped}
+    if STYLES_PART in out:
+        out[STYLES_PART] = _slim_styles(out)
+    for name, content in out.items():
+        if name.endswith(".rels"):
+            out[name] = _without_relationships_to(name, content, dropped)
+    if dropped and "[Content_Types].xml" in out:
+        types = _parse(out["[Content_Types].xml"])
+        for override in types.findall(_OVERRIDE):
+            if override.get("PartName", "").lstrip("/") in dropped:
+                types.remove(override)
+        out["[Content_Types].xml"] = _serialize(types)
+    return out
+
+
+def used_style_ids(parts: dict[str, bytes]) -> set[str]:
+    """The ids of the styles a .docx needs (see :func:`slim_docx_parts`): named outside the styles parts,
+    defaults, and what these are based on, linked to or followed by."""
+    named: set[str] = set()
+    for name, content in parts.items():
+        if name.startswith("word/") and name.endswith(".xml") and name != STYLES_PART \
+                and name not in UNNEEDED_PARTS:
+            for element in _parse(content).iter(*(qn(tag) for tag in STYLE_REFERENCES)):
+                named.add(element.get(qn("w:val"), ""))
+    styles = {style.get(qn("w:styleId")): style for style in _parse(parts[STYLES_PART]).iter(qn("w:style"))}
+    todo = [sid for sid, style in styles.items() if style.get(qn("w:default")) in ("1", "true", "on")]
+    todo += sorted(named)
+    used: set[str] = set()
+    while todo:
+        sid = todo.pop()
+        if sid in used:
+            continue
+        used.add(sid)
+        style = styles.get(sid)
+        if style is not None:
+            todo += [link.get(qn("w:val"), "") for tag in STYLE_LINKS for link in style.findall(qn(tag))]
+    return used
+
+
+def _slim_styles(parts: dict[str, bytes]) -> bytes:
+    used = used_style_ids(parts)
+    root = _parse(parts[STYLES_PART])
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in used:
+            root.remove(style)
+    return _serialize(root)
+
+
+def _without_relationships_to(rels_name: str, content: bytes, dropped: set[str]) -> bytes:
+    """A relationships part without the relationships whose target is a dropped part (targets are relative
+    to the folder of the part the relationships belong to: ``word/_rels/document.xml.rels`` → ``word/``)."""
+    source_folder = posixpath.dirname(posixpath.dirname(rels_name))
+    root = _parse(content)
+    gone = [rel for rel in root.findall(_REL) if rel.get("TargetMode") != "External"
+            and _resolve(source_folder, rel.get("Target", "")) in dropped]
+    if not gone:
+        return content
+    for rel in gone:
+        root.remove(rel)
+    return _serialize(root)
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+
+
+def _parse(content: bytes) -> Any:
+    return etree.fromstring(content, _XML_PARSER)
+
+
+def _serialize(root: Any) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def make_templates(doc: str | None, templates: dict[str, Callable[[Path], None]],
