@@ -9,6 +9,13 @@
 PDF: пакетный вызов LibreOffice замеряется на --pdf-batch файлах (один вызов soffice на все),
 поштучный — на --pdf-single файлах (отдельный вызов soffice на каждый); стоимость одного файла
 пересчитывается на один документ, и сравниваются секунды на документ.
+
+    python scripts/bench_documents.py --pdf-lean 100    # PDF 100 писем: как было против как теперь
+
+--pdf-lean N: PDF N писем (по файлу на письмо) из шаблона, каким его сохраняет python-docx (164 стиля,
+stylesWithEffects.xml, миниатюра), одним процессом LibreOffice — как было, против тех же писем из того же
+шаблона, облегчённого docx_parts.rezip (как сохраняются шаблоны doc_templates/), с convert_to_pdf как есть
+(процесс на ядро); отдельно — вклад каждой из двух перемен и сверка текста PDF (pdftotext).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import docx_parts  # noqa: E402  (scripts/ is this script's folder: the templates' saving)
 from docx import Document  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
@@ -149,6 +157,67 @@ def pdf_processes(n: int) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def pdf_lean(n: int) -> int:
+    """PDF of ``n`` separate letters: full-style template and one LibreOffice (the old way) against the lean
+    template (saved as the shipped ones are) and convert_to_pdf as it is; the two steps apart; PDF text
+    compared letter by letter."""
+    if office.find_soffice() is None:
+        print("LibreOffice не найден, замер пропущен.")
+        return 0
+    import os
+
+    work = Path(tempfile.mkdtemp(prefix="nastavnik-bench-"))
+    try:
+        full = make_template(work / "полный.docx")
+        lean = work / "облегчённый.docx"
+        docx_parts.rezip(full.read_bytes(), lean)
+        rows = make_rows(n)
+        letters = {}
+        for name, template in (("полный", full), ("облегчённый", lean)):
+            render.render_many_separate(template, rows, work / name, "Файл")
+            letters[name] = sorted((work / name).glob("*.docx"))
+        kb = {name: sum(len(z) for z in _unpacked(path)) / 1024 for name, path in (("полный", full), ("облегчённый", lean))}
+        print(f"PDF {n} писем (по файлу на письмо); шаблон распакованный: {kb['полный']:.0f} КБ → "
+              f"{kb['облегчённый']:.0f} КБ; нагрузка машины: {os.getloadavg()[0]:.1f}; процессов на ядра: "
+              f"{office.PDF_WORKERS}.")
+        times: dict[tuple[str, int], float] = {}
+        saved = office.PDF_WORKERS
+        try:
+            for name in ("полный", "облегчённый"):
+                for workers in (1, saved):
+                    office.PDF_WORKERS = workers
+                    times[name, workers] = timed(office.convert_to_pdf, letters[name], work / f"pdf-{name}-{workers}")
+        finally:
+            office.PDF_WORKERS = saved
+        old, new = times["полный", 1], times["облегчённый", saved]
+        print(f"  как было (полный шаблон, один процесс): {old:.1f} с; как теперь (облегчённый, процессов {saved}): "
+              f"{new:.1f} с → в {old / new:.2f} раза быстрее (цель ≥2×, "
+              f"{'цель достигнута' if old / new >= 2 else 'НИЖЕ ЦЕЛИ'}).")
+        print(f"  по отдельности: облегчённый шаблон, один процесс — {times['облегчённый', 1]:.1f} с "
+              f"({old / times['облегчённый', 1]:.2f}×); полный шаблон, процессов {saved} — "
+              f"{times['полный', saved]:.1f} с ({old / times['полный', saved]:.2f}×).")
+        pdftotext = shutil.which("pdftotext")
+        if pdftotext:
+            def text(pdf: Path) -> bytes:
+                return subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+
+            olds = sorted((work / "pdf-полный-1").glob("*.pdf"))
+            news = sorted((work / f"pdf-облегчённый-{saved}").glob("*.pdf"))
+            same = len(olds) == len(news) == n and all(text(a) == text(b) for a, b in zip(olds, news, strict=True))
+            print(f"  текст PDF (pdftotext -layout) тот же во всех {n} письмах: {'да' if same else 'НЕТ'}; "
+                  f"нагрузка после замера: {os.getloadavg()[0]:.1f}.")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _unpacked(path: Path) -> list[bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return [archive.read(name) for name in archive.namelist()]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000, help="число писем (по умолчанию 1000)")
@@ -157,7 +226,12 @@ def main() -> int:
     parser.add_argument("--no-pdf", action="store_true", help="не замерять PDF")
     parser.add_argument("--pdf-processes", type=int, default=0, metavar="N",
                         help="только PDF N писем: один процесс LibreOffice (как было) против двух")
+    parser.add_argument("--pdf-lean", type=int, default=0, metavar="N",
+                        help="только PDF N писем: полный шаблон и один процесс (как было) против облегчённого "
+                             "шаблона и процесса на ядро")
     args = parser.parse_args()
+    if args.pdf_lean:
+        return pdf_lean(args.pdf_lean)
     if args.pdf_processes:
         return pdf_processes(args.pdf_processes)
 
