@@ -7,7 +7,8 @@ Not part of the installed package: the scripts import it as a sibling module (ea
 
 The page is the usual one of Russian school documents: Times New Roman, A4, margins 30/15/20/20 mm, no
 spacing between paragraphs unless asked. Saved files are byte-for-byte reproducible: fixed document
-properties and zip timestamps.
+properties and zip timestamps. They are lean: only the styles something refers to, no Word 2010 copy of the
+styles and no preview picture (LibreOffice parses all of that for every document it converts to PDF).
 """
 
 from __future__ import annotations
