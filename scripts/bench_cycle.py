@@ -3,8 +3,10 @@
 
 Школа строится как пример (`nastavnik demo`), но в полный размер: 500 кандидатов в наставники и 1 500
 наставляемых, все готовы к формированию пар (заявки с согласиями, тест пройден, обучение посещено).
-Затем по шагам: check, status, match по каждой схеме (предложение; анкеты — предложение и закрепление
-после согласий; встреча — расписание по умолчанию и пары по пожеланиям, на копии папки), distribute и
+Затем по шагам: init новой папки и import в неё выгрузки формы со всеми 2 000 заявок (CSV, как из Google
+Форм), check, status, match по каждой схеме (предложение; анкеты — предложение и закрепление
+после согласий; встреча — расписание по умолчанию и пары по пожеланиям, на копии папки), order (приказ о
+закреплении пар), distribute и
 повторный distribute без изменений, collect и повторный collect, monitor, results, docs письма /
 грамоты / прогресс (с --pdf — и с PDF). Что делают люди между шагами (согласия, пожелания, заполненные
 книги пар, итоги), пишет сам скрипт, эти действия не замеряются.
@@ -169,7 +171,41 @@ def build_school(root: Path, n_mentors: int, n_mentees: int, seed: int) -> Progr
     root.mkdir(parents=True, exist_ok=True)
     write_all(program, data)
     write_questions(program)
+    write_forms_export(root.parent / "Ответы на форму.csv", mentors, mentees)
     return program
+
+
+EXPORT_HEADER = [
+    "Отметка времени", "Роль", "ФИО", "Пол", "Класс", "Телефон или e-mail для связи",
+    "Почему вы хотите стать наставником?", "Какие у вас навыки и сильные стороны?",
+    "С чем вы можете помочь? (можно выбрать несколько)", "Как часто вы готовы встречаться?",
+    "Скольким наставляемым вы готовы помогать?", "В какие дни вы свободны? (можно выбрать несколько)",
+    "С какой проблемой или запросом вы пришли?", "К чему относится запрос?",
+    "В чём нужна помощь? (можно выбрать несколько)", "Согласны ли вы участвовать в программе наставничества?",
+]
+
+
+def write_forms_export(path: Path, mentors: list[dict[str, Any]], mentees: list[dict[str, Any]]) -> None:
+    """The same applications as a Google Forms export (CSV, the way `import` takes it): what a school that
+    collects applications by a form imports into a new program."""
+    import csv
+
+    def who(row: dict[str, Any]) -> str:
+        return " ".join(x for x in (row["last_name"], row["first_name"], row["middle_name"]) if x)
+
+    rows = []
+    for i, m in enumerate(mentors):
+        rows.append([f"{m['applied_on']:%d.%m.%Y} {9 + i % 8:02d}:{i % 60:02d}:00", "Наставник", who(m), m["gender"],
+                     m["class"], m["contact"], m["motivation"], m["skills"], ", ".join(m["areas"]), m["frequency"],
+                     str(m["capacity"]), ", ".join(m["days"]), "", "", "", "Да"])
+    for i, m in enumerate(mentees):
+        rows.append([f"{m['applied_on']:%d.%m.%Y} {9 + i % 8:02d}:{i % 60:02d}:00", "Наставляемый", who(m),
+                     m["gender"], m["class"], m["contact"], "", "", "", "", "", ", ".join(m["days"]), m["request"],
+                     m["request_kind"], ", ".join(m["areas"]), "Да"])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows(rows)
 
 
 # --------------------------------------------------------------------------- what people do between steps
@@ -256,11 +292,14 @@ def run_once(args: list[str], timeout: float) -> tuple[float, float, int, float]
 def measure(step: Step, folder: Path, repeat: int, timeout: float) -> None:
     """Run the step ``repeat`` times, each from the same state of ``folder`` (the last run's result stays)."""
     snapshot = None
-    if repeat > 1:
+    absent = not folder.exists()  # a step that makes its folder (init) starts each run without it
+    if repeat > 1 and not absent:
         snapshot = Path(tempfile.mkdtemp(prefix="bench-snap-")) / "s"
         shutil.copytree(folder, snapshot)
     try:
         for n in range(repeat):
+            if n and absent:
+                shutil.rmtree(folder, ignore_errors=True)
             if n and snapshot is not None:
                 shutil.rmtree(folder)
                 shutil.copytree(snapshot, folder)
@@ -330,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
 
     s = str(school)
     match_dates = ["--start", date(DATES["start"]), "--date", date(DATES["meeting"])]
+    fresh = work / "новая программа"
+    step("init", ["init", str(fresh), "--form", "ученик-ученик"], fresh, needed=False)
+    if fresh.exists():
+        step(f"import: выгрузка формы, {args.mentors + args.mentees} заявок",
+             ["import", str(fresh), str(work / "Ответы на форму.csv")], fresh, needed=False)
     step("check", ["check", s], needed=False)
     step("status", ["status", s, "--date", date(DATES["meeting"])], needed=False)
     shutil.copytree(school, meeting)
@@ -349,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     step("match анкеты: предложение", ["match", s, "--scheme", "анкеты", *match_dates])
     between("согласия", lambda: type_consents(program))
     step("match анкеты: после согласий", ["match", s, "--scheme", "анкеты", *match_dates])
+    step("order", ["order", s, "--number", "45-о", "--date", date(DATES["start"])], needed=False)
     step("distribute", ["distribute", s, "--out", str(outbox)])
     step("distribute без изменений", ["distribute", s, "--out", str(outbox)])
     between("пары заполнили книги", lambda: fill_inbox(program, inbox))
