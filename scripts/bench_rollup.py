@@ -2,8 +2,8 @@
 (~10⁶ participant rows) rolled up; prints the seconds and the peak memory of the roll-up process.
 
 The exports are written by the export's own writer (toolkit.stages.export.write_export_workbook) from
-generated numbers: the same layout and «_meta» a school sends. They are cached in the folder given by
---folder, so a second run measures the roll-up only.
+generated numbers: the same layout and «_meta» a school sends, the monitoring's «mon_…» figures included. They
+are cached in the folder given by --folder (by layout version), so a second run measures the roll-up only.
 
     python scripts/bench_rollup.py [--schools 1000] [--people 1000] [--folder /tmp/bench-rollup]
 """
@@ -106,7 +106,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/bench-rollup"))
     args = parser.parse_args()
-    inbox = args.folder / f"{args.schools}x{args.people}"
+    from toolkit.stages.export import EXPORT_FORMAT
+
+    inbox = args.folder / f"{args.schools}x{args.people}-f{EXPORT_FORMAT}"  # a new layout: exports made anew
     inbox.mkdir(parents=True, exist_ok=True)
     rng = random.Random(7)
     start = time.perf_counter()

@@ -202,3 +202,19 @@ def test_the_demo_exports_roll_up_to_their_summarize(demos: Demos, tmp_path: Pat
     grade = next(g for g in q.growth if g.key == "grade")
     assert (growth[GRADE]["На входе"], growth[GRADE]["На выходе"]) == (grade.entry, grade.exit)
     assert growth[GRADE]["Показатель улучшился, % наставляемых"] == round(100 * grade.better / grade.n, 1)
+
+
+def test_year_over_year_share_of_mentees_who_improved(summary: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    rows = table(summary, "Рост участников")
+    assert all(r["Улучшился год назад, %"] in (None, "") for r in rows)  # no --previous: the column is empty
+    out = tmp_path / "Сводка 2028.xlsx"
+    code, stdout, err = run(["rollup", str(summary.parent / "вх"), "--out", str(out), "--previous", str(summary)],
+                            capsys)
+    assert code == 0, stdout + err
+    now = {(r["Школа"], r["Форма"], r["Показатель"]): r for r in table(out, "Рост участников")}
+    assert now[("Все школы", "Ученик – ученик", GRADE)]["Улучшился год назад, %"] == pytest.approx(73.3)
+    assert now[("Школа № 1", "Ученик – ученик", GRADE)]["Улучшился год назад, %"] == 70
+    assert now[("Всего по муниципалитету", "все формы", DEFICITS)]["Улучшился год назад, %"] == 100
+    # a share not shown last year (fewer than 5 measured) is not shown as «год назад» either
+    assert now[("Школа № 2", "Ученик – ученик", "Кружки и секции")]["Улучшился год назад, %"] == "—"

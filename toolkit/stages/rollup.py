@@ -192,6 +192,8 @@ def read_export(path: Path, label: str, report: Report) -> Source | None:
         if sum(n for (r, _), n in stages.items() if r == role) != numbers[f"{role}s"]:
             report.add("rollup-broken", file=label, detail="число участников на листе «Участники» не сходится со сводкой")
             return None
+    if monitoring is not None:  # the numbers are kept once, as numbers (a region holds a thousand of these)
+        meta = {k: v for k, v in meta.items() if k not in monitoring}
     return Source(path, label, meta, numbers, int(pupils) if pupils else None, stages, monitoring)
 
 
@@ -463,7 +465,7 @@ def build_tables(rollup: Rollup) -> Tables:
         ("Целевое значение охвата, %", round(100 * TARGET)),
         ("Школ, достигших цели 70 %", f"{reached} из {counted}"),
     ]
-    survey, growth, lines = monitoring_tables(rollup)
+    survey, growth, lines = monitoring_tables(rollup, meta)
     headline.extend(lines)
     if prev:
         headline.append((f"Охват год назад ({prev.get('year', '—')}), %",
@@ -502,10 +504,12 @@ def _change(entry: Any, exit_: Any) -> Any:
     return round(exit_ - entry, 2) if isinstance(entry, float) and isinstance(exit_, float) else "—"
 
 
-def monitoring_tables(rollup: Rollup) -> tuple[list[list[Any]], list[list[Any]], list[tuple[str, Any]]]:
+def monitoring_tables(rollup: Rollup, meta: dict[str, str]) -> tuple[list[list[Any]], list[list[Any]],
+                                                                    list[tuple[str, Any]]]:
     """The sheets «Анкеты» (stage 1) and «Рост участников» (stage 2) and the summary's lines: by school and form,
     then by form («Все школы») and of the municipality, means weighted by the answers behind them. Counts of
-    people are cells of :func:`suppress` (their sums by form and of the municipality are published)."""
+    people are cells of :func:`suppress` (their sums by form and of the municipality are published). The shown
+    share of mentees who improved goes to ``meta`` for next year's «год назад» (from ``rollup.previous``)."""
     mon = {id(s): s.monitoring for s in rollup.sources if s.monitoring is not None}
     sources = [s for s in rollup.sources if id(s) in mon]
     forms: dict[str, Source] = {}  # form -> its first source (the names of the form and of its roles)
@@ -545,15 +549,21 @@ def monitoring_tables(rollup: Rollup) -> tuple[list[list[Any]], list[list[Any]],
                 *(_mean(total(parts, f"mon_{item}_{role}_sum"), total(parts, f"mon_{item}_{role}_n"))
                   for item in SURVEY_ITEMS)]
 
-    def growth_row(school: str, form_name: str, key: str, count: Cell, parts: list[Source]) -> list[Any]:
+    def growth_row(school: str, form_name: str, key: str, count: Cell, parts: list[Source], who: str) -> list[Any]:
         n = total(parts, f"mon_{key}_n")
         entry, exit_ = total(parts, f"mon_{key}_entry_sum"), total(parts, f"mon_{key}_exit_sum")
         if INDICATORS[key].count:  # people with a high category: a share of those measured
             shown: tuple[Any, Any] = ((_pct(entry, n), _pct(exit_, n)) if n >= SMALL else ("—", "—"))
         else:
             shown = (_mean(entry, n), _mean(exit_, n))
-        shares = (_pct(total(parts, f"mon_{key}_{x}"), n) if n >= SMALL else "—" for x in ("better", "worse"))
-        return [school, form_name, indicator_label(key), count.shown(), *shown, _change(*shown), *shares]
+        better, worse = (_pct(total(parts, f"mon_{key}_{x}"), n) if n >= SMALL else "—" for x in ("better", "worse"))
+        name = f"mon|{who}|{key}|better"
+        if isinstance(better, float):
+            meta[name] = str(better)
+        before = _number(rollup.previous.get(name, "")) if rollup.previous.get(name) else None
+        last_year = (before if before is not None else "—") if rollup.previous else ""
+        return [school, form_name, indicator_label(key), count.shown(), *shown, _change(*shown), better, worse,
+                last_year]
 
     survey: list[list[Any]] = []
     growth: list[list[Any]] = []
@@ -562,23 +572,25 @@ def monitoring_tables(rollup: Rollup) -> tuple[list[list[Any]], list[list[Any]],
         if id(s) not in mon:
             for role in ROLES:
                 survey.append([school, form_name, s.meta[f"role_{role}"], OLD_EXPORT, *("" for _ in SURVEY_ITEMS)])
-            growth.append([school, form_name, OLD_EXPORT, "", "", "", "", "", ""])
+            growth.append([school, form_name, OLD_EXPORT, "", "", "", "", "", "", ""])
             continue
         for role in ROLES:
             survey.append(survey_row(school, form_name, s.meta[f"role_{role}"], answered[(id(s), role)], [s], role))
         for k in _listed(s.meta, "mon_growth", INDICATORS):
-            growth.append(growth_row(school, form_name, k, measured[(id(s), k)], [s]))
+            growth.append(growth_row(school, form_name, k, measured[(id(s), k)], [s],
+                                     f"{s.meta['school_key']}|{s.meta['form']}"))
     for form, first in forms.items():
         for role in ROLES:
             survey.append(survey_row(ALL_SCHOOLS, first.meta["form_name"], first.meta[f"role_{role}"],
                                      answered_form[(form, role)], of_form[form], role))
         for k in form_keys[form]:
-            growth.append(growth_row(ALL_SCHOOLS, first.meta["form_name"], k, measured_form[(form, k)], of_form[form]))
+            growth.append(growth_row(ALL_SCHOOLS, first.meta["form_name"], k, measured_form[(form, k)], of_form[form],
+                                     f"все|{form}"))
     if sources:
         for role, name in zip(ROLES, ("наставники", "наставляемые"), strict=True):
             survey.append(survey_row(MUNICIPALITY, ALL_FORMS, name, answered_region[role], sources, role))
         for k in keys:
-            growth.append(growth_row(MUNICIPALITY, ALL_FORMS, k, measured_region[k], sources))
+            growth.append(growth_row(MUNICIPALITY, ALL_FORMS, k, measured_region[k], sources, "все|все"))
     lines: list[tuple[str, Any]] = [
         ("Мониторинг, этап 1: наставников, заполнивших анкету", answered_region["mentor"].shown() if sources else "—"),
         ("Мониторинг, этап 1: наставляемых, заполнивших анкету", answered_region["mentee"].shown() if sources else "—"),
@@ -726,7 +738,7 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
         sheet("Рост участников", "Мониторинг, этап 2: показатели наставляемых на входе и на выходе",
               [("Школа", 24), ("Форма", 16), ("Показатель", 30), ("Наставляемых с замером на входе и на выходе", 14),
                ("На входе", 10), ("На выходе", 10), ("Изменение", 10), ("Показатель улучшился, % наставляемых", 13),
-               ("Показатель ухудшился, % наставляемых", 13)], tables.growth)
+               ("Показатель ухудшился, % наставляемых", 13), ("Улучшился год назад, %", 11)], tables.growth)
         sheet("Этапы форм", "Этапы каждой формы наставничества", [("Форма", 22), ("Этап", 6), ("Название", 50)],
               tables.stage_names, portrait=True)
         sheet("Файлы", "Прочитанные файлы", [("Файл", 36), ("Школа", 24), ("Форма", 16), ("Учебный год", 10),
