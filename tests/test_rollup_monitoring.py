@@ -63,11 +63,13 @@ SCHOOLS: dict[int, tuple[str, dict[str, float] | None]] = {
     # school 1: 6 mentors and 10 mentees answered; «real usefulness» 48/6 = 8.0 and 70/10 = 7.0; grades of 10
     1: ("student", {"mentors_answered": 6, "mentors_total": 10, "mentees_answered": 10, "mentees_total": 20,
                     "real_mentor_sum": 48, "real_mentor_n": 6, "real_mentee_sum": 70, "real_mentee_n": 10,
-                    "grade_n": 10, "grade_entry_sum": 32, "grade_exit_sum": 38, "grade_better": 7, "grade_worse": 1}),
+                    "grade_n": 10, "grade_entry_sum": 32, "grade_exit_sum": 38, "grade_better": 7, "grade_worse": 1,
+                    "go_on_yes": 9, "go_on_n": 12, "become_mentor_yes": 2, "become_mentor_n": 3}),
     # school 2: 4 mentors (too few to show), 5 mentees; 36/4 = 9.0 and 45/5 = 9.0; grades of 5
     2: ("student", {"mentors_answered": 4, "mentors_total": 10, "mentees_answered": 5, "mentees_total": 20,
                     "real_mentor_sum": 36, "real_mentor_n": 4, "real_mentee_sum": 45, "real_mentee_n": 5,
-                    "grade_n": 5, "grade_entry_sum": 15, "grade_exit_sum": 17, "grade_better": 4, "grade_worse": 0}),
+                    "grade_n": 5, "grade_entry_sum": 15, "grade_exit_sum": 17, "grade_better": 4, "grade_worse": 0,
+                    "go_on_yes": 3, "go_on_n": 4}),
     # school 3, young teachers: 7 mentors, 2 young teachers answered; deficits of 6 measured, categories of 6
     3: ("teacher", {"mentors_answered": 7, "mentors_total": 10, "mentees_answered": 2, "mentees_total": 20,
                     "real_mentor_sum": 63, "real_mentor_n": 7, "real_mentee_sum": 17, "real_mentee_n": 2,
@@ -164,6 +166,9 @@ def test_an_export_of_the_previous_layout_is_summed_with_its_monitoring_empty(su
     head = {r[0]: r[1] for r in openpyxl.load_workbook(summary)["Сводка"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert head["Выгрузок прежней версии, без мониторинга"] == 1
     assert head["Мониторинг, этап 1: наставников, заполнивших анкету"] == 17
+    # of the municipality: (9 + 3) of (12 + 4) answered want to go on; 2 of 3 is too few to show
+    assert head["Мониторинг, этап 1: хотят продолжить участие (наставники и наставляемые), % ответивших"] == 75
+    assert head["Мониторинг, этап 1: наставляемых, которые хотят стать наставниками, % ответивших"] == "—"
     files = {r["Файл"]: r["Итог"] for r in table(summary, "Файлы")}
     assert files["школа 4.xlsx"] == "учтена"
 

@@ -595,6 +595,10 @@ def monitoring_tables(rollup: Rollup, meta: dict[str, str]) -> tuple[list[list[A
         ("Мониторинг, этап 1: наставников, заполнивших анкету", answered_region["mentor"].shown() if sources else "—"),
         ("Мониторинг, этап 1: наставляемых, заполнивших анкету", answered_region["mentee"].shown() if sources else "—"),
     ]
+    for key, label in (("go_on", "хотят продолжить участие (наставники и наставляемые), % ответивших"),
+                       ("become_mentor", "наставляемых, которые хотят стать наставниками, % ответивших")):
+        n = total(sources, f"mon_{key}_n")
+        lines.append((f"Мониторинг, этап 1: {label}", _pct(total(sources, f"mon_{key}_yes"), n) if n >= SMALL else "—"))
     old = len(rollup.sources) - len(sources)
     if old:
         lines.append(("Выгрузок прежней версии, без мониторинга", old))
