@@ -2,8 +2,8 @@
 (~10⁶ participant rows) rolled up; prints the seconds and the peak memory of the roll-up process.
 
 The exports are written by the export's own writer (toolkit.stages.export.write_export_workbook) from
-generated numbers: the same layout and «_meta» a school sends. They are cached in the folder given by
---folder, so a second run measures the roll-up only.
+generated numbers: the same layout and «_meta» a school sends, the monitoring's «mon_…» figures included. They
+are cached in the folder given by --folder (by layout version), so a second run measures the roll-up only.
 
     python scripts/bench_rollup.py [--schools 1000] [--people 1000] [--folder /tmp/bench-rollup]
 """
@@ -49,8 +49,35 @@ def make_export(path: Path, n: int, people: int, rng: random.Random) -> None:
         "practices_level3": "0", "practices": "3",
         "pupils_in_pairs": str(pairs + mentees_in_pairs if form == "student" else 0),
     }
+    meta.update(monitoring_meta(form, mentors, size - mentors, rng))
     summary = [("Школа", meta["school"]), ("Форма наставничества", form_name)]
-    write_export_workbook(Export(summary, participants, [], {}, meta), path)
+    write_export_workbook(Export(summary, participants, [], meta=meta), path)
+
+
+def monitoring_meta(form: str, mentors: int, mentees: int, rng: random.Random) -> dict[str, str]:
+    """The monitoring keys of «_meta» («mon_…»): questionnaires answered by most, 1–10 means, indicators."""
+    from toolkit.logic.monitoring import SURVEY_ITEMS, growth_kind, indicators
+    from toolkit.spec import profiles
+
+    out: dict[str, float] = {}
+    answered = {"mentor": rng.randrange(mentors // 2, mentors + 1), "mentee": rng.randrange(mentees // 2, mentees + 1)}
+    for role in ("mentor", "mentee"):
+        out[f"mon_{role}s_total"], out[f"mon_{role}s_answered"] = answered[role] + rng.randrange(0, 3), answered[role]
+    for item in SURVEY_ITEMS:
+        for role in ("mentor", "mentee"):
+            n = answered[role] if item != "self" or role == "mentor" else 0
+            out[f"mon_{item}_{role}_n"], out[f"mon_{item}_{role}_sum"] = n, n * rng.uniform(6, 9)
+    kinds = indicators(growth_kind(profiles()[form]))
+    measured = rng.randrange(mentees // 2, mentees + 1)
+    for i in kinds:
+        entry = measured * rng.uniform(1, 4)
+        out.update({f"mon_{i.key}_n": measured, f"mon_{i.key}_entry_sum": entry,
+                    f"mon_{i.key}_exit_sum": entry * rng.uniform(0.8, 1.3), f"mon_{i.key}_better": measured * 2 // 3,
+                    f"mon_{i.key}_worse": measured // 10})
+    for key in ("go_on", "become_mentor"):
+        out[f"mon_{key}_n"], out[f"mon_{key}_yes"] = answered["mentee"], answered["mentee"] * 3 // 4
+    text = {k: str(round(v, 6)) if isinstance(v, float) else str(v) for k, v in out.items()}
+    return {**text, "mon_items": ",".join(SURVEY_ITEMS), "mon_growth": ",".join(i.key for i in kinds)}
 
 
 ROLLUP = """
@@ -79,7 +106,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--folder", type=Path, default=Path("/tmp/bench-rollup"))
     args = parser.parse_args()
-    inbox = args.folder / f"{args.schools}x{args.people}"
+    from toolkit.stages.export import EXPORT_FORMAT
+
+    inbox = args.folder / f"{args.schools}x{args.people}-f{EXPORT_FORMAT}"  # a new layout: exports made anew
     inbox.mkdir(parents=True, exist_ok=True)
     rng = random.Random(7)
     start = time.perf_counter()

@@ -1,5 +1,6 @@
-"""`nastavnik export --anonymize`: the copy for the municipality has no names, contacts or free-text answers,
-stable pseudonyms, the counts of `status`, no formulas; nothing personal goes to the logs of any command."""
+"""`nastavnik export --anonymize`: the copy for the municipality has no names, contacts, codes of people or
+free-text answers, stable pseudonyms, the counts of `status`, the monitoring as aggregates equal to
+`summarize`, no formulas; nothing personal goes to the logs of any command."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from toolkit.model.pairs import fixed_pairs
 from toolkit.model.program import Program
 
 DAY = "15.02.2027"
+END = "31.05.2027"  # the end of the demo's program: the monitoring's questionnaires answered, exits measured
 
 
 
@@ -82,7 +84,7 @@ def exported(request: pytest.FixtureRequest, demos: Demos,
     base = tmp_path_factory.mktemp("export")
     folder = demos.copy(form, base / "программа")
     out = base / "выгрузка.xlsx"
-    main(["export", str(folder), "--anonymize", "--out", str(out), "--date", DAY])  # returns: exit code 0
+    main(["export", str(folder), "--anonymize", "--out", str(out), "--date", END])  # returns: exit code 0
     return form, folder, out
 
 
@@ -96,15 +98,24 @@ def test_no_names_contacts_or_free_text_in_any_cell(exported: tuple[str, Path, P
     # and the finder does find them: a registry name or answer in a cell would be caught
     assert leaks([f"Наставник {sorted(names)[0].capitalize()}"], names, texts)
     assert leaks([f"«{sorted(texts, key=len)[-1]}»"], names, texts)
+    # the monitoring's free text (answers, the curator's SWOT) is among what is looked for, and is not there
+    data = load_program(Program.open(folder), Report())
+    free = {clean_text(r.values.get(k)) for t, k in (("mentee_survey", "valuable"), ("mentor_survey", "improve"),
+                                                      ("swot", "factor")) for r in data.rows("monitoring", t)} - {""}
+    assert free and free <= texts
+    # no code of a person or of a pair: participants are pseudonyms, pairs «Пара 1»
+    codes = set(data.participants) | {pair.pair_id for pair in fixed_pairs(data)}
+    assert len(codes) > 10
+    assert [s for s in strings if any(re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", s) for c in codes)] == []
 
 
 def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
     form, folder, out = exported
     book = cells(out)
-    assert list(book) == ["Сводка", "Участники", "Пары", "_meta"]
+    assert list(book) == ["Сводка", "Участники", "Пары", "Анкеты", "Рост участников", "_meta"]
     assert openpyxl.load_workbook(out)["_meta"].sheet_state == "veryHidden"
     meta = {row[0]: row[1] for row in book["_meta"]}
-    assert meta["kind"] == "nastavnik-export" and meta["format"] == "2" and meta["form"] == form
+    assert meta["kind"] == "nastavnik-export" and meta["format"] == "3" and meta["form"] == form
     assert meta["school_key"] == "инн:2724081234" and meta["pupils_total"] == "640"
     data = load_program(Program.open(folder), Report())
     labels = [row[0] for row in book["Участники"][1:]]
@@ -123,7 +134,7 @@ def test_sheets_and_pseudonyms(exported: tuple[str, Path, Path]) -> None:
 def test_counts_match_status(exported: tuple[str, Path, Path]) -> None:
     form, folder, out = exported
     data = load_program(Program.open(folder), Report())
-    status = compute_status(data, dt.date(2027, 2, 15))
+    status = compute_status(data, dt.date(2027, 5, 31))
     summary = {row[0]: row[1] for row in cells(out)["Сводка"][1:]}
     c = status.counts
     assert summary["Наставников в реестре"] == c["mentors"]
@@ -149,6 +160,51 @@ def test_counts_match_status(exported: tuple[str, Path, Path]) -> None:
         mean = float(meta[f"{side}_score_sum"]) / int(meta[f"{side}_score_n"])
         assert f"{mean:.2f}".replace(".", ",") == summary[f"Средняя оценка встреч {label} (1–5)"]
     assert int(meta["meetings"]) == summary["Проведено встреч"]
+
+
+def test_monitoring_figures_are_those_of_summarize(exported: tuple[str, Path, Path]) -> None:
+    """Stage 1 (answers by role, the mean of each 1–10 scale) and stage 2 (the indicators on entry and on exit)
+    read back from the copy equal :func:`summarize` on the day of the copy; «_meta» has the exact sums."""
+    from toolkit.logic.monitoring import summarize
+
+    form, folder, out = exported
+    data = load_program(Program.open(folder), Report())
+    q = summarize(data, dt.date(2027, 5, 31))
+    assert q.mentors_answered >= 4 and q.mentees_answered >= 5 and all(g.n for g in q.growth)  # the demo answered
+    book = cells(out)
+    meta = {row[0]: row[1] for row in book["_meta"]}
+    survey = {row[0]: row[1:] for row in book["Анкеты"][1:]}
+    assert survey["Заполнили анкету (этап 1)"] == [f"{q.mentors_answered} из {q.mentors_total}",
+                                                   f"{q.mentees_answered} из {q.mentees_total}"]
+    assert (int(meta["mon_mentors_answered"]), int(meta["mon_mentees_answered"])) == (q.mentors_answered,
+                                                                                      q.mentees_answered)
+    assert meta["mon_items"].split(",") == [line.key for line in q.survey]
+    for line in q.survey:
+        shown = survey[f"{line.label}: средняя оценка (1–10)"]
+        assert shown == [line.mentors if line.mentors is not None else "—",
+                         line.mentees if line.mentees is not None else "—"]
+        for role, value, n in (("mentor", line.mentors, line.mentors_n), ("mentee", line.mentees, line.mentees_n)):
+            assert int(meta[f"mon_{line.key}_{role}_n"]) == n
+            if n:
+                assert round(float(meta[f"mon_{line.key}_{role}_sum"]) / n, 2) == value
+    growth = {row[0]: row[1:] for row in book["Рост участников"][1:]}
+    assert meta["mon_growth"].split(",") == [g.key for g in q.growth]
+    assert len(growth) == len(q.growth) == (5 if form == "student" else 3)
+    for g in q.growth:
+        label = g.label + (" (меньше — лучше)" if g.lower_better else "") + (", человек" if g.count else "")
+        assert growth[label] == [g.n, g.entry, g.exit, g.change, g.better, g.worse], label
+        assert int(meta[f"mon_{g.key}_n"]) == g.n and int(meta[f"mon_{g.key}_better"]) == g.better
+        if not g.count:
+            assert round(float(meta[f"mon_{g.key}_entry_sum"]) / g.n, 2) == g.entry
+            assert round(float(meta[f"mon_{g.key}_exit_sum"]) / g.n, 2) == g.exit
+    summary = {row[0]: row[1] for row in book["Сводка"][1:]}
+    assert summary["Мониторинг: хотят продолжить участие в программе (наставники и наставляемые)"] == \
+        f"{q.go_on[0]} из {q.go_on[1]}"
+    stays = "Мониторинг: молодых педагогов, которые остаются работать в школе"
+    assert (summary.get(stays) == f"{q.stays[0]} из {q.stays[1]}") if form == "teacher" else stays not in summary
+    # what was answered after the day of the copy is not in it (the figures are «as known on» that day)
+    early = summarize(data, dt.date(2027, 2, 15))
+    assert early.mentors_answered == 0
 
 
 def test_settings_book_made_before_the_new_parameters_is_not_an_error(tmp_path: Path, demos: Demos) -> None:
@@ -177,7 +233,7 @@ def test_no_formulas_in_sheet_xml(exported: tuple[str, Path, Path]) -> None:
     _, _, out = exported
     with zipfile.ZipFile(out) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        assert len(sheets) == 4
+        assert len(sheets) == 6
         for name in sheets:
             assert "<f>" not in z.read(name).decode("utf-8") and "<f " not in z.read(name).decode("utf-8")
 

@@ -151,11 +151,18 @@ def test_export_and_rollup_print_at_8_pt_or_more(demos: Demos, tmp_path: Path,
     for form in ("student", "teacher"):
         folder = demos.copy(form, tmp_path / form)
         code, _, err = run_cli(["export", str(folder), "--anonymize", "--out", str(inbox / f"{form}.xlsx"),
-                                "--date", "15.02.2027"], capsys)
+                                "--date", "31.05.2027"], capsys)  # the monitoring answered: its sheets filled
         assert code == 0, err
     code, _, err = run_cli(["rollup", str(inbox), "--out", str(tmp_path / "сводка.xlsx")], capsys)
     assert code == 0, err
+    texts = {}
     for pdf in office.convert_to_pdf([inbox / "student.xlsx", tmp_path / "сводка.xlsx"], tmp_path / "pdf"):
         for n, words in enumerate(_pages(pdf), start=1):
             for _x0, y0, _x1, y1, word in words:
                 assert y1 - y0 >= MIN_PT * BOX, (pdf.name, n, word, round((y1 - y0) / BOX, 1))
+        texts[pdf.stem] = " ".join(w[4] for words in _pages(pdf) for w in words)
+    # the monitoring's sheets are printed too: the export's and the roll-up's, with the municipality's total
+    assert "Мониторинг, этап 1: анкеты" in texts["student"] and "Мониторинг, этап 2: показатель" in texts["student"]
+    assert "Мониторинг, этап 1: анкеты наставников" in texts["сводка"]
+    assert "Мониторинг, этап 2: показатели наставляемых" in texts["сводка"]
+    assert "Всего по муниципалитету" in texts["сводка"]

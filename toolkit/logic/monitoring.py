@@ -43,6 +43,8 @@ class SurveyLine:
     mentees: float | None
     mentors_n: int
     mentees_n: int
+    mentors_sum: float = 0.0  # the exact sums behind the means (a roll-up weights schools by answers)
+    mentees_sum: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class GrowthLine:
     worse: int
     lower_better: bool = False
     count: bool = False
+    entry_sum: float = 0.0  # the exact sums behind ``entry``/``exit`` over the ``n`` mentees (a count: the count)
+    exit_sum: float = 0.0
 
     @property
     def change(self) -> float | None:
@@ -154,14 +158,16 @@ def _growth(indicator: Indicator, rows: list[dict[str, Any]]) -> GrowthLine:
         better = sum(1 for r in both if rank(r.get(indicator.exit)) > rank(r.get(indicator.entry)))
         worse = sum(1 for r in both if rank(r.get(indicator.exit)) < rank(r.get(indicator.entry)))
         return GrowthLine(indicator.key, indicator.label, float(high_in) if both else None,
-                          float(high_out) if both else None, len(both), better, worse, count=True)
+                          float(high_out) if both else None, len(both), better, worse, count=True,
+                          entry_sum=float(high_in), exit_sum=float(high_out))
     pairs = [(a, b) for a, b in ((_number(r.get(indicator.entry)), _number(r.get(indicator.exit))) for r in rows)
              if a is not None and b is not None]
     sign = -1 if indicator.lower_better else 1
     better = sum(1 for a, b in pairs if sign * (b - a) > 0)
     worse = sum(1 for a, b in pairs if sign * (b - a) < 0)
     return GrowthLine(indicator.key, indicator.label, mean([a for a, _ in pairs]), mean([b for _, b in pairs]),
-                      len(pairs), better, worse, lower_better=indicator.lower_better)
+                      len(pairs), better, worse, lower_better=indicator.lower_better,
+                      entry_sum=sum(a for a, _ in pairs), exit_sum=sum(b for _, b in pairs))
 
 
 def _yes(rows: list[dict[str, Any]], key: str) -> tuple[int, int]:
@@ -211,7 +217,8 @@ def summarize(data: ProgramData, as_of: dt.date | None = None) -> MonitoringSumm
             continue
         a = [r.get(key) for r in mentors_done if _number(r.get(key)) is not None]
         b = [r.get(key) for r in mentees_done if _number(r.get(key)) is not None]
-        out.survey.append(SurveyLine(key, labels[key], mean(a), mean(b), len(a), len(b)))
+        out.survey.append(SurveyLine(key, labels[key], mean(a), mean(b), len(a), len(b),
+                                     sum(_number(v) or 0.0 for v in a), sum(_number(v) or 0.0 for v in b)))
     kinds = indicators(growth_kind(data.program.profile))
     exits = {i.exit for i in kinds} | {"deficits_closed", "deficits_open", "stays"}
     rows = [_as_of(indicator_values(r.values), as_of, exits) for r in data.rows(BOOK, "indicators")]

@@ -7,6 +7,12 @@ is kept only as a band («5–6 кл.»), a teacher's experience only as a band 
 :func:`toolkit.logic.readiness.compute_status`, pair states and meetings from :mod:`toolkit.logic.attention` and
 :mod:`toolkit.stages.monitor` — nothing is computed twice.
 
+The monitoring of the target model (book «07_Мониторинг», :func:`toolkit.logic.monitoring.summarize` as known
+on the day of the copy) goes as aggregates only: how many mentors and mentees answered the questionnaire
+(stage 1) and the mean of each 1–10 scale by role, and the indicators on entry and on exit (stage 2) over the
+mentees measured twice — never a row per person, never the free-text answers or the curator's SWOT (free text
+may name people).
+
 The very hidden sheet «_meta» makes the copy readable by the municipality's roll-up
 (:mod:`toolkit.stages.rollup`): what it is (``kind``), the version of its layout (``format``: a roll-up
 refuses a layout it does not know), the school's identity and the exact sums behind the averages.
@@ -27,7 +33,8 @@ from toolkit.model.program import ProgramData
 
 EXPORT_FILE = "Выгрузка для муниципалитета (обезличенная).xlsx"
 EXPORT_KIND = "nastavnik-export"
-EXPORT_FORMAT = 2  # the layout of the copy; raise it whenever a sheet, a column or a «_meta» key changes meaning
+EXPORT_FORMAT = 3  # the layout of the copy; raise it whenever a sheet, a column or a «_meta» key changes meaning
+# format 3 = format 2 + the monitoring: sheets «Анкеты», «Рост участников» and the «_meta» keys «mon_…»
 PRACTICE_LEVELS = ("Городской", "Краевой", "Всероссийский")
 
 CLASS_BANDS = ((1, 4, "1–4 кл."), (5, 6, "5–6 кл."), (7, 8, "7–8 кл."), (9, 11, "9–11 кл."))
@@ -36,11 +43,13 @@ EXPERIENCE_BANDS = ((3, "до 3 лет"), (10, "3–9 лет"), (20, "10–19 л
 
 @dataclass
 class Export:
-    """The three sheets of the copy: label/value lines and rows (every cell a number or a string)."""
+    """The sheets of the copy: label/value lines and rows (every cell a number or a string)."""
 
     summary: list[tuple[str, Any]]
     participants: list[list[Any]]
     pairs: list[list[Any]]
+    survey: list[list[Any]] = field(default_factory=list)  # monitoring, stage 1: a line per question, by role
+    growth: list[list[Any]] = field(default_factory=list)  # monitoring, stage 2: a line per indicator
     labels: dict[str, str] = field(default_factory=dict)  # participant ID -> pseudonym (kept in memory only)
     meta: dict[str, str] = field(default_factory=dict)  # the «_meta» sheet: identity, format, exact sums
 
@@ -169,7 +178,46 @@ def build_export(data: ProgramData, today: dt.date, now: dt.datetime | None = No
               if pid in data.participants and data.participants[pid].role in profile.school_pupils}
     meta["pupils_in_pairs"] = len(pupils)
     summary.append(("Обучающихся школы в парах и группах", len(pupils)))
-    return Export(summary, participants, pairs, labels, {k: str(v) for k, v in meta.items()})
+    survey, growth = monitoring_figures(data, today, summary, meta)
+    return Export(summary, participants, pairs, survey, growth, labels, {k: str(v) for k, v in meta.items()})
+
+
+def _of(yes: int, n: int) -> str:
+    return f"{yes} из {n}" if n else "—"
+
+
+def monitoring_figures(data: ProgramData, today: dt.date, summary: list[tuple[str, Any]],
+                       meta: dict[str, Any]) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The monitoring as known on ``today``, aggregated: the rows of «Анкеты» and «Рост участников», lines of
+    «Сводка» and the exact sums in ``meta`` («mon_…»: a roll-up weights schools by the answers behind a mean)."""
+    from toolkit.logic.monitoring import growth_kind, summarize
+
+    q = summarize(data, today)
+    meta.update(mon_mentors_answered=q.mentors_answered, mon_mentors_total=q.mentors_total,
+                mon_mentees_answered=q.mentees_answered, mon_mentees_total=q.mentees_total,
+                mon_items=",".join(line.key for line in q.survey), mon_growth=",".join(g.key for g in q.growth))
+    survey: list[list[Any]] = [["Заполнили анкету (этап 1)", _of(q.mentors_answered, q.mentors_total),
+                                _of(q.mentees_answered, q.mentees_total)]]
+    for line in q.survey:
+        meta.update({f"mon_{line.key}_mentor_sum": round(line.mentors_sum, 6), f"mon_{line.key}_mentor_n": line.mentors_n,
+                     f"mon_{line.key}_mentee_sum": round(line.mentees_sum, 6), f"mon_{line.key}_mentee_n": line.mentees_n})
+        survey.append([f"{line.label}: средняя оценка (1–10)", "—" if line.mentors is None else line.mentors,
+                       "—" if line.mentees is None else line.mentees])
+    growth: list[list[Any]] = []
+    for g in q.growth:
+        meta.update({f"mon_{g.key}_n": g.n, f"mon_{g.key}_entry_sum": round(g.entry_sum, 6),
+                     f"mon_{g.key}_exit_sum": round(g.exit_sum, 6), f"mon_{g.key}_better": g.better,
+                     f"mon_{g.key}_worse": g.worse})
+        growth.append([g.label + (" (меньше — лучше)" if g.lower_better else "") + (", человек" if g.count else ""),
+                       g.n, *("—" if v is None else v for v in (g.entry, g.exit, g.change)), g.better, g.worse])
+    lines = [("go_on", "Мониторинг: хотят продолжить участие в программе (наставники и наставляемые)", q.go_on),
+             ("become_mentor", "Мониторинг: наставляемых, которые хотят стать наставниками", q.become_mentor)]
+    if growth_kind(data.program.profile) == "teacher":
+        lines.append(("stays", "Мониторинг: молодых педагогов, которые остаются работать в школе", q.stays))
+    for key, label, (yes, n) in lines:
+        meta[f"mon_{key}_yes"], meta[f"mon_{key}_n"] = yes, n
+        summary.append((label, _of(yes, n)))
+    return survey, growth
 
 
 def _version() -> str:
@@ -225,6 +273,12 @@ def write_export_workbook(export: Export, path: Path) -> list[str]:
                             ("Готов к паре", 12)], export.participants)
         sheet("Пары", [("Пара / группа", 14), ("Наставник", 18), ("Наставляемые", 40), ("Наставляемых", 12),
                        ("Схема", 30), ("Состояние", 24)], export.pairs)
+        sheet("Анкеты", [("Мониторинг, этап 1: анкеты", 52), ("Наставники", 14), ("Наставляемые", 14)],
+              export.survey)
+        sheet("Рост участников", [("Мониторинг, этап 2: показатель наставляемых", 46),
+                                  ("Наставляемых с замером на входе и на выходе", 14), ("На входе (среднее)", 11),
+                                  ("На выходе (среднее)", 11), ("Изменение", 10), ("Показатель улучшился, человек", 13),
+                                  ("Показатель ухудшился, человек", 13)], export.growth)
         meta = wb.add_worksheet("_meta")
         for r, (key, value) in enumerate(export.meta.items()):
             meta.write_string(r, 0, key)
@@ -232,5 +286,5 @@ def write_export_workbook(export: Export, path: Path) -> list[str]:
         meta.very_hidden()
         wb.close()
 
-    return write_output(path, produce, owner=EXPORT_OWNER, sheets=["Сводка", "Участники", "Пары", "_meta"],
+    return write_output(path, produce, owner=EXPORT_OWNER, sheets=["Сводка", "Участники", "Пары", "Анкеты", "Рост участников", "_meta"],
                         command=EXPORT_OWNER)

@@ -8,7 +8,11 @@ school sent several exports of one form and year, the one made last counts and t
 The roll-up only ever sees pseudonyms. It still publishes nothing that would single out a person: a count
 of people of 1 to 4 in a cell is shown as «<5», and when a suppressed cell could be recovered by subtraction
 (from its row's total or its form's total) the smallest other count of that sum is suppressed too; averages
-of fewer than 5 evaluations and shares of fewer than 5 pairs are not shown.
+of fewer than 5 evaluations and shares of fewer than 5 pairs are not shown. The monitoring (sheets «Анкеты»
+and «Рост участников») follows the same rule: answered questionnaires and mentees measured are counts of people,
+means of fewer than 5 answers and shares of fewer than 5 mentees are not shown; the totals by form and of the
+municipality are weighted by the answers (the exact sums of each export's «_meta»). An export of the previous
+layout (format 2, before the monitoring) is still summed, its monitoring cells left empty.
 
 Files are read one at a time and reduced at once to a few numbers (pandas for the counts), so memory does
 not grow with the number of participants of the region.
@@ -27,6 +31,7 @@ from toolkit.base import files
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, fold, format_number
 from toolkit.books.printing import apply_print_layout
+from toolkit.logic.monitoring import SURVEY_ITEMS, SURVEY_LABELS, Indicator, indicators
 from toolkit.stages.export import EXPORT_FORMAT, EXPORT_KIND
 
 ROLLUP_KIND = "nastavnik-rollup"
@@ -42,6 +47,12 @@ INT_KEYS = ("mentors", "mentees", "pairs", "pairs_attention", "meetings", "mento
             "practices_level1", "practices_level2", "practices_level3", "practices", "pupils_in_pairs")
 FLOAT_KEYS = ("mentor_score_sum", "mentee_score_sum")
 TEXT_KEYS = ("school_key", "school", "form", "form_name", "year", "created", "role_mentor", "role_mentee")
+READ_FORMATS = (2, EXPORT_FORMAT)  # format 2 is format 3 without the monitoring: read, its monitoring empty
+MONITORING_FORMAT = 3  # the first layout whose «_meta» carries the monitoring («mon_…»)
+MON_KEYS = ("mon_mentors_answered", "mon_mentors_total", "mon_mentees_answered", "mon_mentees_total",
+            "mon_go_on_yes", "mon_go_on_n", "mon_become_mentor_yes", "mon_become_mentor_n")
+INDICATORS: dict[str, Indicator] = {i.key: i for kind in ("pupil", "teacher") for i in indicators(kind)}
+ROLES = ("mentor", "mentee")
 
 
 @dataclass
@@ -54,6 +65,7 @@ class Source:
     numbers: dict[str, float]
     pupils_total: int | None
     stages: dict[tuple[str, int], int]  # (role, stage) -> people
+    monitoring: dict[str, float] | None = None  # the «mon_…» numbers; None: an export made before the monitoring
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -127,7 +139,7 @@ def read_export(path: Path, label: str, report: Report) -> Source | None:
             report.add("rollup-not-export", file=label)
         return None
     found = meta.get("format", "")
-    if not found.isdigit() or int(found) != EXPORT_FORMAT:
+    if not found.isdigit() or int(found) not in READ_FORMATS:
         code = "rollup-new-format" if found.isdigit() and int(found) > EXPORT_FORMAT else "rollup-old-format"
         report.add(code, file=label, found=found or "?", expected=EXPORT_FORMAT, version=meta.get("toolkit", "?"))
         return None
@@ -139,6 +151,19 @@ def read_export(path: Path, label: str, report: Report) -> Source | None:
             missing.append(key)
         else:
             numbers[key] = value
+    monitoring: dict[str, float] | None = None
+    if int(found) >= MONITORING_FORMAT:
+        monitoring = {}
+        keys = [*MON_KEYS, *(f"mon_{item}_{role}_{x}" for item in _listed(meta, "mon_items", SURVEY_ITEMS)
+                             for role in ROLES for x in ("sum", "n")),
+                *(f"mon_{key}_{x}" for key in _listed(meta, "mon_growth", INDICATORS)
+                  for x in ("n", "entry_sum", "exit_sum", "better", "worse"))]
+        for key in keys:
+            value = _number(meta.get(key, ""))
+            if value is None or (not key.endswith("_sum") and not value.is_integer()):
+                missing.append(key)
+            else:
+                monitoring[key] = value
     pupils = _number(meta.get("pupils_total", "")) if meta.get("pupils_total") else None
     if missing or "Участники" not in names:
         report.add("rollup-broken", file=label,
@@ -167,7 +192,15 @@ def read_export(path: Path, label: str, report: Report) -> Source | None:
         if sum(n for (r, _), n in stages.items() if r == role) != numbers[f"{role}s"]:
             report.add("rollup-broken", file=label, detail="число участников на листе «Участники» не сходится со сводкой")
             return None
-    return Source(path, label, meta, numbers, int(pupils) if pupils else None, stages)
+    if monitoring is not None:  # the numbers are kept once, as numbers (a region holds a thousand of these)
+        meta = {k: v for k, v in meta.items() if k not in monitoring}
+    return Source(path, label, meta, numbers, int(pupils) if pupils else None, stages, monitoring)
+
+
+def _listed(meta: dict[str, str], key: str, known: Iterable[str]) -> list[str]:
+    """The keys named in ``meta[key]`` («a,b,c») that this version knows, in their order."""
+    names = set(known)
+    return [k for k in (x.strip() for x in meta.get(key, "").split(",")) if k in names]
 
 
 def _read_one(job: tuple[Path, str]) -> tuple[Source | None, list[Any]]:
@@ -297,6 +330,8 @@ class Tables:
     bands: list[tuple[str, int]]  # schools by coverage band (chart)
     meta: dict[str, str]
     stage_names: list[list[Any]]
+    survey: list[list[Any]] = field(default_factory=list)  # monitoring, stage 1: by school, form and role
+    growth: list[list[Any]] = field(default_factory=list)  # monitoring, stage 2: by school, form and indicator
 
 
 def _pct(part: float, whole: float) -> float:
@@ -430,6 +465,8 @@ def build_tables(rollup: Rollup) -> Tables:
         ("Целевое значение охвата, %", round(100 * TARGET)),
         ("Школ, достигших цели 70 %", f"{reached} из {counted}"),
     ]
+    survey, growth, lines = monitoring_tables(rollup, meta)
+    headline.extend(lines)
     if prev:
         headline.append((f"Охват год назад ({prev.get('year', '—')}), %",
                          before_region if before_region is not None else "—"))
@@ -448,7 +485,124 @@ def build_tables(rollup: Rollup) -> Tables:
 
     stage_names = [[p.name, s.number, s.name] for p in profiles().values() for s in p.stages
                    if any(x.meta["form"] == p.form for x in rollup.sources)]
-    return Tables(headline, coverage, by_school, stage_rows, by_form, files_rows, bands, meta, stage_names)
+    return Tables(headline, coverage, by_school, stage_rows, by_form, files_rows, bands, meta, stage_names, survey,
+                  growth)
+
+
+ALL_SCHOOLS = "Все школы"
+MUNICIPALITY = "Всего по муниципалитету"
+ALL_FORMS = "все формы"
+OLD_EXPORT = "нет в выгрузке прежней версии"
+
+
+def indicator_label(key: str) -> str:
+    i = INDICATORS[key]
+    return i.label + (", % наставляемых" if i.count else "") + (" (меньше — лучше)" if i.lower_better else "")
+
+
+def _change(entry: Any, exit_: Any) -> Any:
+    return round(exit_ - entry, 2) if isinstance(entry, float) and isinstance(exit_, float) else "—"
+
+
+def monitoring_tables(rollup: Rollup, meta: dict[str, str]) -> tuple[list[list[Any]], list[list[Any]],
+                                                                    list[tuple[str, Any]]]:
+    """The sheets «Анкеты» (stage 1) and «Рост участников» (stage 2) and the summary's lines: by school and form,
+    then by form («Все школы») and of the municipality, means weighted by the answers behind them. Counts of
+    people are cells of :func:`suppress` (their sums by form and of the municipality are published). The shown
+    share of mentees who improved goes to ``meta`` for next year's «год назад» (from ``rollup.previous``)."""
+    mon = {id(s): s.monitoring for s in rollup.sources if s.monitoring is not None}
+    sources = [s for s in rollup.sources if id(s) in mon]
+    forms: dict[str, Source] = {}  # form -> its first source (the names of the form and of its roles)
+    for s in sorted(sources, key=lambda s: s.meta["form"]):
+        forms.setdefault(s.meta["form"], s)
+    of_form = {form: [s for s in sources if s.meta["form"] == form] for form in forms}
+
+    def total(parts: list[Source], key: str) -> float:
+        return sum(mon[id(s)].get(key, 0.0) for s in parts)
+
+    # stage 1: answered questionnaires by role; stage 2: mentees measured on entry and on exit, by indicator
+    answered = {(id(s), role): Cell(int(total([s], f"mon_{role}s_answered"))) for s in sources for role in ROLES}
+    answered_form = {(form, role): Cell(int(total(of_form[form], f"mon_{role}s_answered")))
+                     for form in forms for role in ROLES}
+    answered_region = {role: Cell(int(total(sources, f"mon_{role}s_answered"))) for role in ROLES}
+    measured = {(id(s), key): Cell(int(total([s], f"mon_{key}_n")))
+                for s in sources for key in _listed(s.meta, "mon_growth", INDICATORS)}
+    keys = [k for k in INDICATORS if any(key == k for _, key in measured)]
+    form_keys = {form: [k for k in keys if any((id(s), k) in measured for s in of_form[form])] for form in forms}
+    measured_form = {(form, k): Cell(int(total(of_form[form], f"mon_{k}_n"))) for form in forms for k in form_keys[form]}
+    measured_region = {k: Cell(int(total(sources, f"mon_{k}_n"))) for k in keys}
+    # each group is a sum with its total (schools → their form, forms → the municipality): one hidden cell of
+    # a group, the total too, could be recovered from the others, so :func:`suppress` hides a second one
+    groups: list[list[Cell]] = []
+    for form in forms:
+        groups.extend([*(answered[(id(s), role)] for s in of_form[form]), answered_form[(form, role)]] for role in ROLES)
+        groups.extend([*(measured[(id(s), k)] for s in of_form[form] if (id(s), k) in measured), measured_form[(form, k)]]
+                      for k in form_keys[form])
+    groups.extend([*(answered_form[(form, role)] for form in forms), answered_region[role]] for role in ROLES)
+    groups.extend([*(measured_form[(form, k)] for form in forms if (form, k) in measured_form), measured_region[k]]
+                  for k in keys)
+    suppress(groups)
+
+    def survey_row(school: str, form_name: str, role_name: str, count: Cell, parts: list[Source],
+                   role: str) -> list[Any]:
+        return [school, form_name, role_name, count.shown(),
+                *(_mean(total(parts, f"mon_{item}_{role}_sum"), total(parts, f"mon_{item}_{role}_n"))
+                  for item in SURVEY_ITEMS)]
+
+    def growth_row(school: str, form_name: str, key: str, count: Cell, parts: list[Source], who: str) -> list[Any]:
+        n = total(parts, f"mon_{key}_n")
+        entry, exit_ = total(parts, f"mon_{key}_entry_sum"), total(parts, f"mon_{key}_exit_sum")
+        if INDICATORS[key].count:  # people with a high category: a share of those measured
+            shown: tuple[Any, Any] = ((_pct(entry, n), _pct(exit_, n)) if n >= SMALL else ("—", "—"))
+        else:
+            shown = (_mean(entry, n), _mean(exit_, n))
+        better, worse = (_pct(total(parts, f"mon_{key}_{x}"), n) if n >= SMALL else "—" for x in ("better", "worse"))
+        name = f"mon|{who}|{key}|better"
+        if isinstance(better, float):
+            meta[name] = str(better)
+        before = _number(rollup.previous.get(name, "")) if rollup.previous.get(name) else None
+        last_year = (before if before is not None else "—") if rollup.previous else ""
+        return [school, form_name, indicator_label(key), count.shown(), *shown, _change(*shown), better, worse,
+                last_year]
+
+    survey: list[list[Any]] = []
+    growth: list[list[Any]] = []
+    for s in rollup.sources:
+        school, form_name = s.meta["school"], s.meta["form_name"]
+        if id(s) not in mon:
+            for role in ROLES:
+                survey.append([school, form_name, s.meta[f"role_{role}"], OLD_EXPORT, *("" for _ in SURVEY_ITEMS)])
+            growth.append([school, form_name, OLD_EXPORT, "", "", "", "", "", "", ""])
+            continue
+        for role in ROLES:
+            survey.append(survey_row(school, form_name, s.meta[f"role_{role}"], answered[(id(s), role)], [s], role))
+        for k in _listed(s.meta, "mon_growth", INDICATORS):
+            growth.append(growth_row(school, form_name, k, measured[(id(s), k)], [s],
+                                     f"{s.meta['school_key']}|{s.meta['form']}"))
+    for form, first in forms.items():
+        for role in ROLES:
+            survey.append(survey_row(ALL_SCHOOLS, first.meta["form_name"], first.meta[f"role_{role}"],
+                                     answered_form[(form, role)], of_form[form], role))
+        for k in form_keys[form]:
+            growth.append(growth_row(ALL_SCHOOLS, first.meta["form_name"], k, measured_form[(form, k)], of_form[form],
+                                     f"все|{form}"))
+    if sources:
+        for role, name in zip(ROLES, ("наставники", "наставляемые"), strict=True):
+            survey.append(survey_row(MUNICIPALITY, ALL_FORMS, name, answered_region[role], sources, role))
+        for k in keys:
+            growth.append(growth_row(MUNICIPALITY, ALL_FORMS, k, measured_region[k], sources, "все|все"))
+    lines: list[tuple[str, Any]] = [
+        ("Мониторинг, этап 1: наставников, заполнивших анкету", answered_region["mentor"].shown() if sources else "—"),
+        ("Мониторинг, этап 1: наставляемых, заполнивших анкету", answered_region["mentee"].shown() if sources else "—"),
+    ]
+    for key, label in (("go_on", "хотят продолжить участие (наставники и наставляемые), % ответивших"),
+                       ("become_mentor", "наставляемых, которые хотят стать наставниками, % ответивших")):
+        n = total(sources, f"mon_{key}_n")
+        lines.append((f"Мониторинг, этап 1: {label}", _pct(total(sources, f"mon_{key}_yes"), n) if n >= SMALL else "—"))
+    old = len(rollup.sources) - len(sources)
+    if old:
+        lines.append(("Выгрузок прежней версии, без мониторинга", old))
+    return survey, growth, lines
 
 
 def _date(iso: str) -> str:
@@ -581,6 +735,14 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
                ("Оценка встреч наставляемыми", 14), ("Практик: городской", 10), ("Практик: краевой", 10),
                ("Практик: всероссийский", 12), ("Практик всего", 9), ("Участников год назад", 11),
                ("Пар год назад", 9)], tables.by_form)
+        sheet("Анкеты", "Мониторинг, этап 1: анкеты наставников и наставляемых (средние оценки от 1 до 10)",
+              [("Школа", 24), ("Форма", 16), ("Роль", 14), ("Заполнили анкету", 10),
+               *((SURVEY_LABELS[item], max(12, max(len(w) for w in SURVEY_LABELS[item].split())))  # no word split
+                 for item in SURVEY_ITEMS)], tables.survey)
+        sheet("Рост участников", "Мониторинг, этап 2: показатели наставляемых на входе и на выходе",
+              [("Школа", 24), ("Форма", 16), ("Показатель", 30), ("Наставляемых с замером на входе и на выходе", 14),
+               ("На входе", 10), ("На выходе", 10), ("Изменение", 10), ("Показатель улучшился, % наставляемых", 13),
+               ("Показатель ухудшился, % наставляемых", 13), ("Улучшился год назад, %", 11)], tables.growth)
         sheet("Этапы форм", "Этапы каждой формы наставничества", [("Форма", 22), ("Этап", 6), ("Название", 50)],
               tables.stage_names, portrait=True)
         sheet("Файлы", "Прочитанные файлы", [("Файл", 36), ("Школа", 24), ("Форма", 16), ("Учебный год", 10),
@@ -598,6 +760,12 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
             "дважды; охват не больше 100 %. Целевое значение — 70 %.",
             "Когда школа прислала несколько выгрузок одной формы за один год, учтена сделанная последней "
             "(лист «Файлы»).",
+            "Мониторинг (листы «Анкеты» и «Рост участников») — по книге школы «07_Мониторинг» на дату выгрузки: "
+            "этап 1 — сколько участников заполнили анкету и средние оценки по шкале от 1 до 10, этап 2 — "
+            "показатели наставляемых, у которых есть замер на входе и на выходе. Строки «Все школы» и «Всего по "
+            "муниципалитету» — средние по всем ответам (школа с большим числом ответов весит больше), а не "
+            "средние школьных средних. Для категории педагогов на входе и на выходе — доля педагогов с первой "
+            "или высшей категорией, %. Выгрузка прежней версии мониторинга не содержит: её строки помечены.",
         ]
         legend.set_column(0, 0, 88)
         wrap = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 10})
