@@ -203,7 +203,8 @@ class Book:
             if end is not None and too_large(end[0] + 1, end[1] + 1):
                 raise SheetTooLarge(name, end[0] + 1, end[1] + 1)
             total = int(sheet.total_height or 0) + 1  # calamine gives the index of the last row
-            data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
+            with _gc_paused():  # a list per row
+                data = sheet.to_python(skip_empty_area=False, nrows=min(total, limit))
             self.merged[name] = list(sheet.merged_cell_ranges or [])
         except SheetTooLarge:
             raise
@@ -548,7 +549,12 @@ def _gc_paused() -> Iterator[None]:
     A 20,000-row table is ~100,000 new small containers (the grid's rows, each row's dicts); in CPython
     3.11 such a burst sets off collections that traverse the whole heap again and again (about a third
     of the time a table took to read). The objects built here hold no reference cycles: reference
-    counting frees them, and a cycle made meanwhile waits for the first collection after the pause.
+    counting frees them, and a cycle made meanwhile waits for a later collection.
+
+    At the end the young objects go straight to the oldest generation (``gc.freeze()`` then
+    ``gc.unfreeze()``, two list splices): otherwise the first collection after the pause walks every one of
+    them only to find no garbage (a tenth of the whole read). A cycle among them is still freed, by the
+    next full collection.
     """
     if not gc.isenabled():
         yield
@@ -557,6 +563,8 @@ def _gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         gc.enable()
 
 
