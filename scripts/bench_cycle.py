@@ -65,6 +65,7 @@ from toolkit.demo.people import (  # noqa: E402
     weekly,
 )
 from toolkit.logic.assessment import item_keys  # noqa: E402
+from toolkit.logic.evaluation import method_of  # noqa: E402
 from toolkit.model.pairs import known_pairs  # noqa: E402
 from toolkit.model.program import Program  # noqa: E402
 from toolkit.model.work import fingerprint, pair_rows, pair_spec  # noqa: E402
@@ -244,7 +245,19 @@ def fill_results(program: Program) -> None:
 
 
 def choose_awards(program: Program) -> None:
+    """The curator's choice as in the demo (reasons, points), then a letter of thanks and a certificate for every
+    mentor in the ranking: the documents of a whole school (about 500 of each)."""
     demo_results._edit(program, demo_results._awards(program))
+    method = method_of(program.profile)
+    kinds = {method.award_documents.get(a): a for a in program.profile.awards}
+    both = [kinds["letter"], kinds["certificate"]]
+
+    def everyone(rows: dict[str, Any]) -> None:
+        for r in rows["ranking"]:
+            if r.get("place") not in (None, "", "—"):
+                r["award"] = sorted({*(r.get("award") or []), *both}, key=[*program.profile.awards].index)
+
+    demo_results._edit(program, everyone)
 
 
 # --------------------------------------------------------------------------- measuring

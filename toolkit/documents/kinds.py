@@ -339,8 +339,12 @@ def _awarded(data: ProgramData, kind: str) -> list[Award]:
     return chosen
 
 
-def _mentee_count(data: ProgramData, mentor: str) -> int:
-    return sum(len(p.mentees) for p in result_pairs(data) if p.mentor == mentor)
+def _mentee_counts(data: ProgramData) -> dict[str, int]:
+    """Mentor → mentees in the pairs of the results (the pairs are read once for all the documents)."""
+    counts: dict[str, int] = {}
+    for pair in result_pairs(data):
+        counts[pair.mentor] = counts.get(pair.mentor, 0) + len(pair.mentees)
+    return counts
 
 
 def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
@@ -351,6 +355,7 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
     school = clean_text(s.get("school_short")) or clean_text(s.get("school_full"))
     by_first_name = not clean_text(s.get("pupil_address")).startswith("По имени и отчеству")  # the default
     docs = []
+    mentees = _mentee_counts(data)
     for a in _awarded(data, "letter"):
         whom = position(data, a.mentor_id, dative=True)
         p = data.participants.get(a.mentor_id)
@@ -360,7 +365,7 @@ def letters(data: ProgramData, date: dt.date) -> list[_Doc]:
             # a student of a college or an employee of a partner: the place is in «whom», not the school
             "Кому": whom if p and (p.values.get("organization") or p.values.get("study_place"))
             else f"{whom} {school}".strip() if whom else school,
-            "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
+            "За что": a.reason or default_reason(data, mentees.get(a.mentor_id, 0)),
             "Должность": clean_text(s.get("signer_position")), "Подписывает": clean_text(s.get("signer_name")),
             "Дата": date,
             # "да" or "" (the renderer shows booleans as «да»/«нет», and «нет» would be true)
@@ -406,13 +411,14 @@ def certificates(data: ProgramData, date: dt.date) -> list[_Doc]:
                           "director": "Директор (ФИО)"}, "грамоты")
     s = data.settings()
     docs = []
+    mentees = _mentee_counts(data)
     for a in _awarded(data, "certificate"):
         p = data.participants.get(a.mentor_id)
         docs.append(_Doc(a.name, {
             "Организация": clean_text(s.get("school_full")), "ФИО": a.name,
             "Пол": clean_text(p.values.get("gender")) if p else "",
             "Кто": position(data, a.mentor_id, dative=False),
-            "За что": a.reason or default_reason(data, _mentee_count(data, a.mentor_id)),
+            "За что": a.reason or default_reason(data, mentees.get(a.mentor_id, 0)),
             "Должность": "Директор", "Подписывает": clean_text(s.get("director")), "Дата": date,
         }))
     return docs
