@@ -70,6 +70,12 @@ class Corpus:
             build_cache.copy_fresh(self.kept / case_id, folder)
         return folder
 
+    def fresh(self, case_id: str, folder: Path) -> Path:
+        """A copy of the case as built, into ``folder`` (links kept as links): untouched by a test that ran the
+        case before."""
+        shutil.copytree(self.kept / case_id, folder, symlinks=True, copy_function=shutil.copy)
+        return folder
+
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
