@@ -5,6 +5,7 @@ file guarded, last year's summary compared."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,8 @@ def test_the_later_export_of_a_school_counts_and_is_named(region: dict[str, Any]
     assert code == 0, out + err
     assert "Школа «МБОУ СОШ № 5» прислала несколько выгрузок формы «Ученик – ученик»" in out
     assert "«почта 1/выгрузка B (январь).xlsx»" in out and "почта 1/выгрузка B.xlsx" in out
+    coverage = next(line for line in out.splitlines() if "Охват обучающихся наставничеством" in line)
+    assert re.search(r": \d+(,\d+)?$", coverage), coverage  # a decimal comma, as the sheet shows it
     files = table(region["base"] / "ещё.xlsx", "Файлы")
     early = next(r for r in files if r["Файл"] == "почта 1/выгрузка B (январь).xlsx")
     assert early["Итог"].startswith("не учтена: есть более поздняя выгрузка «почта 1/выгрузка B.xlsx»")

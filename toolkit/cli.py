@@ -977,8 +977,11 @@ def rollup_cmd(inbox: Path, out: Path | None, previous: Path | None) -> None:
     if len(report):
         _print_report(report)
     click.echo(f"Сводка за {rollup.year} учебный год: {target}")
+    from toolkit.base.values import format_number
+
     for label, value in tables.headline[1:]:
-        click.echo(f"  {label}: {value}")
+        shown = format_number(value) if isinstance(value, float) else value  # «4,7», as the sheet shows it
+        click.echo(f"  {label}: {shown}")
     if saved:
         click.echo(f"Прежняя сводка — в резервной копии: {saved.name}")
     if rollup.refused:
