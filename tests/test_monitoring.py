@@ -207,6 +207,36 @@ def test_forms_export_read_back_by_import(demos: Demos, tmp_path: Path, capsys: 
     assert read[second["mentee_id"]]["real"] == second.get("real")  # «11» refused, the old answer kept
 
 
+def test_the_desk_takes_a_questionnaire_export_as_import_does(demos: Demos, tmp_path: Path) -> None:
+    """The curator uploads the questionnaire export on the desk's import page (the only way in without a
+    terminal): the answers go into «07_Мониторинг», not into the registry as applications."""
+    from desk_helpers import Desk
+    from desk_helpers import text_of as page_text
+
+    root = demos.copy("student", tmp_path / "дом" / "p")
+    program = Program.open(root)
+    q = {c.key: c.question for c in {s.key: s for s in monitoring_spec(program).sheets}["mentee_survey"].columns
+         if c.question}
+    mentees = [r.values for r in load_program(program, Report()).rows("monitoring", "mentee_survey")]
+    code = mentees[0]["mentee_id"]
+    rows = [["Время создания", q["mentee_id"], q["expected"], q["real"], q["go_on"]],
+            ["2027-05-21 10:00:00", code, "9", "10", "Да"]]
+    export = tmp_path / "ответы.csv"
+    with export.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    registry = (root / "02_Заявки.xlsx").read_bytes()
+    desk = Desk(tmp_path / "дом", tmp_path / "desk.json")
+    pid = desk.add(root)
+    response = desk.client.post(f"/p/{pid}/upload/forms", data={"csrf": desk.csrf},
+                                files=[("files", ("Анкеты наставляемых.csv", export.read_bytes(), "text/csv"))])
+    text = page_text(response.text)
+    assert "Анкеты мониторинга загружены" in text and "наставляемые — 1" in text, text[:2000]
+    assert "07_Мониторинг" in text  # the book changed is offered to open
+    read = {r.values["mentee_id"]: r.values for r in load_program(program, Report()).rows("monitoring", "mentee_survey")}
+    assert read[code]["expected"] == 9 and read[code]["real"] == 10 and read[code]["go_on"] is True
+    assert (root / "02_Заявки.xlsx").read_bytes() == registry  # not taken for applications
+
+
 def _mentee_export(demos: Demos, tmp_path: Path, rows: list[list[str]], *, timed: bool = True
                    ) -> tuple[Path, Path, dict[str, str], list[dict[str, Any]]]:
     """A demo program and a forms export of its mentee questionnaire (``rows``: [time of answer, who, expected,

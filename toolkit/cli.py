@@ -370,7 +370,6 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
     from toolkit.base import files
     from toolkit.base.problems import Report
     from toolkit.model.program import Program
-    from toolkit.stages.registry_import import import_applications
 
     role_key = None
     if role:
@@ -385,20 +384,15 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             _fail(f"Неизвестная роль «{role}». Укажите: наставник или наставляемый.")
     program = Program.open(folder)
     report = Report()
-    from toolkit.stages.registry_import import read_export
-    from toolkit.stages.survey import import_survey, is_survey_export
+    from toolkit.stages.registry_import import applications_summary
+    from toolkit.stages.survey import SurveyImport, import_forms_export, survey_summary
 
-    rows = read_export(export)
-    if rows and is_survey_export(program, rows[0]):  # the monitoring questionnaires, not applications
-        answers = import_survey(program, export, report)
+    result = import_forms_export(program, export, role_key, report)
+    if isinstance(result, SurveyImport):  # the monitoring questionnaires, not applications
+        answers = result
         if len(report):
             _print_report(report)
-        click.echo(f"Анкеты мониторинга загружены: {program.profile.roles_plural['mentor'].lower()} — "
-                   f"{answers.answered['mentor']}, {program.profile.roles_plural['mentee'].lower()} — "
-                   f"{answers.answered['mentee']}; не загружено строк: {answers.refused}"
-                   + (f"; повторных ответов: {answers.superseded} (загружен последний ответ каждого)"
-                      if answers.superseded else "")
-                   + ".")
+        click.echo(survey_summary(program, answers))
         if answers.backup:
             click.echo(f"Прежняя версия книги: {answers.backup}")
         if report.errors:
@@ -406,13 +400,9 @@ def import_cmd(folder: Path, export: Path, role: str | None) -> None:
             sys.exit(EXIT_PROBLEMS)
         _next("посмотрите сводку анкет и рост участников", "monitor", folder)
         return
-    result = import_applications(program, export, role_key, report)
     if len(report):
         _print_report(report)
-    profile = program.profile
-    click.echo(f"Добавлено: {profile.roles_plural['mentor'].lower()} — {result.added['mentor']}, "
-               f"{profile.roles_plural['mentee'].lower()} — {result.added['mentee']}; "
-               f"пропущено повторов: {result.skipped}.")
+    click.echo(applications_summary(program, result))
     if result.backup:
         click.echo(f"Резервная копия реестра: {result.backup}")
         if result.registry is not None and result.backup.suffix.lower() != result.registry.suffix.lower():

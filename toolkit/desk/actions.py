@@ -64,7 +64,10 @@ def _errors_line(report: Report) -> list[str]:
 
 
 def make_import(program: Program, fields: dict[str, str]) -> Action:
-    from toolkit.stages.registry_import import import_applications
+    """Forms exports into the program, each as ``import`` takes it: applications into the registry, or the
+    monitoring questionnaires into «07_Мониторинг» when the export's questions are theirs."""
+    from toolkit.stages.registry_import import applications_summary
+    from toolkit.stages.survey import SurveyImport, import_forms_export, survey_summary
 
     names = [n for n in fields.get("files", "").split("\n") if n]
     if not names:
@@ -73,26 +76,27 @@ def make_import(program: Program, fields: dict[str, str]) -> Action:
     role = fields.get("role") or None
     if role not in (None, "mentor", "mentee"):
         raise NastavnikError("Неизвестная роль: выберите «наставник» или «наставляемый».")
-    profile = program.profile
 
     def run(progress: Progress) -> Outcome:
         out = Outcome()
         for n, path in enumerate(paths):
             progress(f"Загрузка «{path.name}»", n, len(paths))
             report = Report()
-            result = import_applications(program, path, role, report)
+            result = import_forms_export(program, path, role, report)
             out.problems += list(report)
-            out.lines.append(
-                f"«{path.name}». Добавлено: {profile.roles_plural['mentor'].lower()} — {result.added['mentor']}, "
-                f"{profile.roles_plural['mentee'].lower()} — {result.added['mentee']}; пропущено повторов: "
-                f"{result.skipped}.")
+            if report.errors:
+                out.failed = True
+            if isinstance(result, SurveyImport):
+                out.lines.append(f"«{path.name}». {survey_summary(program, result)}")
+                if result.path is not None:
+                    out.files.append(result.path)
+                continue
+            out.lines.append(f"«{path.name}». {applications_summary(program, result)}")
             if result.unmapped:
                 out.lines.append("Вопросы формы без поля в реестре: " + ", ".join(f"«{q}»" for q in result.unmapped)
                                  + ".")
             if result.registry is not None:
                 out.files.append(result.registry)
-            if report.errors:
-                out.failed = True
         return out
 
     return run

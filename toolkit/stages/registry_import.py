@@ -365,3 +365,9 @@ def _cell(row: int, col: int) -> str:
     return cell_name(row, col)
 
 
+def applications_summary(program: Program, result: ImportResult) -> str:
+    """The sentence that tells the curator what an application import did."""
+    roles = program.profile.roles_plural
+    return (f"Добавлено: {roles['mentor'].lower()} — {result.added['mentor']}, {roles['mentee'].lower()} — "
+            f"{result.added['mentee']}; пропущено повторов: {result.skipped}.")
+

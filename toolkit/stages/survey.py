@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.base import files
 from toolkit.base.grammar import gendered, person_gender
@@ -31,6 +31,9 @@ from toolkit.logic.monitoring import BOOK
 from toolkit.model.pairs import result_pairs
 from toolkit.model.program import Program, ProgramData
 from toolkit.spec import Column, Sheet, WorkbookSpec, resolve, workbook_specs
+
+if TYPE_CHECKING:
+    from toolkit.stages.registry_import import ImportResult
 
 SURVEY_SHEETS = {"mentor": "mentor_survey", "mentee": "mentee_survey"}
 ID_KEYS = {"indicators": "mentee_id", "mentor_survey": "mentor_id", "mentee_survey": "mentee_id"}
@@ -332,3 +335,26 @@ def refresh_rows(program: Program) -> tuple[list[str], int]:
     if prepared.backup:
         lines.append(f"Прежняя версия книги: {prepared.backup}")
     return lines + prepared.notes, prepared.added
+
+
+def import_forms_export(program: Program, export: Path, role: str | None,
+                        report: Report) -> SurveyImport | ImportResult:
+    """A forms export into the program, as ``import`` and the desk's upload take it: the monitoring
+    questionnaires when its questions are theirs (:func:`is_survey_export`), else applications into the
+    registry (:func:`toolkit.stages.registry_import.import_applications`, whose result is returned)."""
+    from toolkit.stages.registry_import import import_applications, read_export
+
+    rows = read_export(export)
+    if rows and is_survey_export(program, rows[0]):
+        return import_survey(program, export, report)
+    return import_applications(program, export, role, report)
+
+
+def survey_summary(program: Program, answers: SurveyImport) -> str:
+    """The sentence that tells the curator what a questionnaire import did."""
+    roles = program.profile.roles_plural
+    return (f"Анкеты мониторинга загружены: {roles['mentor'].lower()} — {answers.answered['mentor']}, "
+            f"{roles['mentee'].lower()} — {answers.answered['mentee']}; не загружено строк: {answers.refused}"
+            + (f"; повторных ответов: {answers.superseded} (загружен последний ответ каждого)"
+               if answers.superseded else "") + ".")
+
