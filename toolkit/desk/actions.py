@@ -320,7 +320,7 @@ def make_export(program: Program, fields: dict[str, str]) -> Action:
 
 # key → (title shown to people, maker)
 ACTIONS: dict[str, tuple[str, Callable[[Program, dict[str, str]], Action]]] = {
-    "import": ("загрузка заявок из формы", make_import),
+    "import": ("загрузка ответов формы (заявки или анкеты)", make_import),
     "match": ("формирование пар", make_match),
     "order": ("приказ о закреплении пар", make_order),
     "distribute": ("раздача книг парам", make_distribute),
