@@ -15,10 +15,12 @@ import operator
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 from unicodedata import is_normalized
 
@@ -57,7 +59,7 @@ class Cells(Mapping[str, str]):
 
     __slots__ = ("_letters", "_number")
 
-    def __init__(self, letters: dict[str, str], number: int) -> None:
+    def __init__(self, letters: Mapping[str, str], number: int) -> None:
         self._letters = letters
         self._number = number
 
@@ -74,30 +76,52 @@ class Cells(Mapping[str, str]):
         return len(self._letters)
 
 
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # the cells outside known columns of most rows: none
+_NO_BAD: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True, eq=False)
 class Row:
+    """A row of a table: its values normalised, and what a rewrite and a message need about its cells.
+
+    The rows of one table share what is the same for all of them (the columns' letters, the positions of
+    their keys in the sheet's row): a 20,000-row registry is read as 20,000 objects and their value dicts.
+    """
+
     number: int  # as the spreadsheet shows it (1-based)
     values: dict[str, Any]
-    cells: Mapping[str, str]
-    extra: dict[str, Any] = field(default_factory=dict)
-    bad: set[str] = field(default_factory=set)  # keys whose cell holds an invalid value
-    # cell values as typed (:attr:`raw`): (keys, values) until first asked for — most reads never ask
-    typed: dict[str, Any] | tuple[Sequence[str], Sequence[Any]] | None = None
+    letters: Mapping[str, str]  # column key → its letters («C»), shared by the rows of a table
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA)  # cells outside the known columns
+    bad: AbstractSet[str] = _NO_BAD  # keys whose cell holds an invalid value
+    # cell values as typed (:attr:`raw`): the sheet's row as read until first asked for — most reads never ask
+    typed: dict[str, Any] | Sequence[Any] | None = None
+    shape: tuple[Sequence[str], Sequence[int]] = ((), ())  # the keys of ``typed`` and their positions in it
+    _cells: Cells | None = field(default=None, init=False)
+
+    @property
+    def cells(self) -> Mapping[str, str]:
+        """Addresses of the row's cells by column key («C5»)."""
+        cells = self._cells
+        if cells is None:
+            cells = self._cells = Cells(self.letters, self.number)
+        return cells
 
     @property
     def raw(self) -> dict[str, Any]:
         """Cell values as typed, by column key."""
         typed = self.typed
         if typed.__class__ is not dict:
-            keys, values = cast(tuple[Sequence[str], Sequence[Any]], typed) if typed is not None else ((), ())
-            typed = self.typed = dict(zip(keys, values, strict=True))
+            keys, positions = self.shape
+            row = cast(Sequence[Any], typed) if typed is not None else ()
+            width = len(row)
+            typed = self.typed = {k: (row[i] if i < width else None) for k, i in zip(keys, positions, strict=True)}
         return cast(dict[str, Any], typed)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Row):
             return NotImplemented
-        return (self.number, self.values, dict(self.cells), self.extra, self.bad, self.raw) == (
-            other.number, other.values, dict(other.cells), other.extra, other.bad, other.raw)
+        return (self.number, self.values, dict(self.cells), dict(self.extra), set(self.bad), self.raw) == (
+            other.number, other.values, dict(other.cells), dict(other.extra), set(other.bad), other.raw)
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq
 
@@ -212,7 +236,7 @@ class Book:
             if not _calamine_failure(exc):
                 raise
             raise SheetUnreadable(name) from exc
-        if end is not None and end[1] < files.MAX_COLUMNS and all(r.__class__ is list for r in data):
+        if end is not None and end[1] < files.MAX_COLUMNS and set(map(type, data)) <= {list}:
             return data, total  # no row is wider than the limit: calamine's own lists, not copies
         return [r[: files.MAX_COLUMNS] if r.__class__ is list else list(r[: files.MAX_COLUMNS]) for r in data], total
 
@@ -634,21 +658,33 @@ def _read_table(book: Book, sheet: Sheet, report: Report, label: str) -> Table:
                  preamble=preamble)
 
 
+_TRANSPOSED = 64  # the widest grid turned into columns all at once
+
+
 class _Grid:
     """The rows under a header, read column by column (see :class:`_GridColumn`)."""
 
-    __slots__ = ("rows", "height", "_narrowest", "_columns")
+    __slots__ = ("rows", "height", "_narrowest", "_columns", "_transposed")
 
     def __init__(self, rows: list[list[Any]]) -> None:
         self.rows = rows
         self.height = len(rows)
-        self._narrowest = min(map(len, rows), default=0)  # every row has at least this many cells
+        widths = set(map(len, rows))
+        self._narrowest = min(widths, default=0)  # every row has at least this many cells
         self._columns: dict[int, _GridColumn] = {}
+        # a rectangular grid of a table's width is turned into columns at once (zip is C-level); a grid of
+        # hundreds of columns, or ragged, column by column as asked
+        self._transposed: list[list[Any]] | None = None if len(widths) == 1 and self._narrowest <= _TRANSPOSED \
+            else []
 
     def column(self, i: int) -> _GridColumn:
         column = self._columns.get(i)
         if column is None:
-            if i < self._narrowest:
+            if self._transposed is None:
+                self._transposed = list(map(list, zip(*self.rows, strict=True)))
+            if i < len(self._transposed):
+                cells = self._transposed[i]
+            elif i < self._narrowest:
                 cells = list(map(itemgetter(i), self.rows))
             else:  # a shorter row: its missing cells read as None
                 cells = [r[i] if i < len(r) else None for r in self.rows]
@@ -676,6 +712,13 @@ class _GridColumn:
 
     def __init__(self, cells: list[Any]) -> None:
         self.cells = cells
+        self._index: list[int] | None = None  # cell → its distinct value (None: every cell is distinct)
+        self._verdict: list[bool] | None = None
+        self._filled: list[bool] | None = None
+        if _mostly_distinct(cells):  # names, phones, codes: sharing would cost more than it saves
+            self.values = cells
+            self.plain = _plain_texts(cells)
+            return
         keys: list[Any] = cells
         try:
             position: dict[Any, Any] = dict.fromkeys(cells)
@@ -689,14 +732,11 @@ class _GridColumn:
             self.values = cells
         else:
             self.values = list(position) if keys is cells else [k[1] for k in position]
-        self._index: list[int] | None = None  # cell → its distinct value (None: every cell is distinct)
         if len(position) < len(cells):
             for j, k in enumerate(position):
                 position[k] = j
             self._index = list(map(position.__getitem__, keys))
         self.plain = _plain_texts(self.values)
-        self._verdict: list[bool] | None = None
-        self._filled: list[bool] | None = None
 
     def which(self, cell: int) -> int:
         """The distinct value of a cell (its position in :attr:`values`)."""
@@ -718,11 +758,40 @@ class _GridColumn:
             self._filled = self.spread(self.verdict())
         return self._filled
 
+    def marked(self, flagged: list[bool], rows: _Kept = None) -> Iterator[int]:
+        """Positions among the kept ``rows`` of the cells whose distinct value is flagged."""
+        if True not in flagged:
+            return iter(())
+        if self._index is None:
+            return compress(count(), _pick(flagged, rows))
+        which = [j for j, f in enumerate(flagged) if f]
+        index = _pick(self._index, rows)
+        if len(which) == 1:  # most often the blank value, in rows that are not kept: one C-level look
+            if which[0] not in index:
+                return iter(())
+            return compress(count(), map(which[0].__eq__, index))
+        return compress(count(), map(flagged.__getitem__, index))
+
     def spread(self, per_value: list[Any], rows: _Kept = None) -> list[Any]:
         """A list given for the distinct values → the same for each cell (of the kept ``rows`` only)."""
         if self._index is None:
             return _pick(per_value, rows)
         return list(map(per_value.__getitem__, _pick(self._index, rows)))
+
+
+_SAMPLE = 64  # cells of a long column looked at to tell whether its values repeat
+
+
+def _mostly_distinct(cells: list[Any]) -> bool:
+    """A long column whose first cells are nearly all different: its values are taken as they are (every
+    cell its own value), without the table of distinct values that pays off only when values repeat."""
+    if len(cells) < _SAMPLE * 4:
+        return False
+    head = cells[:_SAMPLE]
+    try:
+        return len(set(head)) * 4 > _SAMPLE * 3
+    except TypeError:  # an unhashable value: the general path deals with it
+        return False
 
 
 # the rows kept of a grid: None (all), a number (those before it) or a mask
@@ -738,7 +807,6 @@ def _pick(items: list[Any], rows: _Kept) -> list[Any]:
     return list(compress(items, rows))
 
 
-_IS_NFC = functools.partial(is_normalized, "NFC")
 _JOIN_LIMIT = 1 << 22  # characters joined into one text for a whole-column test (memory stays small)
 
 
@@ -755,9 +823,12 @@ def _joined(values: list[Any]) -> str | None:
 def _plain_texts(values: list[Any]) -> list[str | None]:
     """For each value: ``clean_text(value)`` if the value is plain text (see :class:`_GridColumn`), else None."""
     joined = _joined(values)
-    # «|» is printable and no space: the joined text is printable and free of «  » iff every value is
-    if joined is not None and joined.isprintable() and "  " not in joined and all(map(_IS_NFC, values)):
-        return list(map(str.strip, values))
+    # «|» is printable and no space: the joined text is printable and free of «  » iff every value is; and it
+    # is in NFC iff every value is («|» is a stable code point: nothing composes or reorders across it)
+    if joined is not None and joined.isprintable() and "  " not in joined and is_normalized("NFC", joined):
+        if joined[:1] == " " or joined[-1:] == " " or " |" in joined or "| " in joined:
+            return list(map(str.strip, values))
+        return cast(list[str | None], values)  # no value begins or ends with a space: each is its clean text
     return [v.strip() if v.__class__ is str and v.isprintable() and "  " not in v and is_normalized("NFC", v)
             else None for v in values]
 
@@ -768,12 +839,16 @@ _BLANK: _Parsed = (None, None)
 _PHONE_MARKS = str.maketrans("", "", "+()-– ")
 
 
+_PHONE = PHONE_CHARS.pattern.removeprefix("^").removesuffix("$")
+_PHONES = re.compile(f"{_PHONE}(?:\\|{_PHONE})*")  # texts joined by «|», each one PHONE_CHARS matches
+
+
 def _phones(texts: list[str]) -> bool:
     """Every text (plain, not blank) is a phone number by :func:`parse_contact`: PHONE_CHARS and 6–15 digits."""
-    if not all(map(PHONE_CHARS.match, texts)):
-        return False
-    # «|» is no phone character: the texts joined by it and split again count the digits of each (fast)
     joined = _joined(texts)
+    # «|» is no phone character: the texts joined by it match as one text, and split again count the digits
+    if not (_PHONES.fullmatch(joined) if joined is not None else all(map(PHONE_CHARS.match, texts))):
+        return False
     parts = joined.translate(_PHONE_MARKS).split("|") if joined is not None else [
         t.translate(_PHONE_MARKS) for t in texts]
     digits = list(map(len, parts))
@@ -878,7 +953,6 @@ def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unkn
                 extra = extras[p] = {}
             extra[text] = col[p]
     keys = [c.key for c, _ in present]
-    raw_cols = [cells(i) for _, i in present]
     parsed_cols: list[list[_Parsed] | None] = []
     value_cols: list[list[Any]] = []
     marked: set[int] = set()  # positions of the rows with a problem to report
@@ -889,10 +963,11 @@ def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unkn
         if parsed is not None or (column.required and None in values):
             flagged = [v is None for v in values] if parsed is None else [
                 problem is not None or (value is None and column.required) for value, problem in parsed]
-            marked.update(compress(range(m), source.spread(flagged, rows)))
+            marked.update(source.marked(flagged, rows))
         values = source.spread(values, rows)
-        if lists:
-            values = [list(v) if isinstance(v, list) else v for v in values]  # a list of its own for each row
+        if lists:  # a list of its own for each row (a multiple choice: a list or None)
+            values = list(map(list.copy, values)) if None not in values else [
+                v if v is None else list(v) for v in values]
         value_cols.append(values)
     if errors or formulas:
         indexes = {i for _, i in present}
@@ -901,18 +976,19 @@ def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unkn
             at = position.get(r - first)
             if i in indexes and at is not None:
                 marked.add(at)
-    out: list[Row] = []
-    value_rows = zip(*value_cols, strict=True) if value_cols else repeat((), m)
-    raw_rows = zip(*raw_cols, strict=True) if raw_cols else repeat((), m)
-    add = out.append
-    for p, values_row, raw_row, extra in zip(kept, value_rows, raw_rows, extras, strict=True):
-        number = first + 1 + p  # as the spreadsheet shows it
-        # every column list above has m items: the rows' zips need no length check of their own
-        add(Row(number, dict(zip(keys, values_row, strict=False)), Cells(letters, number),
-                {} if extra is None else extra, set(), (keys, raw_row)))
+    # the rows are built by C-level loops: one value dict and one Row each; the rest is shared or lazy
+    numbers = range(first + 1, first + 1 + m) if rows is None or isinstance(rows, int) else [
+        first + 1 + p for p in kept]
+    dicts = list(map(dict, map(zip, repeat(keys), zip(*value_cols, strict=True)))) if value_cols else [
+        {} for _ in range(m)]
+    shape = (keys, [i for _, i in present])
+    out = list(map(Row, numbers, dicts, repeat(letters),
+                   repeat(_NO_EXTRA) if not unknown else [_NO_EXTRA if e is None else e for e in extras],
+                   repeat(_NO_BAD), _pick(grid.rows, rows), repeat(shape)))
     for p in sorted(marked):
         row = out[p]
         r = first + kept[p]
+        bad: set[str] = set()
         for j, (column, i) in enumerate(present):
             parsed = parsed_cols[j]
             if parsed is None:
@@ -923,12 +999,15 @@ def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unkn
                 value, problem = None, ValueProblem("formula-error", {"value": errors[(r, i)]})
                 row.values[column.key] = None
             elif formulas and (r, i) in formulas:
-                problems.add("formula-in-input", row.cell(column.key), column, value=_shown(raw_cols[j][p]))
+                problems.add("formula-in-input", row.cell(column.key), column,
+                             value=_shown(grid.column(i).cells[kept[p]]))
             if problem is not None:
-                row.bad.add(column.key)
+                bad.add(column.key)
                 problems.add(problem.code, row.cell(column.key), column, **problem.params)
             elif value is None and column.required:
                 problems.add("required-missing", row.cell(column.key), column)
+        if bad:
+            row.bad = bad
     return out
 
 
