@@ -202,6 +202,36 @@ def test_a_far_cell_in_the_middle_of_a_long_sheet_is_found(tmp_path: Path, hidde
     assert (careful.rows, careful.cols) == expected
 
 
+@pytest.mark.parametrize(("hidden", "expected"), [
+    ('<c r="XFD1500" cm="1"><v>1</v></c>', (3000, 16384)),
+    ('<c r="B1500" cm="1" r="B1048576"><v>1</v></c>', (1048576, 2)),
+    ('<c r="C1500" s="1" t="e"><v>#N/A</v></c>', (3000, 3)),
+    ('<c r="C1500" cm="1" t="e"><v>#REF!</v></c>', (3000, 3)),
+    ('<c r="C1500" t="e" s="1"><v>#DIV/0!</v></c>', (3000, 3)),
+], ids=["редкий-атрибут-далеко", "редкий-атрибут-второй-r", "ошибка", "ошибка-с-редким-атрибутом",
+        "ошибка-атрибуты-в-другом-порядке"])
+@pytest.mark.parametrize("uncommon", [False, True], ids=["обычные-ячейки", "все-ячейки-с-редким-атрибутом"])
+@pytest.mark.parametrize("chunk", [1 << 20, 4096])
+def test_cells_written_unusually_are_read_exactly(tmp_path: Path, hidden: str, expected: tuple[int, int],
+                                                  uncommon: bool, chunk: int,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast scan's search knows the tag most writers give a cell (r, then s, then t of the usual types);
+    a tag written otherwise — another attribute, an error's t, another order — is read by the general
+    pattern, one by one or, when a sheet is full of them, all at once: its extent and its error are found."""
+    body = _BODY.replace(' s="1"><v>', ' s="1" cm="1"><v>') if uncommon else _BODY
+    sheet_data = body.replace('<c r="B1500"><v>1</v></c></row>', '<c r="B1500"><v>1</v></c>' + hidden + "</row>")
+    assert hidden in sheet_data
+    monkeypatch.setattr(extent, "CHUNK", chunk)
+    path = xlsx(tmp_path / "книга.xlsx", sheet_data)
+    found = extent.scan(path)[SHEET]
+    assert (found.rows, found.cols) == expected
+    error = re.search(r'<v>(#[^<]+)</v>', hidden)
+    assert found.errors == ({(1499, 2): error.group(1)} if error else {})
+    with zipfile.ZipFile(path) as z:
+        careful = extent._scan_sheet(z, "xl/worksheets/sheet1.xml", careful=True)
+    assert (careful.rows, careful.cols, careful.errors) == (found.rows, found.cols, found.errors)
+
+
 def test_a_long_string_does_not_hide_the_next_cell(tmp_path: Path) -> None:
     """Six megabytes of text in one cell (longer than the scan's window) and then the far cell."""
     path = xlsx(tmp_path / "книга.xlsx", '<row r="1"><c t="inlineStr"><is><t>' + "а" * (3 << 20) +

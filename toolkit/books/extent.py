@@ -190,8 +190,7 @@ def _fast_scan(data: bytes, result: SheetScan) -> int | None:
     # («?» after the XML declaration and «:c»/«:f» are looked for by one byte or one short pattern first)
     declared = data.find(b"?>", 0, 400) + 2 if data.startswith(b"<?") else 1
     if ((b"!" in data and b"<!" in data) or (data.find(b"?", declared) >= 0 and data.find(b"<?", 1) >= 0)
-            or (_COLON_CF.search(data) and (b":c" in data or (b":f" in data and _PREFIXED_FORMULA.search(data))))
-            or b't="e"' in data):
+            or (_COLON_CF.search(data) and (b":c" in data or (b":f" in data and _PREFIXED_FORMULA.search(data))))):
         return None
     # a formula is an element <f> (<formula> of a conditional format is not a cell's): looked for only when
     # there is one, written the way Excel writes it
@@ -203,7 +202,9 @@ def _fast_scan(data: bytes, result: SheetScan) -> int | None:
     if last > data.rfind(b"</c>", 0, end):  # the last cell is not finished: it is read with the rest
         end = last
     if not formulas and _within_known(data, end, result):
-        return end
+        return end  # and no cell is an error's (t="e"): _within_known reads every cell's attributes
+    if b't="e"' in data:
+        return None
     if _OTHER_CELL_START.search(data, 0, end):
         return None  # a cell without r (or written otherwise): its place depends on the cells before it
     refs = _FAST_CELL.findall(data, 0, end)
@@ -249,18 +250,49 @@ def _within_known(data: bytes, end: int, result: SheetScan) -> bool:
             cols = max(cols, max(map(_column, {letters for letters, _, empty in refs if not empty})))
     if not rows or not cols or rows >= FAR or cols >= FAR:
         return False
-    if _outside(rows, cols).search(data, 0, end):
+    if _beyond(data, end, rows, cols):
         return False
     result.rows, result.cols = rows, cols
     return True
 
 
+_UNCOMMON = 64  # cells with uncommon attributes looked at one by one before the general search takes the rest
+
+
+def _beyond(data: bytes, end: int, rows: int, cols: int) -> bool:
+    """Whether a cell start of ``data[:end]`` is not a simple ``<c r="REF" …>`` tag with REF in
+    A1:(cols, rows), or is an error's cell (t="e").
+
+    The search looks for a tag unlike the common ``<c r="REF" s="7" t="s">`` (each attribute optional, in
+    that order, t of the usual types); the few it finds are matched by the general pattern (any plain
+    attributes) and read for t="e". Many of them: the general search goes through the rest at once.
+    """
+    common, general = _outside(rows, cols, common=True), _outside(rows, cols)
+    pos = 0
+    for _ in range(_UNCOMMON):
+        found = common.search(data, pos, end)
+        if found is None:
+            return False
+        start = found.start()
+        tag = _CELL_TAG.match(data, start, end)
+        if general.match(data, start, end) or tag is None or b't="e"' in tag.group(1):
+            return True
+        pos = tag.end()
+    return general.search(data, pos, end) is not None or b't="e"' in data[pos:end]
+
+
 @functools.lru_cache(maxsize=64)
-def _outside(rows: int, cols: int) -> re.Pattern[bytes]:
+def _outside(rows: int, cols: int, common: bool = False) -> re.Pattern[bytes]:
     """A cell start that is not ``<c r="REF"`` with REF in A1:(cols, rows) — upper-case letters, a row without
-    leading zeros — followed by plain attributes (none named r) and the tag's end."""
+    leading zeros — followed by plain attributes (none named r) and the tag's end; ``common``: by the
+    attributes most writers give a cell, s then t, whose t is not an error's (a narrower, faster test)."""
     inside = rb'r="(?:' + _up_to(_letters(cols), b"A", b"Z") + rb")(?:" + _up_to(str(rows).encode(), b"0", b"9") + rb')"'
-    return re.compile(rb'<c(?:[\t\n\r\f\v/>]| (?!' + inside + rb'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+/?>))')
+    attributes = _COMMON_ATTRIBUTES if common else rb'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+'
+    return re.compile(rb'<c(?:[\t\n\r\f\v/>]| (?!' + inside + attributes + rb'/?>))')
+
+
+_COMMON_ATTRIBUTES = rb'(?: s="\d++")?+(?: t="(?:[bdns]|str|inlineStr)")?+'
+_CELL_TAG = re.compile(rb'<c r="[^"]*"((?: [a-qs-z][\w:.-]*+="[^"]*+")*+)/?>')  # as _outside reads a tag
 
 
 def _up_to(top: bytes, low: bytes, high: bytes) -> bytes:
