@@ -21,7 +21,7 @@ from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from unicodedata import is_normalized
 
 from toolkit.base import files
@@ -708,16 +708,16 @@ class _GridColumn:
     None for any other value. Plain text takes the short paths of :func:`_parse_distinct`.
     """
 
-    __slots__ = ("cells", "values", "plain", "_index", "_verdict", "_filled")
+    __slots__ = ("cells", "values", "plain", "clear", "longest", "_index", "_verdict", "_filled")
 
     def __init__(self, cells: list[Any]) -> None:
         self.cells = cells
-        self._index: list[int] | None = None  # cell → its distinct value (None: every cell is distinct)
+        self._index: Sequence[int] | None = None  # cell → its distinct value (None: every cell is distinct)
         self._verdict: list[bool] | None = None
         self._filled: list[bool] | None = None
         if _mostly_distinct(cells):  # names, phones, codes: sharing would cost more than it saves
             self.values = cells
-            self.plain = _plain_texts(cells)
+            self.plain, self.clear, self.longest = _plain_texts(cells)
             return
         keys: list[Any] = cells
         try:
@@ -735,8 +735,8 @@ class _GridColumn:
         if len(position) < len(cells):
             for j, k in enumerate(position):
                 position[k] = j
-            self._index = list(map(position.__getitem__, keys))
-        self.plain = _plain_texts(self.values)
+            self._index = itemgetter(*keys)(position)  # one C-level pass (a tuple: more than one cell here)
+        self.plain, self.clear, self.longest = _plain_texts(self.values)
 
     def which(self, cell: int) -> int:
         """The distinct value of a cell (its position in :attr:`values`)."""
@@ -787,9 +787,9 @@ def _mostly_distinct(cells: list[Any]) -> bool:
     cell its own value), without the table of distinct values that pays off only when values repeat."""
     if len(cells) < _SAMPLE * 4:
         return False
-    head = cells[:_SAMPLE]
+    sample = cells[:: len(cells) // _SAMPLE]  # spread over the whole column: its head may be unlike the rest
     try:
-        return len(set(head)) * 4 > _SAMPLE * 3
+        return len(set(sample)) * 4 > len(sample) * 3
     except TypeError:  # an unhashable value: the general path deals with it
         return False
 
@@ -798,13 +798,16 @@ def _mostly_distinct(cells: list[Any]) -> bool:
 _Kept = int | list[bool] | None
 
 
-def _pick(items: list[Any], rows: _Kept) -> list[Any]:
+_T = TypeVar("_T", list[Any], Sequence[int])
+
+
+def _pick(items: _T, rows: _Kept) -> _T:
     """The items of the kept rows (``items`` itself when all are kept)."""
     if rows is None:
         return items
     if isinstance(rows, int):
         return items[:rows]
-    return list(compress(items, rows))
+    return cast(_T, list(compress(items, rows)))
 
 
 _JOIN_LIMIT = 1 << 22  # characters joined into one text for a whole-column test (memory stays small)
@@ -820,17 +823,27 @@ def _joined(values: list[Any]) -> str | None:
         return None
 
 
-def _plain_texts(values: list[Any]) -> list[str | None]:
-    """For each value: ``clean_text(value)`` if the value is plain text (see :class:`_GridColumn`), else None."""
-    joined = _joined(values)
+def _plain_texts(values: list[Any]) -> tuple[list[str | None], bool, int | None]:
+    """For each value: ``clean_text(value)`` if the value is plain text (see :class:`_GridColumn`), else None;
+    whether no value can be a formula's error (:data:`ERROR_VALUES` begin with «#» or «Err:»), known without
+    hashing each value; and the length of the longest value when all are text (None: not known).
+
+    One pass reads every value's length: a column of 20,000 fresh strings costs a memory read per string."""
+    try:
+        lengths = list(map(len, values))
+        longest = max(lengths, default=0)
+        joined = "|".join(values) if sum(lengths) <= _JOIN_LIMIT else None
+    except TypeError:  # not every value is a str
+        joined, longest = None, None
+    clear = joined is not None and "#" not in joined and "Err:" not in joined
     # «|» is printable and no space: the joined text is printable and free of «  » iff every value is; and it
     # is in NFC iff every value is («|» is a stable code point: nothing composes or reorders across it)
     if joined is not None and joined.isprintable() and "  " not in joined and is_normalized("NFC", joined):
         if joined[:1] == " " or joined[-1:] == " " or " |" in joined or "| " in joined:
-            return list(map(str.strip, values))
-        return cast(list[str | None], values)  # no value begins or ends with a space: each is its clean text
+            return list(map(str.strip, values)), clear, longest  # stripping only shortens: still a bound
+        return cast(list[str | None], values), clear, longest  # no value begins or ends with a space
     return [v.strip() if v.__class__ is str and v.isprintable() and "  " not in v and is_normalized("NFC", v)
-            else None for v in values]
+            else None for v in values], clear, None
 
 
 _TEXT_TYPES = frozenset({"text", "id", "longtext"})
@@ -846,7 +859,10 @@ _PHONES = re.compile(f"{_PHONE}(?:\\|{_PHONE})*")  # texts joined by «|», each
 def _phones(texts: list[str]) -> bool:
     """Every text (plain, not blank) is a phone number by :func:`parse_contact`: PHONE_CHARS and 6–15 digits."""
     joined = _joined(texts)
-    # «|» is no phone character: the texts joined by it match as one text, and split again count the digits
+    # «|» is no phone character: the texts joined by it (none holding one itself) match as one text, and
+    # split again count the digits of each
+    if joined is not None and joined.count("|") != len(texts) - 1:
+        joined = None
     if not (_PHONES.fullmatch(joined) if joined is not None else all(map(PHONE_CHARS.match, texts))):
         return False
     parts = joined.translate(_PHONE_MARKS).split("|") if joined is not None else [
@@ -870,10 +886,14 @@ def _parse_distinct(column: Column, cells: _GridColumn) -> tuple[list[Any], list
     limit = column.max_length
     phone = t == "contact"
     texts = t in _TEXT_TYPES or phone
-    if texts and None not in plain and ERROR_VALUES.isdisjoint(plain) and \
-            max(map(len, cast(list[str], plain)), default=0) <= limit and (
+    if texts and None not in plain and (cells.clear or ERROR_VALUES.isdisjoint(plain)) and (
+            cells.longest if cells.longest is not None else max(map(len, cast(list[str], plain)), default=0)
+            ) <= limit and (
             not phone or _phones([s for s in cast(list[str], plain) if s] if "" in plain else cast(list[str], plain))):
-        return ([s or None for s in plain] if "" in plain else list(plain)), None, False
+        values: list[Any] = list(plain)
+        for p in compress(count(), map(operator.not_, plain)):  # blank → None
+            values[p] = None
+        return values, None, False
     out: list[_Parsed] = []
     for v, s in zip(cells.values, plain, strict=True):
         if s is None or s in ERROR_VALUES or len(s) > limit:
@@ -961,7 +981,7 @@ def _table_rows(grid: _Grid, first: int, present: list[tuple[Column, int]], unkn
         values, parsed, lists = _parse_distinct(column, source)
         parsed_cols.append(parsed)
         if parsed is not None or (column.required and None in values):
-            flagged = [v is None for v in values] if parsed is None else [
+            flagged = list(map(operator.is_, values, repeat(None))) if parsed is None else [
                 problem is not None or (value is None and column.required) for value, problem in parsed]
             marked.update(source.marked(flagged, rows))
         values = source.spread(values, rows)
