@@ -287,13 +287,58 @@ def test_person_who_answered_twice_is_told_and_the_latest_answer_used(
     assert f"Строки 2 и 6: {mentees[0]['mentee_name']} ({first}) {answered} на анкету дважды." in told[0]
     assert ("Загружен ответ из строки 6: эта строка последняя по времени ответа («Время создания»: "
             "21.05.2027 12:00)") in told[0]
-    assert "удалите из выгрузки строку 6 и загрузите её снова" in told[0]
+    whose = "её" if genders[first] == "ж" else "его"
+    assert (f"удалите из выгрузки строку 6, очистите {whose} ответы на листе «Анкета наставляемого» книги "
+            "«07_Мониторинг» (иначе там, где другой ответ пуст, останутся ответы из строки 6) и загрузите выгрузку "
+            "снова.") in told[0]
     assert "ответы наставляемых.csv" in out.split(told[0])[0]  # under the name of the file
     assert first not in out.replace(told[0], "")
     read = _answers(root)[first]
     assert (read["expected"], read["real"], read["go_on"], str(read["date"])) == (9, 10, False, "2027-05-21")
     # the earlier answer is not mixed in: its frequency is not where the latest answer left it empty
     assert read["frequency"] == mentees[0].get("frequency") and read["frequency"] != "Раз в месяц"
+
+
+def test_taking_the_other_answer_as_the_warning_says_gives_exactly_that_answer(
+        demos: Demos, tmp_path: Path) -> None:
+    """The curator who wants the other answer does what the warning says — deletes the row it names from the
+    export, clears the person's answers on the sheet it names, imports again — and the book holds that answer
+    and nothing of the one loaded first (an empty answer erases nothing, so without clearing they would mix)."""
+    from toolkit.stages.survey import import_survey
+
+    root, export, _, mentees = _mentee_export(demos, tmp_path, [
+        ["2027-05-21 10:00:00", "{0}", "3", "4", "Да", ""],  # row 2: the answer the curator wants
+        ["2027-05-21 12:00:00", "{0}", "9", "10", "Нет", "Раз в месяц"],  # row 3: loaded, as the latest
+    ])
+    first = mentees[0]["mentee_id"]
+    report = Report()
+    import_survey(Program.open(root), export, report)
+    told = next(p for p in report if p.code == "monitoring-survey-duplicate")
+    assert _answers(root)[first]["frequency"] == "Раз в месяц"
+    drop = re.search(r"удалите из выгрузки строку (\d+), очистите \w+ ответы на листе «([^»]+)» книги «([^»]+)»",
+                     told.message)
+    assert drop is not None, told.message
+    with export.open(encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.reader(f, delimiter=";"))
+    del lines[int(drop.group(1)) - 1]
+    with export.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(lines)
+    book_path = root / f"{drop.group(3)}.xlsx"
+    book = openpyxl.load_workbook(book_path)
+    sheet = book[drop.group(2)]
+    spec_sheet = {s.name: s for s in monitoring_spec(Program.open(root)).sheets}[drop.group(2)]
+    headers = {c.value: c.column for c in sheet[1]}
+    answers = [headers[c.header] for c in spec_sheet.columns if c.question and c.key != "mentee_id"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[headers[spec_sheet.columns[0].header] - 1].value == first)
+    for column in answers:  # the curator selects the person's answers and presses Delete
+        sheet.cell(row[0].row, column).value = None
+    book.save(book_path)
+
+    again = Report()
+    import_survey(Program.open(root), export, again)
+    assert not [p for p in again if p.code == "monitoring-survey-duplicate"]
+    read = _answers(root)[first]
+    assert (read["expected"], read["real"], read["go_on"], read["frequency"]) == (3, 4, True, None)
 
 
 def test_answers_agree_with_the_gender_of_the_registry(demos: Demos, tmp_path: Path) -> None:
@@ -313,7 +358,8 @@ def test_answers_agree_with_the_gender_of_the_registry(demos: Demos, tmp_path: P
     assert "Загружен ответ из строки 3: в выгрузке нет времени ответа, а эта строка ниже." in boy.message
     assert boy.severity == "warning" and boy.file == export.name and boy.cell == "A3"
     assert " ответила на анкету 3 раза." in girl.message and girl.message.startswith("Строки 4, 5 и 6: ")
-    assert "удалите из выгрузки строку 6 и другие ненужные (оставьте одну нужную) и загрузите её снова." in girl.message
+    assert "удалите из выгрузки строку 6 и другие ненужные (оставьте одну нужную), очистите её ответы " in girl.message
+    assert ", очистите его ответы " in boy.message
     answers = _answers(root)
     assert answers[str(boy.params["id"])]["expected"] == 3 and answers[str(girl.params["id"])]["expected"] == 3
 
@@ -343,7 +389,7 @@ def test_the_time_of_answer_wins_over_the_order_of_rows(demos: Demos, tmp_path: 
     assert code == 0, out
     assert "Строки 2 и 4: " in out
     assert "Загружен ответ из строки 2: эта строка последняя по времени ответа («Время создания»: 21.05.2027 12:00)" in out
-    assert "удалите из выгрузки строку 2 и загрузите её снова" in out
+    assert "удалите из выгрузки строку 2, очистите его ответы на листе «Анкета наставляемого»" in out
     read = _answers(root)[first]
     assert (read["expected"], read["real"], read["go_on"]) == (8, 9, True)
 

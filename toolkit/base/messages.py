@@ -648,7 +648,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "monitoring-survey-duplicate": (
         WARNING,
         "Строки {rows}: {name} ({id}) {answered} на анкету {times}. Загружен ответ из строки {kept}: {reason}. Если "
-        "верен другой ответ, удалите из выгрузки {drop} и загрузите её снова.",
+        "верен другой ответ, удалите из выгрузки {drop}, очистите {whose} ответы на листе «{target_sheet}» книги "
+        "«{target}» (иначе там, где другой ответ пуст, останутся ответы из строки {kept}) и загрузите выгрузку снова.",
     ),
     "monitoring-survey-bad-value": (
         WARNING,

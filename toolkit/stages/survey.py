@@ -312,6 +312,8 @@ def import_survey(program: Program, export: Path, report: Report) -> SurveyImpor
             gender = person_gender(participant.name, participant.values.get("gender"))
             report.add("monitoring-survey-duplicate", file=label, cell=cell_name(latest.row - 1, who_col),
                        name=participant.name, id=pid, answered=gendered(gender, "ответил", "ответила"),
+                       whose=gendered(gender, "его", "её"), target=spec.file,
+                       target_sheet=next(x.name for x in spec.sheets if x.key == key),
                        **latest.params())
     if not sum(result.answered.values()):
         return result
