@@ -2,7 +2,8 @@
 school and form, by form («Все школы») and of the municipality — means weighted by the answers (expected values
 computed by hand below), counts of 1–4 people hidden with a second cell of their sum, means and shares of fewer
 than 5 people not shown, an export of the previous layout (format 2) still summed with its monitoring empty; and
-the demo's own exports rolled up give the figures of `summarize`."""
+the demo's own exports rolled up give the figures of `summarize`. Means (of meetings, questionnaires, growth) get
+complementary suppression: no hidden mean can be recovered by subtracting the shown ones from a published total."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ PUPIL_GROWTH = ("grade", "absences", "contests", "clubs", "involvement")
 TEACHER_GROWTH = ("deficits", "lessons", "category")
 
 
-def make_export(path: Path, n: int, form: str, mon: dict[str, float] | None, fmt: int = 3) -> None:
+def make_export(path: Path, n: int, form: str, mon: dict[str, float] | None, fmt: int = 3,
+                numbers: dict[str, float] | None = None) -> None:
     """An export as the export's writer makes it, from given numbers: 10 mentors and 20 mentees; ``mon`` — the
-    «mon_…» keys set (the others of the form are zero); None — an export of format 2, before the monitoring."""
+    «mon_…» keys set (the others of the form are zero); None — an export of format 2, before the monitoring;
+    ``numbers`` — other figures of the school («mentor_score_n», «pairs», …)."""
     form_name, mentee = {"student": ("Ученик – ученик", "Наставляемый"),
                          "teacher": ("Педагог – педагог", "Молодой педагог")}[form]
     participants = [[f"Наставник {i}", "Наставник", "—", "ж", "5. Работа пар", "да"] for i in range(1, 11)]
@@ -55,6 +58,7 @@ def make_export(path: Path, n: int, form: str, mon: dict[str, float] | None, fmt
             for x in ("n", "entry_sum", "exit_sum", "better", "worse"):
                 meta[f"mon_{key}_{x}"] = 0
         meta.update({f"mon_{k}": v for k, v in mon.items()})
+    meta.update(numbers or {})
     write_export_workbook(Export([("Школа", meta["school"])], participants, [],
                                  meta={k: str(v) for k, v in meta.items()}), path)
 
@@ -102,15 +106,20 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_questionnaires_weighted_by_answers_and_small_counts_hidden(summary: Path) -> None:
     rows = {(r["Школа"], r["Форма"], r["Роль"]): r for r in table(summary, "Анкеты")}
     one, two = rows[("Школа № 1", "Ученик – ученик", "Наставник")], rows[("Школа № 2", "Ученик – ученик", "Наставник")]
-    assert one[REAL] == 8.0 and two[REAL] == "—"  # school 2: 4 answers, fewer than 5: no mean
+    assert two[REAL] == "—"  # school 2: 4 answers, fewer than 5: no mean
+    # school 1's 8.0 would give school 2's 9.0 away from the form's 8.4 × 10 − 8.0 × 6: hidden too
+    assert one[REAL] == "—"
     # 4 mentors answered at school 2: «<5»; the form's total 10 is published, so school 1's 6 is hidden too
     assert two["Заполнили анкету"] == SMALL_MARK and one["Заполнили анкету"] == SMALL_MARK
     form = rows[("Все школы", "Ученик – ученик", "Наставник")]
     assert form["Заполнили анкету"] == 10
     assert form[REAL] == pytest.approx(8.4)  # (48 + 36) / (6 + 4), not the mean of 8.0 and 9.0
+    # mentees: the young teachers' 2 answers are hidden, the municipality's mean (70 + 45 + 17) / 17 is shown, so
+    # the mean of the pupils' form is hidden too (it would give 17 away), and then the school with fewer answers
     mentees = rows[("Все школы", "Ученик – ученик", "Наставляемый")]
-    assert mentees[REAL] == pytest.approx(7.67)  # (70 + 45) / 15 = 7.666…; the schools' means 7.0 and 9.0 → 8.0
-    assert rows[("Школа № 2", "Ученик – ученик", "Наставляемый")][REAL] == 9.0  # exactly 5 answers: shown
+    assert mentees[REAL] == "—"
+    assert rows[("Школа № 2", "Ученик – ученик", "Наставляемый")][REAL] == "—"  # 5 answers, fewer than school 1's
+    assert rows[("Школа № 1", "Ученик – ученик", "Наставляемый")][REAL] == 7.0  # 70 / 10
     # young teachers: 2 answered — hidden at the school and in the form's total (the same number), no mean
     young = rows[("Школа № 3", "Педагог – педагог", "Молодой педагог")]
     assert young["Заполнили анкету"] == SMALL_MARK and young[REAL] == "—"
@@ -223,3 +232,146 @@ def test_year_over_year_share_of_mentees_who_improved(summary: Path, tmp_path: P
     assert now[("Всего по муниципалитету", "все формы", DEFICITS)]["Улучшился год назад, %"] == 100
     # a share not shown last year (fewer than 5 measured) is not shown as «год назад» either
     assert now[("Школа № 2", "Ученик – ученик", "Кружки и секции")]["Улучшился год назад, %"] == "—"
+
+
+# Means by school are weighted into the published means by form and of the municipality, and the answers behind
+# them are published or nearly («Заполнили анкету», «Наставляемых с замером», the pairs): one hidden mean of a
+# total could be recovered as total × its answers − Σ other means × their answers. Schools 1 and 5 have fewer
+# than 5 answers in every mean column below; the answers of each school are those the attacker is assumed to know.
+MEANS: dict[int, tuple[str, dict[str, float], dict[str, float]]] = {
+    # school: (form, monitoring, other numbers)
+    1: ("student", {"mentees_answered": 6,
+                    "mentors_answered": 3, "real_mentor_sum": 30, "real_mentor_n": 3, "real_mentee_sum": 36,
+                    "real_mentee_n": 6, "grade_n": 2, "grade_entry_sum": 6, "grade_exit_sum": 10, "grade_better": 2},
+        {"mentor_score_sum": 15, "mentor_score_n": 3, "pairs": 3, "pairs_attention": 1}),
+    2: ("student", {"mentees_answered": 7,
+                    "mentors_answered": 12, "real_mentor_sum": 84, "real_mentor_n": 12, "real_mentee_sum": 49,
+                    "real_mentee_n": 7, "grade_n": 9, "grade_entry_sum": 27, "grade_exit_sum": 36, "grade_better": 6,
+                    "grade_worse": 1},
+        {"mentor_score_sum": 80, "mentor_score_n": 20, "pairs": 10, "pairs_attention": 2}),
+    3: ("student", {"mentees_answered": 8,
+                    "mentors_answered": 6, "real_mentor_sum": 48, "real_mentor_n": 6, "real_mentee_sum": 56,
+                    "real_mentee_n": 8, "grade_n": 12, "grade_entry_sum": 36, "grade_exit_sum": 42, "grade_better": 7},
+        {"mentor_score_sum": 36, "mentor_score_n": 8, "pairs": 12, "pairs_attention": 3}),
+    4: ("student", {"mentees_answered": 9,
+                    "mentors_answered": 9, "real_mentor_sum": 72, "real_mentor_n": 9, "real_mentee_sum": 63,
+                    "real_mentee_n": 9, "grade_n": 7, "grade_entry_sum": 21, "grade_exit_sum": 28, "grade_better": 5},
+        {"mentor_score_sum": 126, "mentor_score_n": 30, "pairs": 15, "pairs_attention": 0}),
+    # young teachers: a form of two schools; its mentees' «real usefulness» has 2 answers in the whole form
+    5: ("teacher", {"mentees_answered": 2,
+                    "mentors_answered": 3, "real_mentor_sum": 27, "real_mentor_n": 3, "real_mentee_sum": 20,
+                    "real_mentee_n": 2, "deficits_n": 3, "deficits_entry_sum": 9, "deficits_exit_sum": 3},
+        {"mentor_score_sum": 12, "mentor_score_n": 3, "pairs": 4, "pairs_attention": 1}),
+    6: ("teacher", {"mentors_answered": 10, "real_mentor_sum": 60, "real_mentor_n": 10, "deficits_n": 8,
+                    "deficits_entry_sum": 24, "deficits_exit_sum": 16},
+        {"mentor_score_sum": 40, "mentor_score_n": 10, "pairs": 10, "pairs_attention": 1}),
+}
+
+
+def roll_up(folder: Path, schools: dict[int, tuple[str, dict[str, float], dict[str, float]]]) -> Path:
+    from toolkit.cli import main
+
+    for n, (form, mon, numbers) in schools.items():
+        make_export(folder / "вх" / f"школа {n}.xlsx", n, form, mon, numbers=numbers)
+    with pytest.raises(SystemExit) as exc:
+        main(["rollup", str(folder / "вх"), "--out", str(folder / "с.xlsx")])
+        raise SystemExit(0)
+    assert exc.value.code in (0, None)
+    return folder / "с.xlsx"
+
+
+@pytest.fixture(scope="module")
+def means(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return roll_up(tmp_path_factory.mktemp("rollup-means"), MEANS)
+
+
+def subtract(total: Any, total_n: float, others: list[tuple[Any, float]]) -> float | None:
+    """The attack: the weighted sum of the one part left out of a published total (total × its answers − Σ part ×
+    its answers), or None when a cell it needs is hidden."""
+    if not all(isinstance(v, (int, float)) for v in (total, *(v for v, _ in others))):
+        return None
+    return total * total_n - sum(v * n for v, n in others)
+
+
+PUPILS, TEACHERS = "Ученик – ученик", "Педагог – педагог"
+STUDENT = [n for n, (form, _, _) in MEANS.items() if form == "student"]
+
+
+def cannot_recover(shown: dict[int, Any], total: Any, answers: dict[int, float], column: str) -> None:
+    """School 1 is small: its mean is hidden, so is a second one of its form, and every subtraction of the others
+    from the form's total needs a hidden cell."""
+    assert shown[1] == "—", column
+    assert sum(shown[n] == "—" for n in STUDENT) >= 2, (column, shown)
+    others = [(shown[n], answers[n]) for n in STUDENT if n != 1]
+    assert subtract(total, sum(answers[n] for n in STUDENT), others) is None, (column, shown, total)
+
+
+def test_a_hidden_mean_of_meetings_cannot_be_recovered_from_the_form(means: Path) -> None:
+    by_school = {int(r["Школа"].split("№ ")[1]): r for r in table(means, "По школам")}
+    by_form = {r["Форма"]: r for r in table(means, "По формам")}
+    for column, key in (("Оценка встреч наставниками", "mentor_score_n"), ("Нужно внимание, % пар", "pairs")):
+        answers = {n: numbers[key] for n, (_, _, numbers) in MEANS.items()}
+        cannot_recover({n: r[column] for n, r in by_school.items()}, by_form[PUPILS][column], answers, column)
+        # a form of two schools, one small: the other is hidden too, the form's total stays
+        assert (by_school[5][column], by_school[6][column]) == ("—", "—") and by_form[TEACHERS][column] != "—"
+    # the mentees' scores: no school small, nothing hidden
+    assert all(isinstance(r["Оценка встреч наставляемыми"], (int, float)) for r in by_school.values())
+
+
+def test_a_hidden_mean_of_questionnaires_cannot_be_recovered_from_the_form(means: Path) -> None:
+    survey = {(r["Школа"], r["Форма"], r["Роль"]): r[REAL] for r in table(means, "Анкеты")}
+    answers = {n: mon["real_mentor_n"] for n, (_, mon, _) in MEANS.items()}
+    cannot_recover({n: survey[(f"Школа № {n}", PUPILS, "Наставник")] for n in STUDENT},
+                   survey[("Все школы", PUPILS, "Наставник")], answers, REAL)
+    assert survey[("Школа № 6", TEACHERS, "Наставник")] == "—" != survey[("Все школы", TEACHERS, "Наставник")]
+
+
+def test_a_hidden_mean_of_growth_cannot_be_recovered_from_the_form(means: Path) -> None:
+    growth = {r["Школа"]: r for r in table(means, "Рост участников") if r["Показатель"] == GRADE}
+    answers = {n: MEANS[n][1]["grade_n"] for n in STUDENT}
+    for column in ("На входе", "На выходе", "Изменение", "Показатель улучшился, % наставляемых",
+                   "Показатель ухудшился, % наставляемых"):
+        cannot_recover({n: growth[f"Школа № {n}"][column] for n in STUDENT}, growth["Все школы"][column], answers,
+                       column)
+    deficits = {r["Школа"]: r["На входе"] for r in table(means, "Рост участников") if r["Показатель"] == DEFICITS}
+    assert (deficits["Школа № 5"], deficits["Школа № 6"]) == ("—", "—") and deficits["Все школы"] == 3  # 33 / 11
+
+
+def test_a_hidden_share_is_not_last_years_next_year(means: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "Сводка 2028.xlsx"
+    code, stdout, err = run(["rollup", str(means.parent / "вх"), "--out", str(out), "--previous", str(means)], capsys)
+    assert code == 0, stdout + err
+    now = {r["Школа"]: r for r in table(out, "Рост участников") if r["Показатель"] == GRADE}
+    before = {r["Школа"]: r for r in table(means, "Рост участников") if r["Показатель"] == GRADE}
+    for school, row in now.items():  # last year's column shows what last year's summary showed, nothing hidden
+        assert row["Улучшился год назад, %"] == before[school]["Показатель улучшился, % наставляемых"], school
+    assert [s for s, r in now.items() if r["Улучшился год назад, %"] == "—"] == ["Школа № 1", "Школа № 4"]
+
+
+def test_a_hidden_form_cannot_be_recovered_from_the_municipality(means: Path) -> None:
+    # the young teachers' «real usefulness» has 2 answers in the whole form and the municipality's mean is
+    # published: the pupils' form's mean is hidden (municipality − pupils would give the 2 away), and with it the
+    # pupils' school with the fewest answers (school 1, 6 answers)
+    survey = {(r["Школа"], r["Форма"], r["Роль"]): r[REAL] for r in table(means, "Анкеты")}
+    pupil_answers = sum(MEANS[n][1]["real_mentee_n"] for n in STUDENT)
+    region = survey[("Всего по муниципалитету", "все формы", "наставляемые")]
+    form = survey[("Все школы", PUPILS, "Наставляемый")]
+    assert region == 7 and survey[("Все школы", TEACHERS, "Молодой педагог")] == "—"  # (36 + 49 + 56 + 63 + 20) / 32
+    assert subtract(region, pupil_answers + 2, [(form, pupil_answers)]) is None
+    assert [n for n in STUDENT if survey[(f"Школа № {n}", PUPILS, "Наставляемый")] == "—"] == [1]
+
+
+def test_no_mean_is_hidden_when_no_school_is_small(tmp_path: Path) -> None:
+    big = {n: (form, {k: (max(v, 5) if k.endswith("_n") else v) for k, v in mon.items()},
+               {k: (max(v, 5) if k in ("mentor_score_n", "pairs") else v) for k, v in numbers.items()})
+           for n, (form, mon, numbers) in MEANS.items()}
+    big[6][1].update(real_mentee_n=5, real_mentee_sum=40)  # school 6 has no answers of mentees otherwise
+    out = roll_up(tmp_path, big)
+    for row in table(out, "По школам") + table(out, "По формам"):
+        assert all(isinstance(row[c], (int, float)) for c in ("Оценка встреч наставниками", "Нужно внимание, % пар"))
+    for row in table(out, "Анкеты"):
+        assert isinstance(row[REAL], (int, float)), row
+    for row in table(out, "Рост участников"):
+        if row["Показатель"] in (GRADE, DEFICITS):
+            assert all(isinstance(row[c], (int, float)) for c in ("На входе", "На выходе", "Изменение")), row

@@ -14,6 +14,22 @@ means of fewer than 5 answers and shares of fewer than 5 mentees are not shown; 
 municipality are weighted by the answers (the exact sums of each export's «_meta»). An export of the previous
 layout (format 2, before the monitoring) is still summed, its monitoring cells left empty.
 
+Means and shares get complementary suppression too (:func:`suppress_means`, the same :func:`suppress` on the
+numbers of answers behind them). A published total mean is Σ mean × answers / Σ answers, and the answers are
+published or nearly (answered questionnaires, mentees measured, pairs; the evaluations of meetings follow the
+meetings), so a school's hidden mean = total × its answers − Σ others' means × theirs. Within each published
+total — a form's schools with the form's mean («По формам», «Все школы»), and where the municipality's mean is
+published («Анкеты», «Рост участников») the forms with it — a total with exactly one hidden mean gets the mean
+with the fewest answers among the others hidden too, until no total has exactly one. When the only other is the
+form's own total (the other schools had no answers) it has fewer than 5 answers too and is hidden already. A
+form of two schools, one small, gets both schools hidden and keeps its total: one equation with two unknowns
+gives neither away, while hiding the total instead would leave it recoverable from the municipality's total
+and the other forms. A form's total hidden from above (a form of one small school makes the municipality's
+total give away the other forms' sum) hides a second school of that form in turn. Every column of one row of
+«Рост участников» (on entry, on exit, change, improved, worsened) rests on the same mentees and is hidden
+together; the share that improved goes to next year's «год назад» only where it is shown. A hidden mean reads
+«—», as a mean of fewer than 5 answers always has.
+
 Files are read one at a time and reduced at once to a few numbers (pandas for the counts), so memory does
 not grow with the number of participants of the region.
 """
@@ -320,6 +336,40 @@ def suppress(groups: list[list[Cell]]) -> None:
 
 
 @dataclass
+class MeanCells:
+    """The numbers of answers behind one mean column (or share column): by school and form, by form and of the
+    municipality. A mean is shown only where its cell is not suppressed and has 5 answers or more."""
+
+    school: dict[int, Cell]  # id(source) -> its answers
+    form: dict[str, Cell]  # form -> the answers of its schools
+    region: Cell
+
+    def at(self, where: int | str | None) -> Cell:
+        """The cell of a school (the id of its source), of a form (its key) or of the municipality (None)."""
+        return self.region if where is None else self.school[where] if isinstance(where, int) else self.form[where]
+
+
+def suppress_means(answers: Iterable[tuple[Source, float]], region: bool) -> MeanCells:
+    """Primary and complementary suppression of one column of means weighted by their answers, with the same
+    :func:`suppress` as the counts. A total mean times its answers is the sum of its parts' means times theirs, so
+    one hidden mean of a published total could be recovered by subtraction (the answers are published or nearly:
+    «Заполнили анкету», «Наставляемых с замером», pairs). Each published total is a group: the schools of a form
+    with the form's total, and (``region``: the sheet publishes the municipality's mean) the forms with the
+    municipality's total. A group with exactly one hidden mean gets the one with the fewest answers among its
+    others hidden too, until stable. ``answers``: (school's source, its answers) where the column has a mean."""
+    school: dict[int, Cell] = {}
+    of_form: dict[str, list[Cell]] = {}
+    for s, n in answers:
+        school[id(s)] = cell = Cell(int(n))
+        of_form.setdefault(s.meta["form"], []).append(cell)
+    form = {f: Cell(sum(c.value for c in cells)) for f, cells in of_form.items()}
+    whole = Cell(sum(c.value for c in form.values()))
+    groups = [[*cells, form[f]] for f, cells in of_form.items()]
+    suppress([*groups, [*form.values(), whole]] if region else groups)
+    return MeanCells(school, form, whole)
+
+
+@dataclass
 class Tables:
     headline: list[tuple[str, Any]]
     coverage: list[list[Any]]  # by school
@@ -338,8 +388,14 @@ def _pct(part: float, whole: float) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _mean(total: float, n: float) -> float | str:
-    return round(total / n, 2) if n >= SMALL else "—"
+def _mean(total: float, n: float, cell: Cell | None = None) -> float | str:
+    """The mean, or «—»: fewer than 5 answers, or hidden so that a published total does not give another away."""
+    return round(total / n, 2) if n >= SMALL and not (cell and cell.suppressed) else "—"
+
+
+def _share(part: float, n: float, cell: Cell | None = None) -> float | str:
+    """A share in % of ``n`` people or pairs, not shown as :func:`_mean`."""
+    return _pct(part, n) if n >= SMALL and not (cell and cell.suppressed) else "—"
 
 
 BANDS = ((0, 10), (10, 30), (30, 50), (50, 70), (70, 101))
@@ -405,14 +461,18 @@ def build_tables(rollup: Rollup) -> Tables:
         grid.append((s, people, by_stage))
     groups.extend(cells for cells in columns.values() if len(cells) > 1)
     suppress(groups)
+    # the means of the meetings' scores and the share of pairs needing attention: their totals by form are
+    # published (sheet «По формам»), none of the municipality
+    means = {key: suppress_means(((s, s.numbers[key]) for s in rollup.sources), region=False)
+             for key in ("mentor_score_n", "mentee_score_n", "pairs")}
     for s, people, by_stage in grid:
         num = s.numbers
-        pairs = num["pairs"]
         by_school.append([
             s.meta["school"], s.meta["form_name"], _date(s.meta.get("date", "")), people["mentors"].shown(),
             people["mentees"].shown(), people["pairs"].shown(),
-            _pct(num["pairs_attention"], pairs) if pairs >= SMALL else "—", int(num["meetings"]),
-            _mean(num["mentor_score_sum"], num["mentor_score_n"]), _mean(num["mentee_score_sum"], num["mentee_score_n"]),
+            _share(num["pairs_attention"], num["pairs"], means["pairs"].school[id(s)]), int(num["meetings"]),
+            _mean(num["mentor_score_sum"], num["mentor_score_n"], means["mentor_score_n"].school[id(s)]),
+            _mean(num["mentee_score_sum"], num["mentee_score_n"], means["mentee_score_n"].school[id(s)]),
             *(int(num[f"practices_level{i}"]) for i in (1, 2, 3)), int(num["practices"]),
         ])
         for role in ("mentor", "mentee"):
@@ -439,8 +499,9 @@ def build_tables(rollup: Rollup) -> Tables:
         before_people = prev.get(f"form|{form}|participants", "")
         before_pairs = prev.get(f"form|{form}|pairs", "")
         by_form.append([form_name, int(r["schools"]), *(form_cells[(form, k)].shown() for k in ("mentors", "mentees", "pairs")),
-                        _pct(r["attention"], r["pairs"]) if r["pairs"] >= SMALL else "—", int(r["meetings"]),
-                        _mean(r["ms"], r["mn"]), _mean(r["es"], r["en"]), int(r["p1"]), int(r["p2"]), int(r["p3"]),
+                        _share(r["attention"], r["pairs"], means["pairs"].form[form]), int(r["meetings"]),
+                        _mean(r["ms"], r["mn"], means["mentor_score_n"].form[form]),
+                        _mean(r["es"], r["en"], means["mentee_score_n"].form[form]), int(r["p1"]), int(r["p2"]), int(r["p3"]),
                         int(r["p"]), int(before_people) if before_people.isdigit() else "—",
                         int(before_pairs) if before_pairs.isdigit() else "—"])
     pupils_known = schools[schools["pupils_total"].notna()]
@@ -542,21 +603,29 @@ def monitoring_tables(rollup: Rollup, meta: dict[str, str]) -> tuple[list[list[A
     groups.extend([*(measured_form[(form, k)] for form in forms if (form, k) in measured_form), measured_region[k]]
                   for k in keys)
     suppress(groups)
+    # the means: one column of «Анкеты» per role and item; one row of «Рост участников» per indicator (on entry,
+    # on exit, their change and the shares that improved or worsened: all of the same mentees)
+    item_means = {(role, item): suppress_means(((s, total([s], f"mon_{item}_{role}_n")) for s in sources), region=True)
+                  for role in ROLES for item in SURVEY_ITEMS}
+    growth_means = {k: suppress_means(((s, total([s], f"mon_{k}_n")) for s in sources if (id(s), k) in measured),
+                                      region=True) for k in keys}
 
     def survey_row(school: str, form_name: str, role_name: str, count: Cell, parts: list[Source],
-                   role: str) -> list[Any]:
+                   role: str, where: int | str | None) -> list[Any]:
         return [school, form_name, role_name, count.shown(),
-                *(_mean(total(parts, f"mon_{item}_{role}_sum"), total(parts, f"mon_{item}_{role}_n"))
-                  for item in SURVEY_ITEMS)]
+                *(_mean(total(parts, f"mon_{item}_{role}_sum"), total(parts, f"mon_{item}_{role}_n"),
+                        item_means[(role, item)].at(where)) for item in SURVEY_ITEMS)]
 
-    def growth_row(school: str, form_name: str, key: str, count: Cell, parts: list[Source], who: str) -> list[Any]:
+    def growth_row(school: str, form_name: str, key: str, count: Cell, parts: list[Source], who: str,
+                   where: int | str | None) -> list[Any]:
         n = total(parts, f"mon_{key}_n")
+        cell = growth_means[key].at(where)
         entry, exit_ = total(parts, f"mon_{key}_entry_sum"), total(parts, f"mon_{key}_exit_sum")
         if INDICATORS[key].count:  # people with a high category: a share of those measured
-            shown: tuple[Any, Any] = ((_pct(entry, n), _pct(exit_, n)) if n >= SMALL else ("—", "—"))
+            shown: tuple[Any, Any] = (_share(entry, n, cell), _share(exit_, n, cell))
         else:
-            shown = (_mean(entry, n), _mean(exit_, n))
-        better, worse = (_pct(total(parts, f"mon_{key}_{x}"), n) if n >= SMALL else "—" for x in ("better", "worse"))
+            shown = (_mean(entry, n, cell), _mean(exit_, n, cell))
+        better, worse = (_share(total(parts, f"mon_{key}_{x}"), n, cell) for x in ("better", "worse"))
         name = f"mon|{who}|{key}|better"
         if isinstance(better, float):
             meta[name] = str(better)
@@ -575,22 +644,25 @@ def monitoring_tables(rollup: Rollup, meta: dict[str, str]) -> tuple[list[list[A
             growth.append([school, form_name, OLD_EXPORT, "", "", "", "", "", "", ""])
             continue
         for role in ROLES:
-            survey.append(survey_row(school, form_name, s.meta[f"role_{role}"], answered[(id(s), role)], [s], role))
+            survey.append(survey_row(school, form_name, s.meta[f"role_{role}"], answered[(id(s), role)], [s], role,
+                                     id(s)))
         for k in _listed(s.meta, "mon_growth", INDICATORS):
             growth.append(growth_row(school, form_name, k, measured[(id(s), k)], [s],
-                                     f"{s.meta['school_key']}|{s.meta['form']}"))
+                                     f"{s.meta['school_key']}|{s.meta['form']}", id(s)))
     for form, first in forms.items():
         for role in ROLES:
             survey.append(survey_row(ALL_SCHOOLS, first.meta["form_name"], first.meta[f"role_{role}"],
-                                     answered_form[(form, role)], of_form[form], role))
+                                     answered_form[(form, role)], of_form[form], role, form))
         for k in form_keys[form]:
             growth.append(growth_row(ALL_SCHOOLS, first.meta["form_name"], k, measured_form[(form, k)], of_form[form],
-                                     f"все|{form}"))
+                                     f"все|{form}", form))
     if sources:
         for role, name in zip(ROLES, ("наставники", "наставляемые"), strict=True):
-            survey.append(survey_row(MUNICIPALITY, ALL_FORMS, name, answered_region[role], sources, role))
+            survey.append(survey_row(MUNICIPALITY, ALL_FORMS, name, answered_region[role], sources, role,
+                                     None))
         for k in keys:
-            growth.append(growth_row(MUNICIPALITY, ALL_FORMS, k, measured_region[k], sources, "все|все"))
+            growth.append(growth_row(MUNICIPALITY, ALL_FORMS, k, measured_region[k], sources, "все|все",
+                                     None))
     lines: list[tuple[str, Any]] = [
         ("Мониторинг, этап 1: наставников, заполнивших анкету", answered_region["mentor"].shown() if sources else "—"),
         ("Мониторинг, этап 1: наставляемых, заполнивших анкету", answered_region["mentee"].shown() if sources else "—"),
@@ -754,7 +826,9 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
             f"«{SMALL_MARK}» — от 1 до 4 человек: меньше пяти человек в ячейке могли бы указать на конкретных "
             "людей. Если такое число можно было бы вычесть из итога строки или формы, скрыто и ещё одно, "
             "наименьшее число той же суммы. Средние оценки меньше чем по 5 оценкам и доли меньше чем по 5 парам "
-            "не показываются («—»).",
+            "не показываются («—»). Если скрытое среднее можно было бы вычислить из итога формы или муниципалитета "
+            "(итог — среднее по всем ответам), не показано и ещё одно среднее того же итога, с наименьшим числом "
+            "ответов.",
             "Охват — доля обучающихся школы в закреплённых парах и группах (наставниками и наставляемыми) от "
             "числа обучающихся, указанного школой в «00_Настройки». Ученик, участвующий в двух формах, учтён "
             "дважды; охват не больше 100 %. Целевое значение — 70 %.",
