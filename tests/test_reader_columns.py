@@ -11,6 +11,7 @@ plain (spaces, double spaces, decomposed letters), numbers in text columns, erro
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,4 @@ def test_a_long_table_reads_as_every_cell_parsed_one_by_one(tmp_path_factory: An
         assert row.raw == {c.key: cells[row.number - 1][j] for j, c in enumerate(columns)}
         assert row.cells["gender"] == f"E{row.number}"
     assert {(p.cell, p.code) for p in report if p.cell} == expected_problems
+    assert pickle.loads(pickle.dumps(table.rows)) == table.rows  # rows travel to a worker process intact

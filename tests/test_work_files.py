@@ -152,6 +152,38 @@ def test_distribute_again_rewrites_only_what_changed(student: Path, tmp_path: Pa
     assert [p.name for p in (out / "Резервные копии").iterdir()] == [again["П-002"].backup.name]
 
 
+def test_distribute_by_two_processes_makes_the_same_books_and_says_the_same(
+        student: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many books are made by both cores (worker processes): the books are those one process makes, a re-run
+    changes nothing, and a book open in another program stops the command with the same sentence."""
+    from toolkit.base import parallel
+    from toolkit.base.files import same_package
+    from toolkit.base.problems import NastavnikError
+    from toolkit.stages.pair_files import _Sent
+
+    alone = sent(student, tmp_path / "один процесс")
+    monkeypatch.setattr(parallel, "MIN_CALLS", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    assert parallel.workers_for(len(alone)) == 2
+    out = tmp_path / "два процесса"
+    both = sent(student, out)
+    assert sorted(both) == sorted(alone) and [p.name for p in both.values()] == [p.name for p in alone.values()]
+    assert all(same_package(both[pid], alone[pid]) for pid in alone)
+    again = distribute(Program.open(student), out)
+    assert all(item.unchanged for item in again)
+
+    (out / _Sent.NAME).unlink()  # every book is made again and compared, in the workers
+    book = both["П-004"]
+    (out / f".~lock.{book.name}#").write_text("x")
+    before = {pid: p.read_bytes() for pid, p in both.items()}
+    with pytest.raises(NastavnikError) as raised:
+        distribute(Program.open(student), out)
+    assert raised.value.message == (f"Файл «{book.name}» открыт в другой программе (найден файл блокировки "
+                                    f"«.~lock.{book.name}#»). Закройте его и повторите команду.")
+    assert raised.value.exit_code == 2
+    assert {pid: p.read_bytes() for pid, p in both.items()} == before  # nothing lost, nothing half-written
+
+
 def test_teachers_workbook_has_adaptation_and_the_four_results(demos: Demos, tmp_path: Path) -> None:
     root = demos.copy("teacher", tmp_path / "педагог-педагог", "paired")
     files = sent(root, tmp_path / "out")

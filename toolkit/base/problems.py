@@ -106,3 +106,8 @@ class NastavnikError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Raised in a worker process (:mod:`toolkit.base.parallel`): the same error here, its exit code too (a
+        subclass of other arguments comes back as this class, with its message and exit code)."""
+        return NastavnikError, (self.message, self.exit_code)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeVar, cast
 from unicodedata import is_normalized
 
@@ -76,7 +75,27 @@ class Cells(Mapping[str, str]):
         return len(self._letters)
 
 
-_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # the cells outside known columns of most rows: none
+class _NoExtra(Mapping[str, Any]):
+    """No cells outside the known columns: what most rows have, one object shared by all (read-only, and
+    pickled as that one object)."""
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "_NO_EXTRA"
+
+
+_NO_EXTRA: Mapping[str, Any] = _NoExtra()
 _NO_BAD: frozenset[str] = frozenset()
 
 

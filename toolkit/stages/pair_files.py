@@ -27,6 +27,7 @@ from typing import Any
 
 from toolkit.base import files
 from toolkit.base.lock import locks_program
+from toolkit.base.parallel import run_batch
 from toolkit.base.problems import NastavnikError, Report
 from toolkit.base.values import clean_text, fold, format_date
 from toolkit.books.reader import BookData, open_book, read_form, read_workbook
@@ -57,6 +58,7 @@ from toolkit.model.work import (
     summary_text,
     work_spec,
 )
+from toolkit.spec import Profile
 
 BASE_KEY = "base"
 PAIR_KEY = "pair_id"
@@ -139,8 +141,9 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
     existing = _existing(data)
     spec = pair_spec(program.profile)
     used: set[str] = set()
-    done = []
+    done: list[Distributed | None] = []
     sent = _Sent(out, spec, program)
+    todo: list[tuple[int, str, tuple[Any, ...]]] = []  # (place in done, digest, the call of _write_book)
     for info in pairs:
         rows = existing.get(info.pair_id, {})
         path = inside(out, safe_filename(file_name(info), used) + ".xlsx")
@@ -150,13 +153,23 @@ def distribute(program: Program, out: Path) -> list[Distributed]:
         if sent.unchanged(path, digest):  # written by the last run from the same data, untouched since
             done.append(Distributed(info.pair_id, path, None, unchanged=True))
             continue
-        written, backup = rewrite_workbook(  # sent before and nothing new: left as it is
-            path, path if path.is_file() else None, spec, program.profile, program.program_id,
-            content, backup_root=out, meta=meta)
-        sent.record(path, digest, written)
-        done.append(Distributed(info.pair_id, path, backup, unchanged=not written))
+        todo.append((len(done), digest, (path, content, meta)))
+        done.append(None)
+    # the books are made by both cores when there are many (each is made and compared on its own)
+    made = run_batch(_write_book, (spec, program.profile, program.program_id, out), [call for _, _, call in todo])
+    for (place, digest, (path, _, _)), (written, backup) in zip(todo, made, strict=True):
+        sent.record(path, digest, written)  # sent before and nothing new: left as it is
+        done[place] = Distributed(pairs[place].pair_id, path, backup, unchanged=not written)
     sent.save()
-    return done
+    return [d for d in done if d is not None]
+
+
+def _write_book(shared: tuple[Any, Profile, str, Path], path: Path, content: dict[str, Any],
+                meta: dict[str, str]) -> tuple[bool, Path | None]:
+    """One pair's book made and compared with the file (see :func:`rewrite_workbook`): (written, backup)."""
+    spec, profile, program_id, out = shared
+    return rewrite_workbook(path, path if path.is_file() else None, spec, profile, program_id, content,
+                            backup_root=out, meta=meta)
 
 
 class _Sent:
