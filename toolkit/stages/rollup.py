@@ -56,6 +56,9 @@ DEFAULT_NAME = "Сводка по наставничеству.xlsx"
 TARGET = 0.70  # the national target: 70 % of pupils in mentorship
 SMALL = 5  # fewer people than this in a cell would identify them
 SMALL_MARK = "<5"
+# a count of 5 or more hidden only so that a «<5» of its sum cannot be worked out (as Rosstat marks what it keeps
+# confidential): «<5» there would state something false
+HIDDEN_MARK = "…"
 STAGES = range(1, 8)
 EXPORT_SHEETS = ("Сводка", "Участники", "Пары")
 META_SHEET = "_meta"
@@ -311,9 +314,12 @@ class Cell:
 
     value: int
     suppressed: bool = False
+    secondary: bool = False  # hidden to protect another cell, not because it is small itself
 
     def shown(self) -> int | str:
-        return SMALL_MARK if self.suppressed else self.value
+        if not self.suppressed:
+            return self.value
+        return HIDDEN_MARK if self.secondary else SMALL_MARK
 
 
 def suppress(groups: list[list[Cell]]) -> None:
@@ -331,7 +337,8 @@ def suppress(groups: list[list[Cell]]) -> None:
             if len(hidden) == 1:
                 rest = [c for c in group if not c.suppressed and c.value > 0]
                 if rest:
-                    min(rest, key=lambda c: c.value).suppressed = True
+                    chosen = min(rest, key=lambda c: c.value)
+                    chosen.suppressed = chosen.secondary = True  # 5 or more: 1–4 are hidden already
                     changed = True
 
 
@@ -741,7 +748,7 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
                         ws.write_number(r, c, value, number)
                     else:
                         text = "" if value is None else str(value)
-                        ws.write_string(r, c, text, mark if text in (SMALL_MARK, "—") else cell)
+                        ws.write_string(r, c, text, mark if text in (SMALL_MARK, HIDDEN_MARK, "—") else cell)
                 lines = max((_lines(v, headers[c][1]) for c, v in enumerate(values)), default=1)
                 ws.set_row(r, 13.5 * lines + 2)
             ws.freeze_panes(2, 0)
@@ -825,8 +832,9 @@ def write_rollup(tables: Tables, path: Path) -> Path | None:
             "--anonymize»): в них нет ФИО, контактов и ответов анкет — только псевдонимы.",
             f"«{SMALL_MARK}» — от 1 до 4 человек: меньше пяти человек в ячейке могли бы указать на конкретных "
             "людей. Если такое число можно было бы вычесть из итога строки или формы, скрыто и ещё одно, "
-            "наименьшее число той же суммы. Средние оценки меньше чем по 5 оценкам и доли меньше чем по 5 парам "
-            "не показываются («—»). Если скрытое среднее можно было бы вычислить из итога формы или муниципалитета "
+            f"наименьшее число той же суммы: «{HIDDEN_MARK}» — пять человек или больше, число не показано, чтобы "
+            f"скрытое «{SMALL_MARK}» нельзя было получить вычитанием. Средние оценки меньше чем по 5 оценкам и "
+            "доли меньше чем по 5 парам не показываются («—»). Если скрытое среднее можно было бы вычислить из итога формы или муниципалитета "
             "(итог — среднее по всем ответам), не показано и ещё одно среднее того же итога, с наименьшим числом "
             "ответов.",
             "Охват — доля обучающихся школы в закреплённых парах и группах (наставниками и наставляемыми) от "
