@@ -802,8 +802,9 @@ _SAMPLE = 64  # cells of a long column looked at to tell whether its values repe
 
 
 def _mostly_distinct(cells: list[Any]) -> bool:
-    """A long column whose first cells are nearly all different: its values are taken as they are (every
-    cell its own value), without the table of distinct values that pays off only when values repeat."""
+    """A long column whose cells, sampled over its whole length, are nearly all different: its values are taken
+    as they are (every cell its own value), without the table of distinct values that pays off only when values
+    repeat. A wrong guess costs time, never a result: every cell is then parsed on its own."""
     if len(cells) < _SAMPLE * 4:
         return False
     sample = cells[:: len(cells) // _SAMPLE]  # spread over the whole column: its head may be unlike the rest
