@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from demo_helpers import Demos
 from desk_helpers import BASE, PORT, Desk, forms_export, text_of, tree_hash
 
 from toolkit.base.problems import Report
@@ -444,6 +445,30 @@ def test_error_pages_are_russian_and_never_a_traceback(desk: Desk, demo: Path,
     assert "жребий" in text_of(response.text)  # type: ignore[attr-defined]
     response = desk.post(f"/p/{pid}/run/order", {"date": "31.02.2026"})
     assert "не дата" in text_of(response.text)  # type: ignore[attr-defined]
+
+
+def test_the_desk_makes_many_pair_books_by_both_cores_in_its_job(desk: Desk, home: Path, demos: Demos,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A school with many pairs: the desk's job spawns the workers of ``distribute`` from the server's process
+    (threads there: the workers are spawned, not forked) and the page says what the command line says."""
+    from toolkit.base import parallel
+
+    folder = demos.copy("student", home / "Наставничество с парами", "paired")
+    monkeypatch.setattr(parallel, "MIN_CALLS", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    spawned: list[int] = []  # the workers each batch got
+    real = parallel.workers_for
+
+    def counted(calls: int, min_calls: int | None = None) -> int:
+        spawned.append(real(calls, min_calls))
+        return spawned[-1]
+
+    monkeypatch.setattr(parallel, "workers_for", counted)
+    pid = _pid(desk, folder)
+    text = text_of(desk.post(f"/p/{pid}/run/distribute").text)  # type: ignore[attr-defined]
+    sent = sorted((folder / actions.OUTBOX).glob("*.xlsx"))
+    assert spawned == [2] and len(sent) == 9 and "Книги пар: 9" in text
+    assert "Traceback" not in text
 
 
 def test_a_folder_that_is_no_longer_a_program_is_a_sentence(desk: Desk, home: Path) -> None:
