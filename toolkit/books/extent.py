@@ -287,12 +287,13 @@ def _outside(rows: int, cols: int, common: bool = False) -> re.Pattern[bytes]:
     leading zeros — followed by plain attributes (none named r) and the tag's end; ``common``: by the
     attributes most writers give a cell, s then t, whose t is not an error's (a narrower, faster test)."""
     inside = rb'r="(?:' + _up_to(_letters(cols), b"A", b"Z") + rb")(?:" + _up_to(str(rows).encode(), b"0", b"9") + rb')"'
-    attributes = _COMMON_ATTRIBUTES if common else rb'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+'
+    attributes = _COMMON_ATTRIBUTES if common else _PLAIN_ATTRIBUTES
     return re.compile(rb'<c(?:[\t\n\r\f\v/>]| (?!' + inside + attributes + rb'/?>))')
 
 
+_PLAIN_ATTRIBUTES = rb'(?: [a-qs-z][\w:.-]*+="[^"]*+")*+'  # one space apart, double-quoted, no name beginning with r
 _COMMON_ATTRIBUTES = rb'(?: s="\d++")?+(?: t="(?:[bdns]|str|inlineStr)")?+'
-_CELL_TAG = re.compile(rb'<c r="[^"]*"((?: [a-qs-z][\w:.-]*+="[^"]*+")*+)/?>')  # as _outside reads a tag
+_CELL_TAG = re.compile(rb'<c r="[^"]*"(' + _PLAIN_ATTRIBUTES + rb')/?>')  # as _outside reads a tag
 
 
 def _up_to(top: bytes, low: bytes, high: bytes) -> bytes:

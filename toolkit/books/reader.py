@@ -833,28 +833,23 @@ def _pick(items: _T, rows: _Kept) -> _T:
 _JOIN_LIMIT = 1 << 22  # characters joined into one text for a whole-column test (memory stays small)
 
 
-def _joined(values: list[Any]) -> str | None:
-    """The values joined by «|» if they are all ``str`` and not too long together, else None."""
+def _joined(values: list[Any]) -> tuple[str | None, int | None]:
+    """The values joined by «|» if they are all ``str`` and not too long together, else None; and the length of
+    the longest value when all are ``str`` (None: not known). One pass reads every value's length: a column of
+    20,000 fresh strings costs a memory read per string."""
     try:
-        if sum(map(len, values)) > _JOIN_LIMIT:
-            return None
-        return "|".join(values)
+        lengths = list(map(len, values))
+        longest = max(lengths, default=0)
+        return ("|".join(values) if sum(lengths) <= _JOIN_LIMIT else None), longest
     except TypeError:  # not every value is a str
-        return None
+        return None, None
 
 
 def _plain_texts(values: list[Any]) -> tuple[list[str | None], bool, int | None]:
     """For each value: ``clean_text(value)`` if the value is plain text (see :class:`_GridColumn`), else None;
     whether no value can be a formula's error (:data:`ERROR_VALUES` begin with «#» or «Err:»), known without
-    hashing each value; and the length of the longest value when all are text (None: not known).
-
-    One pass reads every value's length: a column of 20,000 fresh strings costs a memory read per string."""
-    try:
-        lengths = list(map(len, values))
-        longest = max(lengths, default=0)
-        joined = "|".join(values) if sum(lengths) <= _JOIN_LIMIT else None
-    except TypeError:  # not every value is a str
-        joined, longest = None, None
+    hashing each value; and the length of the longest value when all are text (None: not known)."""
+    joined, longest = _joined(values)
     clear = joined is not None and "#" not in joined and "Err:" not in joined
     # «|» is printable and no space: the joined text is printable and free of «  » iff every value is; and it
     # is in NFC iff every value is («|» is a stable code point: nothing composes or reorders across it)
@@ -878,7 +873,7 @@ _PHONES = re.compile(f"{_PHONE}(?:\\|{_PHONE})*")  # texts joined by «|», each
 
 def _phones(texts: list[str]) -> bool:
     """Every text (plain, not blank) is a phone number by :func:`parse_contact`: PHONE_CHARS and 6–15 digits."""
-    joined = _joined(texts)
+    joined, _ = _joined(texts)
     # «|» is no phone character: the texts joined by it (none holding one itself) match as one text, and
     # split again count the digits of each
     if joined is not None and joined.count("|") != len(texts) - 1:
